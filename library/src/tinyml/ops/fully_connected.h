@@ -1,0 +1,98 @@
+/*
+ * FULLY_CONNECTED.
+ *
+ * Layouts: input [batches, accum_depth] (any leading shape flattened), weights
+ * [output_depth, accum_depth] row-major, bias [output_depth] (int32 for int8
+ * models, may be NULL), output [batches, output_depth].
+ * int8: output = clamp(requant(sum((in + input_offset) * (w + weights_offset)) + bias)
+ *                      + output_offset, act_min, act_max), with TFLM's double rounding;
+ * per-channel multipliers when per_channel_multiplier != NULL.
+ */
+#ifndef TINYML_OPS_FULLY_CONNECTED_H
+#define TINYML_OPS_FULLY_CONNECTED_H
+
+#include "../tml_common.h"
+
+typedef struct {
+    int32_t batches;
+    int32_t accum_depth;
+    int32_t output_depth;
+    int32_t input_offset;      /* minus the input zero point */
+    int32_t weights_offset;    /* minus the weights zero point (0 for symmetric weights) */
+    int32_t output_offset;     /* the output zero point */
+    int32_t output_multiplier; /* per-tensor requantization */
+    int32_t output_shift;
+    const int32_t *per_channel_multiplier; /* [output_depth] or NULL */
+    const int32_t *per_channel_shift;      /* [output_depth] or NULL */
+    int32_t act_min;
+    int32_t act_max;
+} tml_fully_connected_s8_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t accum_depth;
+    int32_t output_depth;
+    float act_min;
+    float act_max;
+} tml_fully_connected_f32_params;
+
+static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
+                                              const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    int32_t b, o, d;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in = input + b * p->accum_depth;
+        for (o = 0; o < p->output_depth; o++) {
+            const int8_t *w = weights + o * p->accum_depth;
+            int32_t acc = 0;
+            int32_t mult = p->output_multiplier, shift = p->output_shift;
+            for (d = 0; d < p->accum_depth; d++) {
+                acc += ((int32_t)in[d] + p->input_offset) * ((int32_t)w[d] + p->weights_offset);
+            }
+            if (bias) {
+                acc += bias[o];
+            }
+            if (p->per_channel_multiplier) {
+                mult = p->per_channel_multiplier[o];
+                shift = p->per_channel_shift[o];
+            }
+            acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
+            output[b * p->output_depth + o] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+        }
+    }
+}
+
+static inline void tml_fully_connected_f32_ref(const tml_fully_connected_f32_params *p, const float *input,
+                                               const float *weights, const float *bias, float *output)
+{
+    int32_t b, o, d;
+    for (b = 0; b < p->batches; b++) {
+        const float *in = input + b * p->accum_depth;
+        for (o = 0; o < p->output_depth; o++) {
+            const float *w = weights + o * p->accum_depth;
+            float acc = 0.0f;
+            for (d = 0; d < p->accum_depth; d++) {
+                acc += in[d] * w[d];
+            }
+            if (bias) {
+                acc += bias[o];
+            }
+            output[b * p->output_depth + o] = tml_clamp_f32(acc, p->act_min, p->act_max);
+        }
+    }
+}
+
+/* Dispatch: the reference path until an architecture provides its own. */
+static inline void tml_fully_connected_s8(const tml_fully_connected_s8_params *p, const int8_t *input,
+                                          const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    tml_fully_connected_s8_ref(p, input, weights, bias, output);
+}
+
+static inline void tml_fully_connected_f32(const tml_fully_connected_f32_params *p, const float *input,
+                                           const float *weights, const float *bias, float *output)
+{
+    tml_fully_connected_f32_ref(p, input, weights, bias, output);
+}
+
+#endif /* TINYML_OPS_FULLY_CONNECTED_H */

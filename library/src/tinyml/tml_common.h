@@ -1,0 +1,213 @@
+/*
+ * platformio-tinyml kernel library: common definitions.
+ *
+ * This is the one header that looks at compiler macros. Kernels test only the
+ * TML_* macros defined here:
+ *   TML_ARCH_ARM_DSP   Armv7E-M DSP extension (Cortex-M4/M7/M33 with DSP)
+ *   TML_ARCH_XTENSA    Xtensa cores (ESP32)
+ *   TML_ARCH_ARC       Synopsys ARC (EM9D)
+ *   TML_ARCH_REFERENCE none of the above, or TML_FORCE_REFERENCE defined
+ * Define TML_FORCE_REFERENCE to use the portable reference path everywhere.
+ *
+ * Everything is C99, header-only (static inline), no heap, no libc beyond
+ * <stdint.h>, <stddef.h>, <string.h> and (for float kernels) <math.h>.
+ */
+#ifndef TINYML_TML_COMMON_H
+#define TINYML_TML_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ architecture */
+#if defined(TML_FORCE_REFERENCE)
+#define TML_ARCH_REFERENCE 1
+#elif defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+#define TML_ARCH_ARM_DSP 1
+#elif defined(__XTENSA__) || defined(__xtensa__)
+#define TML_ARCH_XTENSA 1
+#elif defined(__arc__) || defined(__ARC__) || defined(__CCAC__)
+#define TML_ARCH_ARC 1
+#else
+#define TML_ARCH_REFERENCE 1
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TML_ALIGNED(n) __attribute__((aligned(n)))
+#define TML_UNUSED __attribute__((unused))
+#else
+#define TML_ALIGNED(n)
+#define TML_UNUSED
+#endif
+
+#define TML_MAX_DIMS 6
+
+/* ------------------------------------------------------------ types */
+typedef enum {
+    TML_FLOAT32 = 0,
+    TML_INT8 = 1,
+    TML_UINT8 = 2,
+    TML_INT16 = 3,
+    TML_INT32 = 4,
+    TML_INT64 = 5,
+    TML_BOOL = 6
+} tml_dtype;
+
+typedef enum {
+    TML_OK = 0,
+    TML_ERROR = 1
+} tml_status;
+
+/** Shape and quantization of one model input or output. */
+typedef struct {
+    const char *name;
+    tml_dtype dtype;
+    int32_t rank;
+    int32_t dims[TML_MAX_DIMS];
+    uint32_t count;     /* number of elements */
+    uint32_t bytes;     /* count * element size */
+    float scale;        /* 0 when not quantized */
+    int32_t zero_point;
+} tml_tensor_info;
+
+/** Everything generic code needs to drive a generated model. */
+typedef struct {
+    const char *name;
+    const char *sha256;             /* of the .tflite file it was generated from */
+    int32_t input_count;
+    int32_t output_count;
+    const tml_tensor_info *inputs;
+    const tml_tensor_info *outputs;
+    uint32_t arena_bytes;
+    int (*invoke)(void);
+    void *(*input)(int index);
+    void *(*output)(int index);
+    void (*reset)(void);
+} tml_model;
+
+/* ------------------------------------------------------------ fixed-point math
+ * The gemmlowp/TFLite Micro primitives, bit-exact with TFLM's reference kernels. */
+
+static inline int32_t tml_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
+{
+    int64_t ab;
+    int32_t nudge;
+    if (a == b && a == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+static inline int32_t tml_rounding_divide_by_pot(int32_t x, int exponent)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/** TFLite's MultiplyByQuantizedMultiplier (double rounding), shift > 0 is a left shift. */
+static inline int32_t tml_mul_by_quantized_mul(int32_t x, int32_t multiplier, int shift)
+{
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    return tml_rounding_divide_by_pot(
+        tml_sat_rounding_doubling_high_mul((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/** MultiplyByQuantizedMultiplier for a 64-bit accumulator (TFLM's int16x8 kernels). */
+static inline int32_t tml_mul_by_quantized_mul_64(int64_t x, int32_t multiplier, int shift)
+{
+    const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+    const int total_shift = 15 - shift;
+    const int64_t round = (int64_t)1 << (total_shift - 1);
+    int64_t result = x * (int64_t)reduced + round;
+    result = result >> total_shift;
+    return (int32_t)result;
+}
+
+static inline int32_t tml_clamp_i32(int32_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+static inline float tml_clamp_f32(float x, float lo, float hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* ------------------------------------------------------------ I/O helpers */
+
+/** Quantize a real value for a quantized tensor (round half away from zero, saturate). */
+static inline int32_t tml_quantize(const tml_tensor_info *t, float x)
+{
+    float v = x / t->scale;
+    int32_t lo, hi, q;
+    v = v >= 0.0f ? v + 0.5f : v - 0.5f;
+    switch (t->dtype) {
+    case TML_INT8: lo = -128; hi = 127; break;
+    case TML_UINT8: lo = 0; hi = 255; break;
+    case TML_INT16: lo = -32768; hi = 32767; break;
+    default: lo = INT32_MIN; hi = INT32_MAX; break;
+    }
+    if (v > 2147483520.0f) {
+        q = INT32_MAX;
+    } else if (v < -2147483520.0f) {
+        q = INT32_MIN;
+    } else {
+        q = (int32_t)v;
+    }
+    q = (q > hi - t->zero_point) ? hi : (q < lo - t->zero_point ? lo : q + t->zero_point);
+    return q;
+}
+
+static inline float tml_dequantize(const tml_tensor_info *t, int32_t q)
+{
+    return t->scale * (float)(q - t->zero_point);
+}
+
+/** Write n real values into a tensor buffer of any dtype (quantizing if needed). */
+static inline void tml_write_f32(const tml_tensor_info *t, void *buf, const float *x, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n && i < t->count; i++) {
+        switch (t->dtype) {
+        case TML_FLOAT32: ((float *)buf)[i] = x[i]; break;
+        case TML_INT8: ((int8_t *)buf)[i] = (int8_t)tml_quantize(t, x[i]); break;
+        case TML_UINT8: ((uint8_t *)buf)[i] = (uint8_t)tml_quantize(t, x[i]); break;
+        case TML_INT16: ((int16_t *)buf)[i] = (int16_t)tml_quantize(t, x[i]); break;
+        case TML_INT32: ((int32_t *)buf)[i] = t->scale != 0.0f ? tml_quantize(t, x[i]) : (int32_t)x[i]; break;
+        default: break;
+        }
+    }
+}
+
+/** Read n real values from a tensor buffer of any dtype (dequantizing if needed). */
+static inline void tml_read_f32(const tml_tensor_info *t, const void *buf, float *x, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n && i < t->count; i++) {
+        int32_t q;
+        switch (t->dtype) {
+        case TML_FLOAT32: x[i] = ((const float *)buf)[i]; continue;
+        case TML_INT8: q = ((const int8_t *)buf)[i]; break;
+        case TML_UINT8: q = ((const uint8_t *)buf)[i]; break;
+        case TML_INT16: q = ((const int16_t *)buf)[i]; break;
+        case TML_INT32: q = ((const int32_t *)buf)[i]; break;
+        default: q = 0; break;
+        }
+        x[i] = t->scale != 0.0f ? tml_dequantize(t, q) : (float)q;
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINYML_TML_COMMON_H */

@@ -1,0 +1,7 @@
+/* Every operator family of the kernel library. */
+#ifndef TINYML_TML_OPS_H
+#define TINYML_TML_OPS_H
+
+#include "ops/fully_connected.h"
+
+#endif /* TINYML_TML_OPS_H */

@@ -1,0 +1,132 @@
+"""The plain functions behind the command line and the PlatformIO hook.
+
+``generate()`` is the one entry point both use: model file in, C files out (atomically).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cfmt import c_identifier
+from .errors import TinymlError
+
+ARCHES = ("reference", "cortex-m4", "xtensa", "arc-em")
+
+
+def library_dir() -> Path:
+    """The kernel library (``library/``) that generated code compiles with."""
+    env = os.environ.get("TINYML_LIBRARY")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for cand in (here / "library", here.parent / "library"):
+        if (cand / "src" / "tinyml.h").is_file():
+            return cand
+    raise TinymlError("cannot find the kernel library (library/src/tinyml.h); set TINYML_LIBRARY")
+
+
+@dataclass
+class Report:
+    model: str
+    name: str
+    files: list
+    ops: dict
+    weight_bytes: int
+    arena_bytes: int
+    lower_bound: int
+    macs: int
+    inputs: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+
+
+def default_name(model_path: str) -> str:
+    return c_identifier(Path(model_path).stem)
+
+
+def convert(model_path: str, name: str | None = None, arch: str = "reference"):
+    """Read, lower and plan a model; return (Program, {filename: text})."""
+    from .codegen import generate_sources
+    from .lower import lower_graph
+    from .reader import read_model
+
+    if arch not in ARCHES:
+        raise TinymlError(f"unknown architecture '{arch}'; choose one of {', '.join(ARCHES)}")
+    name = c_identifier(name) if name else default_name(model_path)
+    graph = read_model(str(model_path))
+    prog = lower_graph(graph, arch)
+    return prog, generate_sources(prog, name)
+
+
+def _report(model_path, name, prog, files) -> Report:
+    ops: dict = {}
+    for op in prog.graph.ops:
+        ops[op.type] = ops.get(op.type, 0) + 1
+    g = prog.graph
+    io = lambda tid: (g.tensors[tid].dtype, list(g.tensors[tid].shape))  # noqa: E731
+    return Report(model=str(model_path), name=name, files=sorted(files), ops=ops,
+                  weight_bytes=prog.weight_bytes, arena_bytes=prog.arena_bytes,
+                  lower_bound=prog.lower_bound, macs=prog.macs,
+                  inputs=[io(t) for t in g.inputs], outputs=[io(t) for t in g.outputs])
+
+
+def write_atomically(files: dict, out_dir: str) -> list:
+    """Write all files or none: into a temporary directory first, then rename into place."""
+    out = Path(out_dir)
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tinyml-", dir=parent))
+    try:
+        for fname, text in files.items():
+            with open(tmp / fname, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+        if not out.exists():
+            os.replace(tmp, out)
+            return [str(out / f) for f in files]
+        for fname in files:
+            os.replace(tmp / fname, out / fname)
+        return [str(out / f) for f in files]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference") -> Report:
+    """Convert ``model_path`` into ``out_dir/NAME.h`` and ``out_dir/NAME.c``."""
+    name = c_identifier(name) if name else default_name(model_path)
+    prog, files = convert(model_path, name, arch)
+    written = write_atomically(files, out_dir)
+    return _report(model_path, name, prog, written)
+
+
+def inspect_model(model_path: str, arch: str = "reference") -> dict:
+    """Facts about a model: operators, tensors, parameters, MACs, weight and arena bytes."""
+    from .lower import lower_graph
+    from .reader import read_model
+
+    g = read_model(str(model_path))
+    info = dict(model=g.name, sha256=g.sha256, ops=[], inputs=[], outputs=[])
+    params = 0
+    for t in g.tensors:
+        if t.is_const:
+            params += t.size
+    info["params"] = params
+    for op in g.ops:
+        info["ops"].append(dict(index=op.index, type=op.display,
+                                inputs=[g.tensors[i].dtype + str(list(g.tensors[i].shape)) if i >= 0 else "-"
+                                        for i in op.inputs],
+                                outputs=[g.tensors[i].dtype + str(list(g.tensors[i].shape)) for i in op.outputs]))
+    for key, ids in (("inputs", g.inputs), ("outputs", g.outputs)):
+        for tid in ids:
+            t = g.tensors[tid]
+            info[key].append(dict(name=t.name, dtype=t.dtype, shape=list(t.shape),
+                                  scale=t.q_scale, zero_point=t.q_zero_point))
+    try:
+        prog = lower_graph(g, arch)
+    except TinymlError as e:
+        info["error"] = str(e)
+        return info
+    info.update(macs=prog.macs, weight_bytes=prog.weight_bytes, arena_bytes=prog.arena_bytes,
+                lower_bound=prog.lower_bound)
+    return info

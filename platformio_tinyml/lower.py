@@ -1,0 +1,278 @@
+"""Lowering: graph IR -> a list of kernel calls with their constant data, then memory planning.
+
+Each operator type has one lowering function, registered with :func:`register` in a module
+of :mod:`platformio_tinyml.ops`. A lowering function checks what it supports (raising
+through ``ctx.fail``), computes everything an interpreter would compute in Prepare()
+(multipliers, shifts, activation ranges, lookup tables), and calls ``ctx.emit`` with the
+kernel's name, a params struct (plain field -> value dict) and the argument list.
+Values are plain Python numbers or the small reference types below; the C text is
+produced later by the filters of :mod:`platformio_tinyml.cfmt`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .errors import UnsupportedError
+from .ir import DTYPES, Graph, Op, Tensor
+from .planner import MemoryPlanner
+
+REGISTRY: dict = {}
+
+
+def register(*op_types: str):
+    """Decorator: ``@register("FULLY_CONNECTED")`` on ``def lower(op, ctx)``."""
+    def deco(fn: Callable) -> Callable:
+        for t in op_types:
+            REGISTRY[t] = fn
+        return fn
+    return deco
+
+
+def supported_ops() -> list:
+    from . import ops  # noqa: F401  (registers everything)
+    return sorted(REGISTRY)
+
+
+# ---------------------------------------------------------------- value kinds
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Pointer to a tensor's data: a const array in flash or a place in the arena."""
+    tid: int
+
+
+@dataclass(frozen=True)
+class ScratchRef:
+    """Pointer to an operator's scratch buffer in the arena (live during that operator only)."""
+    sid: int
+
+
+@dataclass(frozen=True)
+class ArrayRef:
+    """Name of a constant array emitted in the model's .c file."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A C identifier or enumerator written as is (e.g. ``TML_PADDING_SAME``)."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Null:
+    pass
+
+
+NULL = Null()
+
+
+@dataclass
+class ConstArray:
+    name: str
+    ctype: str
+    values: np.ndarray
+    comment: str = ""
+
+
+@dataclass
+class Call:
+    op_index: int
+    op_type: str
+    fn: str
+    args: list
+    params_type: Optional[str] = None
+    params: Optional[dict] = None
+    params_name: Optional[str] = None
+
+
+@dataclass
+class Program:
+    """Everything code generation needs, as plain data."""
+    graph: Graph
+    calls: list
+    arrays: list
+    const_tensors: list          # tensor ids emitted as const arrays
+    offsets: dict                # tensor id -> arena offset (after alias resolution)
+    scratch_offsets: list
+    arena_bytes: int
+    lower_bound: int
+    variables: list              # (tensor id, offset, nbytes, fill byte pattern)
+    macs: int
+    weight_bytes: int
+    alias_of: dict
+
+
+_CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
+
+
+class LowerCtx:
+    def __init__(self, graph: Graph, arch: str = "reference"):
+        self.g = graph
+        self.arch = arch
+        self.calls: list = []
+        self.arrays: dict = {}
+        self._array_keys: dict = {}
+        self.scratch: list = []        # (nbytes, op index)
+        self.alias_of: dict = {}       # tensor id -> tensor id it is a view of
+        self.inplace: list = []        # (out tid, in tid, op index)
+        self.used_consts: set = set()
+        self.macs = 0
+        self.op: Optional[Op] = None
+
+    # -- facts
+    def t(self, index: int) -> Optional[Tensor]:
+        return self.g.t(index)
+
+    def fail(self, msg: str):
+        op = self.op
+        where = f"operator {op.index} ({op.display})" if op else "model"
+        raise UnsupportedError(f"{self.g.name}: {where}: {msg}")
+
+    def dtypes_of(self, *tensors) -> str:
+        return "/".join(t.dtype if t is not None else "-" for t in tensors)
+
+    # -- references
+    def tensor(self, index: int) -> TensorRef:
+        if index < 0:
+            raise ValueError("optional tensor omitted")
+        t = self.g.tensors[index]
+        if t.is_const:
+            self.used_consts.add(index)
+        return TensorRef(index)
+
+    def opt_tensor(self, index: int):
+        return NULL if index < 0 else self.tensor(index)
+
+    def array(self, ctype: str, values, hint: str = "c") -> ArrayRef:
+        """A constant array in flash (deduplicated by content)."""
+        arr = np.ascontiguousarray(np.asarray(values).reshape(-1))
+        key = (ctype, arr.dtype.str, arr.tobytes())
+        if key in self._array_keys:
+            return ArrayRef(self._array_keys[key])
+        name = f"{hint}{self.op.index if self.op else ''}_{len(self.arrays)}"
+        self.arrays[name] = ConstArray(name, ctype, arr)
+        self._array_keys[key] = name
+        return ArrayRef(name)
+
+    def scratch_buffer(self, nbytes: int) -> ScratchRef:
+        self.scratch.append((int(nbytes), self.op.index))
+        return ScratchRef(len(self.scratch) - 1)
+
+    def alias(self, out_tid: int, in_tid: int) -> None:
+        """The output is the input's bytes seen with another shape (RESHAPE, SQUEEZE)."""
+        self.alias_of[out_tid] = in_tid
+
+    def allow_inplace(self, out_tid: int, in_tid: int) -> None:
+        """The kernel may write its output over this input if the input dies here."""
+        self.inplace.append((out_tid, in_tid, self.op.index))
+
+    def emit(self, fn: str, *args, params: Optional[dict] = None, params_type: Optional[str] = None) -> None:
+        op = self.op
+        self.calls.append(Call(op.index, op.type, fn, list(args), params_type, params))
+
+
+def _root(alias_of: dict, tid: int) -> int:
+    while tid in alias_of:
+        tid = alias_of[tid]
+    return tid
+
+
+def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Program:
+    from . import ops  # noqa: F401  (registers every lowering)
+
+    ctx = LowerCtx(g, arch)
+    for op in g.ops:
+        ctx.op = op
+        fn = REGISTRY.get(op.type)
+        if fn is None:
+            what = f"custom operator '{op.custom_code}'" if op.type == "CUSTOM" else f"operator {op.type}"
+            raise UnsupportedError(
+                f"{g.name}: {what} at index {op.index} is not supported; supported operators: "
+                + ", ".join(supported_ops()))
+        fn(op, ctx)
+    ctx.op = None
+    for tid in g.inputs + g.outputs:
+        t = g.tensors[tid]
+        if t.dtype not in DTYPES or t.dtype == "bool":
+            raise UnsupportedError(f"{g.name}: model input/output tensor {tid} '{t.name}' has dtype {t.dtype}, "
+                                   "which is not supported")
+    return plan(ctx, alignment)
+
+
+def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
+    g = ctx.g
+    n = len(g.ops)
+    end = n  # a step after the last operator: outputs stay valid after invoke
+    first: dict = {}
+    last: dict = {}
+
+    def use(tid: int, step: int) -> None:
+        r = _root(ctx.alias_of, tid)
+        t = g.tensors[r]
+        if t.is_const:
+            return
+        first[r] = min(first.get(r, step), step)
+        last[r] = max(last.get(r, step), step)
+
+    for tid in g.inputs:
+        use(tid, 0)
+    for op in g.ops:
+        for tid in op.inputs + op.outputs:
+            if tid >= 0:
+                use(tid, op.index)
+    for tid in g.outputs:
+        use(tid, end)
+    variables = [r for r in first if g.tensors[r].is_variable]
+    for r in variables:
+        first[r], last[r] = 0, end
+
+    # in-place: merge an output into its input's buffer when the input dies at that op
+    merged: dict = {}
+    for out_tid, in_tid, step in ctx.inplace:
+        ro, ri = _root(ctx.alias_of, out_tid), _root(ctx.alias_of, in_tid)
+        ri = merged.get(ri, ri)
+        if ro == ri or ri not in last or ro not in first:
+            continue
+        ti, to = g.tensors[ri], g.tensors[ro]
+        if ti.is_variable or to.is_variable or last[ri] != step or ti.nbytes < to.nbytes:
+            continue
+        merged[ro] = ri
+        last[ri] = max(last[ri], last[ro])
+        del first[ro], last[ro]
+
+    planner = MemoryPlanner(alignment)
+    bid: dict = {}
+    for r in sorted(first):
+        bid[r] = planner.add(g.tensors[r].nbytes, first[r], last[r])
+    sids = [planner.add(nb, step, step) for nb, step in ctx.scratch]
+    offs = planner.plan()
+
+    offsets = {}
+    for tid in range(len(g.tensors)):
+        r = _root(ctx.alias_of, tid)
+        r = merged.get(r, r)
+        if r in bid:
+            offsets[tid] = offs[bid[r]]
+    variables_info = []
+    for r in sorted(variables):
+        t = g.tensors[r]
+        init = t.variable_init
+        if init is None:
+            init = np.zeros(t.shape, t.np_dtype)
+            if t.dtype == "int8" and t.quantized:
+                # TFLM resets int8 variable tensors to their zero point
+                init = np.full(t.shape, t.q_zero_point, np.int8)
+        variables_info.append((r, offsets[r], t.nbytes, init))
+
+    weight_bytes = sum(g.tensors[i].nbytes for i in ctx.used_consts) + \
+        sum(a.values.nbytes for a in ctx.arrays.values())
+    return Program(graph=g, calls=ctx.calls, arrays=list(ctx.arrays.values()),
+                   const_tensors=sorted(ctx.used_consts), offsets=offsets,
+                   scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,
+                   lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
+                   weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of))

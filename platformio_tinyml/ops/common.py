@@ -1,0 +1,52 @@
+"""Helpers shared by the operator lowerings."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..ir import Op, Tensor
+from ..quant import (ACTIVATIONS, activation_range_float, activation_range_quantized, effective_scale,
+                     quantize_multiplier)
+
+
+def activation(op: Op, ctx, key: str = "fused_activation_function") -> str:
+    name = ACTIVATIONS.get(op.options.get(key, 0), "NONE")
+    if name not in ("NONE", "RELU", "RELU6", "RELU_N1_TO_1"):
+        ctx.fail(f"fused activation {name} is not supported (NONE, RELU, RELU6, RELU_N1_TO_1 are)")
+    return name
+
+
+def act_range(op: Op, ctx, out: Tensor, key: str = "fused_activation_function") -> tuple:
+    """(act_min, act_max) for the output dtype: ints for quantized outputs, floats for float."""
+    name = activation(op, ctx, key)
+    if out.dtype == "float32":
+        return activation_range_float(name)
+    return activation_range_quantized(name, out.dtype, out.q_scale, out.q_zero_point)
+
+
+def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int):
+    """Per-tensor (multiplier, shift) or per-channel arrays, as TFLM's Prepare computes them.
+
+    Returns (mult, shift, per_channel_mult_ref_or_NULL, per_channel_shift_ref_or_NULL).
+    """
+    from ..lower import NULL
+    scales = np.asarray(w.scale, np.float32)
+    if len(scales) == 1:
+        m, s = quantize_multiplier(effective_scale(inp.q_scale, scales[0], out.q_scale))
+        return m, s, NULL, NULL
+    if len(scales) != channels:
+        ctx.fail(f"weights tensor {w.index} has {len(scales)} scales for {channels} output channels")
+    ms, ss = zip(*(quantize_multiplier(effective_scale(inp.q_scale, sc, out.q_scale)) for sc in scales))
+    return 0, 0, ctx.array("int32_t", np.array(ms, np.int64), "mult"), ctx.array("int32_t", np.array(ss, np.int64), "shift")
+
+
+def require_quantized(ctx, *tensors: Tensor) -> None:
+    for t in tensors:
+        if t is not None and t.dtype in ("int8", "int16", "uint8") and not t.quantized:
+            ctx.fail(f"tensor {t.index} '{t.name}' is {t.dtype} but has no quantization parameters")
+
+
+def flat_size(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
