@@ -182,6 +182,19 @@ def _root(alias_of: dict, tid: int) -> int:
     return tid
 
 
+def _hint(op: Op) -> str:
+    code = op.custom_code or ""
+    if code == "ethos-u":
+        return (" (the model was compiled by Vela for an Ethos-U NPU: convert the model as it was before Vela "
+                "compiled it)")
+    if code.startswith("Signal"):
+        return (" (it belongs to TFLM's Signal audio front end: compute the features in your own code and "
+                "convert only the network that consumes them)")
+    if code:
+        return " (custom operators cannot be converted: replace it with builtin operators when exporting)"
+    return ""
+
+
 def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Program:
     from . import ops  # noqa: F401  (registers every lowering)
 
@@ -192,7 +205,7 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
         if fn is None:
             what = f"custom operator '{op.custom_code}'" if op.type == "CUSTOM" else f"operator {op.type}"
             raise UnsupportedError(
-                f"{g.name}: {what} at index {op.index} is not supported; supported operators: "
+                f"{g.name}: {what} at index {op.index} is not supported{_hint(op)}; supported operators: "
                 + ", ".join(supported_ops()))
         fn(op, ctx)
     ctx.op = None

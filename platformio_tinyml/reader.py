@@ -19,6 +19,10 @@ _TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5
                12: "uint64", 13: "resource", 14: "variant", 15: "uint32", 16: "uint16", 17: "int4"}
 
 
+_NP_EXTRA = {"float16": np.float16, "float64": np.float64, "uint16": np.uint16, "uint32": np.uint32,
+             "uint64": np.uint64}
+
+
 def _builtin_names() -> dict:
     from tflite.BuiltinOperator import BuiltinOperator
     return {v: k for k, v in vars(BuiltinOperator).items() if not k.startswith("_")}
@@ -130,13 +134,15 @@ def _read(name: str, data: bytes) -> Graph:
         arr = None
         if raw is not None:
             from .ir import DTYPES
-            if dtype not in DTYPES:
-                raise UnsupportedError(f"{name}: tensor {ti} '{tname}' has dtype {dtype}, which is not supported")
-            arr = np.frombuffer(raw, dtype=DTYPES[dtype][0]).copy()
+            npt = DTYPES[dtype][0] if dtype in DTYPES else _NP_EXTRA.get(dtype)
+            if npt is None:  # string, int4, resource...: kept as bytes; the operator using it will refuse it
+                arr = np.frombuffer(raw, dtype=np.uint8).copy()
+            else:
+                arr = np.frombuffer(raw, dtype=npt).copy()
             expect = int(np.prod(shape)) if shape else 1
-            if arr.size != expect:
+            if npt is not None and arr.size != expect:
                 raise TinymlError(f"{name}: tensor {ti} '{tname}' has {arr.size} values for shape {list(shape)}")
-            arr = arr.reshape(shape)
+            arr = arr.reshape(shape) if npt is not None else arr
         tensor = Tensor(index=ti, name=tname, dtype=dtype, shape=shape, data=arr, scale=scale,
                         zero_point=zp, quant_dim=qdim, is_variable=bool(t.IsVariable()))
         if tensor.is_variable:

@@ -1,0 +1,179 @@
+"""The ``tinyml`` command: inspect, convert and run models.
+
+    tinyml inspect model.tflite [--json]
+    tinyml convert model.tflite -o out/ [--name NAME] [--arch reference|cortex-m4|xtensa|arc-em]
+    tinyml run model.tflite --input in.npy --output out.npy [--target host]
+
+Every user-facing problem is one line on stderr and a non-zero exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from . import __version__
+from .api import ARCHES, default_name, generate, inspect_model
+from .errors import TinymlError
+
+
+def _manifest_arena(model_path: str):
+    """TFLM's smallest working arena for this model, from a MANIFEST.md beside it (if any)."""
+    man = Path(model_path).resolve().parent / "MANIFEST.md"
+    if not man.is_file():
+        return None
+    text = man.read_text(encoding="utf-8", errors="replace")
+    fname = re.escape(Path(model_path).name)
+    m = re.search(r"###\s+" + fname + r"\s*\n(.*?)(?=\n### |\Z)", text, re.S)
+    if not m:
+        return None
+    sec = m.group(1)
+    k = re.search(r"smallest working arena (\d+) KiB", sec)
+    total = re.search(r"RecordingMicroAllocator total ([\d,]+) B", sec)
+    if not k:
+        return None
+    return dict(kib=int(k.group(1)), recorded=int(total.group(1).replace(",", "")) if total else None)
+
+
+def _fmt_bytes(n: int) -> str:
+    return f"{n:,} B"
+
+
+def cmd_inspect(args) -> int:
+    for path in args.models:
+        info = inspect_model(path, args.arch)
+        tflm = _manifest_arena(path)
+        if tflm:
+            info["tflm_arena_bytes"] = tflm["kib"] * 1024
+            info["tflm_arena_recorded_bytes"] = tflm["recorded"]
+        if args.json:
+            print(json.dumps(info, indent=2))
+            continue
+        print(f"{info['model']}  (sha256 {info['sha256'][:16]}…)")
+        for key in ("inputs", "outputs"):
+            for i, t in enumerate(info[key]):
+                q = f"  scale {t['scale']:.9g} zero point {t['zero_point']}" if t["scale"] else ""
+                print(f"  {key[:-1]} {i}: {t['dtype']} {t['shape']}  '{t['name']}'{q}")
+        print(f"  operators: {len(info['ops'])}")
+        for op in info["ops"]:
+            print(f"    {op['index']:3d} {op['type']:<30} {', '.join(op['inputs'])} -> {', '.join(op['outputs'])}")
+        print(f"  parameters: {info['params']:,}")
+        if "error" in info:
+            print(f"  cannot convert: {info['error']}")
+            continue
+        print(f"  MACs: {info['macs']:,}")
+        print(f"  weights (flash): {_fmt_bytes(info['weight_bytes'])}")
+        line = f"  arena (RAM): {_fmt_bytes(info['arena_bytes'])}  (lower bound {_fmt_bytes(info['lower_bound'])})"
+        if tflm:
+            line += f"  |  TFLM smallest arena: {_fmt_bytes(tflm['kib'] * 1024)}"
+            if tflm["recorded"]:
+                line += f" (recorded {_fmt_bytes(tflm['recorded'])})"
+        print(line)
+    return 0
+
+
+def cmd_convert(args) -> int:
+    rep = generate(args.model, args.output, name=args.name, arch=args.arch)
+    print(f"tinyml: {rep.model} -> {', '.join(rep.files)}")
+    print(f"tinyml: {sum(rep.ops.values())} operators, weights {_fmt_bytes(rep.weight_bytes)}, "
+          f"arena {_fmt_bytes(rep.arena_bytes)} (lower bound {_fmt_bytes(rep.lower_bound)}), {rep.macs:,} MACs")
+    return 0
+
+
+def _load_inputs(path: str, model_inputs: list, model: str) -> list:
+    import numpy as np
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise TinymlError(f"cannot read inputs from {path}: {e}") from None
+    if isinstance(data, np.lib.npyio.NpzFile):
+        arrays = []
+        for i in range(len(model_inputs)):
+            key = f"input_{i}"
+            if key not in data.files:
+                raise TinymlError(f"{path}: missing array '{key}' (the model has {len(model_inputs)} inputs; "
+                                  f"found {', '.join(data.files) or 'none'})")
+            arrays.append(data[key])
+    else:
+        if len(model_inputs) != 1:
+            raise TinymlError(f"{model} has {len(model_inputs)} inputs: give an .npz with arrays "
+                              + ", ".join(f"input_{i}" for i in range(len(model_inputs))))
+        arrays = [data]
+    out = []
+    for i, (a, t) in enumerate(zip(arrays, model_inputs)):
+        if a.dtype != t.np_dtype or a.size != t.size:
+            raise TinymlError(f"{path}: input {i} must be {t.dtype} with shape {list(t.shape)}, "
+                              f"got {a.dtype} with shape {list(a.shape)}")
+        out.append(a.reshape(t.shape))
+    return out
+
+
+def cmd_run(args) -> int:
+    import numpy as np
+    from .hostrun import HostModel
+    if args.target != "host":
+        raise TinymlError(f"target '{args.target}' is not available in this version; use --target host")
+    with HostModel(args.model, name=default_name(args.model), arch=args.arch) as hm:
+        inputs = _load_inputs(args.input, hm.inputs, os.path.basename(args.model))
+        outputs = hm.run(inputs)
+    if args.output.endswith(".npz") or len(outputs) > 1:
+        if not args.output.endswith(".npz"):
+            raise TinymlError(f"the model has {len(outputs)} outputs: write them to an .npz file")
+        np.savez(args.output, **{f"output_{i}": o for i, o in enumerate(outputs)})
+    else:
+        np.save(args.output, outputs[0])
+    print(f"tinyml: wrote {len(outputs)} output(s) to {args.output}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tinyml", description="TensorFlow Lite models to plain C for microcontrollers")
+    p.add_argument("--version", action="version", version=f"platformio-tinyml {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    pi = sub.add_parser("inspect", help="ops, tensors, params, MACs, weight and arena bytes")
+    pi.add_argument("models", nargs="+")
+    pi.add_argument("--json", action="store_true")
+    pi.add_argument("--arch", choices=ARCHES, default="reference")
+    pi.set_defaults(fn=cmd_inspect)
+
+    pc = sub.add_parser("convert", help="write NAME.h and NAME.c")
+    pc.add_argument("model")
+    pc.add_argument("-o", "--output", required=True, help="output directory")
+    pc.add_argument("--name", help="C name prefix (default: the file name made into an identifier)")
+    pc.add_argument("--arch", choices=ARCHES, default="reference")
+    pc.set_defaults(fn=cmd_convert)
+
+    pr = sub.add_parser("run", help="compile the generated C and run it on an input")
+    pr.add_argument("model")
+    pr.add_argument("--input", required=True, help=".npy (one input) or .npz with input_0, input_1, …")
+    pr.add_argument("--output", required=True, help=".npy (one output) or .npz (output_0, …)")
+    pr.add_argument("--target", default="host", choices=["host"])
+    pr.add_argument("--arch", choices=ARCHES, default="reference")
+    pr.set_defaults(fn=cmd_run)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except TinymlError as e:
+        print(f"tinyml: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tinyml: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug of ours: one line unless debugging
+        if os.environ.get("TINYML_DEBUG"):
+            raise
+        print(f"tinyml: internal error ({type(e).__name__}: {e}); rerun with TINYML_DEBUG=1 for a traceback "
+              "and please report it", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
