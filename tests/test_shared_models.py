@@ -17,3 +17,15 @@ def test_model_matches_tflm(name):
     if not os.path.exists(path):
         pytest.fail(f"{path} is missing: the shared models must sit beside the project")
     check_against_tflm(path)
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_arena_not_larger_than_tflm(name):
+    """Our arena must not exceed TFLM's smallest working arena (MANIFEST.md), bookkeeping included."""
+    from platformio_tinyml.api import inspect_model
+    from platformio_tinyml.cli import _manifest_arena
+    path = os.path.join(SHARED_MODELS, f"{name}.tflite")
+    tflm = _manifest_arena(path)
+    assert tflm is not None, f"no TFLM arena for {name} in MANIFEST.md"
+    info = inspect_model(path)
+    assert info["lower_bound"] <= info["arena_bytes"] <= tflm["kib"] * 1024
