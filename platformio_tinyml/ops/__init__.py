@@ -3,5 +3,7 @@
 Importing this package registers every supported operator with
 :func:`platformio_tinyml.lower.register`.
 """
-from . import fully_connected  # noqa: F401
 from . import common  # noqa: F401
+from . import fully_connected  # noqa: F401
+from . import conv  # noqa: F401
+from . import pool  # noqa: F401

@@ -3,5 +3,7 @@
 #define TINYML_TML_OPS_H
 
 #include "ops/fully_connected.h"
+#include "ops/conv.h"
+#include "ops/pool.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -1,0 +1,338 @@
+/*
+ * CONV_2D and DEPTHWISE_CONV_2D.
+ *
+ * Layouts (all row-major):
+ *   input   [batches, input_height, input_width, input_depth]            (NHWC)
+ *   conv weights      [output_depth, filter_height, filter_width, filter_input_depth] (OHWI)
+ *   depthwise weights [1, filter_height, filter_width, input_depth * depth_multiplier]
+ *   bias    [output_depth] (int32 for int8 models, float for float models; may be NULL)
+ *   output  [batches, output_height, output_width, output_depth]
+ *
+ * Geometry: output pixel (oy, ox) reads input rows oy * stride_height - pad_height +
+ * fy * dilation_height (and likewise for columns); taps outside the image are skipped
+ * (zero padding). pad_height / pad_width are the leading paddings TFLite computes
+ * (ComputePaddingHeightWidth), done at generation time.
+ *
+ * CONV_2D supports grouped convolution: groups = input_depth / filter_input_depth, output
+ * channel o reads input channels [g * filter_input_depth, (g + 1) * filter_input_depth)
+ * with g = o / (output_depth / groups).
+ * DEPTHWISE_CONV_2D: output channel o = c * depth_multiplier + m reads input channel c.
+ *
+ * int8: acc = sum(w * (in + input_offset)) + bias, then TFLM's double-rounding
+ * requantization with the per-channel multiplier/shift (or the per-tensor ones when
+ * per_channel_multiplier is NULL), + output_offset, clamped to [act_min, act_max].
+ * Weights are symmetric (zero point 0). Bit-exact with TFLM's reference kernels.
+ * float32: sum(w * in) + bias clamped to [act_min, act_max], summed in TFLM's order.
+ */
+#ifndef TINYML_OPS_CONV_H
+#define TINYML_OPS_CONV_H
+
+#include "../tml_common.h"
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t filter_input_depth; /* input_depth / groups */
+    int32_t output_height;
+    int32_t output_width;
+    int32_t output_depth;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    int32_t input_offset;      /* minus the input zero point */
+    int32_t output_offset;     /* the output zero point */
+    int32_t output_multiplier; /* per-tensor requantization (when the arrays are NULL) */
+    int32_t output_shift;
+    const int32_t *per_channel_multiplier; /* [output_depth] or NULL */
+    const int32_t *per_channel_shift;      /* [output_depth] or NULL */
+    int32_t act_min;
+    int32_t act_max;
+} tml_conv_s8_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t filter_input_depth;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t output_depth;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    float act_min;
+    float act_max;
+} tml_conv_f32_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t depth_multiplier; /* output_depth = input_depth * depth_multiplier */
+    int32_t output_height;
+    int32_t output_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    int32_t input_offset;
+    int32_t output_offset;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    const int32_t *per_channel_multiplier; /* [output_depth] or NULL */
+    const int32_t *per_channel_shift;      /* [output_depth] or NULL */
+    int32_t act_min;
+    int32_t act_max;
+} tml_depthwise_conv_s8_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t depth_multiplier;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    float act_min;
+    float act_max;
+} tml_depthwise_conv_f32_params;
+
+/* ------------------------------------------------------------ CONV_2D reference */
+
+static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+                                   const int32_t *bias, int8_t *output)
+{
+    const int32_t fdepth = p->filter_input_depth;
+    const int32_t groups = p->input_depth / fdepth;
+    const int32_t per_group = p->output_depth / groups;
+    int32_t b, oy, ox, oc, fy, fx, c;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
+                for (oc = 0; oc < p->output_depth; oc++) {
+                    const int32_t cin0 = (oc / per_group) * fdepth;
+                    const int8_t *w_oc = weights + oc * p->filter_height * p->filter_width * fdepth;
+                    int32_t acc = 0;
+                    int32_t mult = p->output_multiplier, shift = p->output_shift;
+                    for (fy = 0; fy < p->filter_height; fy++) {
+                        const int32_t iy = iy0 + fy * p->dilation_height;
+                        if (iy < 0 || iy >= p->input_height) {
+                            continue;
+                        }
+                        for (fx = 0; fx < p->filter_width; fx++) {
+                            const int32_t ix = ix0 + fx * p->dilation_width;
+                            const int8_t *in;
+                            const int8_t *w;
+                            if (ix < 0 || ix >= p->input_width) {
+                                continue;
+                            }
+                            in = in_b + (iy * p->input_width + ix) * p->input_depth + cin0;
+                            w = w_oc + (fy * p->filter_width + fx) * fdepth;
+                            for (c = 0; c < fdepth; c++) {
+                                acc += (int32_t)w[c] * ((int32_t)in[c] + p->input_offset);
+                            }
+                        }
+                    }
+                    if (bias) {
+                        acc += bias[oc];
+                    }
+                    if (p->per_channel_multiplier) {
+                        mult = p->per_channel_multiplier[oc];
+                        shift = p->per_channel_shift[oc];
+                    }
+                    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
+                    out[oc] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *input, const float *weights,
+                                    const float *bias, float *output)
+{
+    const int32_t fdepth = p->filter_input_depth;
+    const int32_t groups = p->input_depth / fdepth;
+    const int32_t per_group = p->output_depth / groups;
+    int32_t b, oy, ox, oc, fy, fx, c;
+    for (b = 0; b < p->batches; b++) {
+        const float *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                float *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
+                for (oc = 0; oc < p->output_depth; oc++) {
+                    const int32_t cin0 = (oc / per_group) * fdepth;
+                    const float *w_oc = weights + oc * p->filter_height * p->filter_width * fdepth;
+                    float acc = 0.0f;
+                    for (fy = 0; fy < p->filter_height; fy++) {
+                        const int32_t iy = iy0 + fy * p->dilation_height;
+                        if (iy < 0 || iy >= p->input_height) {
+                            continue;
+                        }
+                        for (fx = 0; fx < p->filter_width; fx++) {
+                            const int32_t ix = ix0 + fx * p->dilation_width;
+                            const float *in;
+                            const float *w;
+                            if (ix < 0 || ix >= p->input_width) {
+                                continue;
+                            }
+                            in = in_b + (iy * p->input_width + ix) * p->input_depth + cin0;
+                            w = w_oc + (fy * p->filter_width + fx) * fdepth;
+                            for (c = 0; c < fdepth; c++) {
+                                acc += in[c] * w[c];
+                            }
+                        }
+                    }
+                    out[oc] = tml_clamp_f32(acc + (bias ? bias[oc] : 0.0f), p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ DEPTHWISE_CONV_2D reference */
+
+static inline void tml_depthwise_conv_s8_ref(const tml_depthwise_conv_s8_params *p, const int8_t *input,
+                                             const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    const int32_t out_depth = p->input_depth * p->depth_multiplier;
+    int32_t b, oy, ox, ic, m, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * out_depth;
+                for (ic = 0; ic < p->input_depth; ic++) {
+                    for (m = 0; m < p->depth_multiplier; m++) {
+                        const int32_t oc = ic * p->depth_multiplier + m;
+                        int32_t acc = 0;
+                        int32_t mult = p->output_multiplier, shift = p->output_shift;
+                        for (fy = 0; fy < p->filter_height; fy++) {
+                            const int32_t iy = iy0 + fy * p->dilation_height;
+                            if (iy < 0 || iy >= p->input_height) {
+                                continue;
+                            }
+                            for (fx = 0; fx < p->filter_width; fx++) {
+                                const int32_t ix = ix0 + fx * p->dilation_width;
+                                if (ix < 0 || ix >= p->input_width) {
+                                    continue;
+                                }
+                                acc += (int32_t)weights[(fy * p->filter_width + fx) * out_depth + oc] *
+                                       ((int32_t)in_b[(iy * p->input_width + ix) * p->input_depth + ic] +
+                                        p->input_offset);
+                            }
+                        }
+                        if (bias) {
+                            acc += bias[oc];
+                        }
+                        if (p->per_channel_multiplier) {
+                            mult = p->per_channel_multiplier[oc];
+                            shift = p->per_channel_shift[oc];
+                        }
+                        acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
+                        out[oc] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_params *p, const float *input,
+                                              const float *weights, const float *bias, float *output)
+{
+    const int32_t out_depth = p->input_depth * p->depth_multiplier;
+    int32_t b, oy, ox, ic, m, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const float *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                float *out = output + ((b * p->output_height + oy) * p->output_width + ox) * out_depth;
+                for (ic = 0; ic < p->input_depth; ic++) {
+                    for (m = 0; m < p->depth_multiplier; m++) {
+                        const int32_t oc = ic * p->depth_multiplier + m;
+                        float acc = 0.0f;
+                        for (fy = 0; fy < p->filter_height; fy++) {
+                            const int32_t iy = iy0 + fy * p->dilation_height;
+                            if (iy < 0 || iy >= p->input_height) {
+                                continue;
+                            }
+                            for (fx = 0; fx < p->filter_width; fx++) {
+                                const int32_t ix = ix0 + fx * p->dilation_width;
+                                if (ix < 0 || ix >= p->input_width) {
+                                    continue;
+                                }
+                                acc += in_b[(iy * p->input_width + ix) * p->input_depth + ic] *
+                                       weights[(fy * p->filter_width + fx) * out_depth + oc];
+                            }
+                        }
+                        out[oc] = tml_clamp_f32(acc + (bias ? bias[oc] : 0.0f), p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* Dispatch: the reference path until an architecture provides its own. */
+static inline void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+                               const int32_t *bias, int8_t *output)
+{
+    tml_conv_s8_ref(p, input, weights, bias, output);
+}
+
+static inline void tml_conv_f32(const tml_conv_f32_params *p, const float *input, const float *weights,
+                                const float *bias, float *output)
+{
+    tml_conv_f32_ref(p, input, weights, bias, output);
+}
+
+static inline void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params *p, const int8_t *input,
+                                         const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    tml_depthwise_conv_s8_ref(p, input, weights, bias, output);
+}
+
+static inline void tml_depthwise_conv_f32(const tml_depthwise_conv_f32_params *p, const float *input,
+                                          const float *weights, const float *bias, float *output)
+{
+    tml_depthwise_conv_f32_ref(p, input, weights, bias, output);
+}
+
+#endif /* TINYML_OPS_CONV_H */

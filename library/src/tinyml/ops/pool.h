@@ -1,0 +1,202 @@
+/*
+ * AVERAGE_POOL_2D and MAX_POOL_2D.
+ *
+ * Layouts: input [batches, input_height, input_width, depth], output [batches,
+ * output_height, output_width, depth] (NHWC). Output pixel (oy, ox) pools the window of
+ * filter_height x filter_width input pixels starting at (oy * stride_height - pad_height,
+ * ox * stride_width - pad_width), clipped to the image (padded taps are not counted).
+ * pad_height / pad_width are TFLite's leading paddings, computed at generation time.
+ *
+ * int8: input and output share scale and zero point (as TFLM requires). Average pool sums
+ * the raw values and divides by the number of taps rounding half away from zero, as TFLM's
+ * reference kernel does; then clamps to [act_min, act_max]. Max pool clamps the maximum.
+ * float32: mean or maximum, clamped to [act_min, act_max].
+ */
+#ifndef TINYML_OPS_POOL_H
+#define TINYML_OPS_POOL_H
+
+#include "../tml_common.h"
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t depth;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    int32_t act_min;
+    int32_t act_max;
+} tml_pool_s8_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t depth;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    float act_min;
+    float act_max;
+} tml_pool_f32_params;
+
+/* The clipped window of one output pixel: rows [*y0, *y1), columns [*x0, *x1) of the filter. */
+static inline void tml_pool_window_(int32_t origin_y, int32_t origin_x, int32_t filter_height, int32_t filter_width,
+                                    int32_t input_height, int32_t input_width, int32_t *y0, int32_t *y1,
+                                    int32_t *x0, int32_t *x1)
+{
+    *y0 = origin_y < 0 ? -origin_y : 0;
+    *y1 = input_height - origin_y < filter_height ? input_height - origin_y : filter_height;
+    *x0 = origin_x < 0 ? -origin_x : 0;
+    *x1 = input_width - origin_x < filter_width ? input_width - origin_x : filter_width;
+}
+
+static inline void tml_average_pool_s8_ref(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+{
+    int32_t b, oy, ox, c, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * p->depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
+                int32_t y0, y1, x0, x1, count;
+                tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
+                                 &y0, &y1, &x0, &x1);
+                count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
+                for (c = 0; c < p->depth; c++) {
+                    int32_t acc = 0;
+                    for (fy = y0; fy < y1; fy++) {
+                        for (fx = x0; fx < x1; fx++) {
+                            acc += in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
+                        }
+                    }
+                    if (count > 0) {
+                        /* round half away from zero, with C's truncating division */
+                        acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                    }
+                    out[c] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_max_pool_s8_ref(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+{
+    int32_t b, oy, ox, c, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * p->depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
+                int32_t y0, y1, x0, x1;
+                tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
+                                 &y0, &y1, &x0, &x1);
+                for (c = 0; c < p->depth; c++) {
+                    int32_t mx = -128;
+                    for (fy = y0; fy < y1; fy++) {
+                        for (fx = x0; fx < x1; fx++) {
+                            const int32_t v = in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
+                            mx = v > mx ? v : mx;
+                        }
+                    }
+                    out[c] = (int8_t)tml_clamp_i32(mx, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_average_pool_f32_ref(const tml_pool_f32_params *p, const float *input, float *output)
+{
+    int32_t b, oy, ox, c, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const float *in_b = input + b * p->input_height * p->input_width * p->depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                float *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
+                int32_t y0, y1, x0, x1, count;
+                tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
+                                 &y0, &y1, &x0, &x1);
+                count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
+                for (c = 0; c < p->depth; c++) {
+                    float acc = 0.0f;
+                    for (fy = y0; fy < y1; fy++) {
+                        for (fx = x0; fx < x1; fx++) {
+                            acc += in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
+                        }
+                    }
+                    out[c] = tml_clamp_f32(count > 0 ? acc / (float)count : 0.0f, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_max_pool_f32_ref(const tml_pool_f32_params *p, const float *input, float *output)
+{
+    int32_t b, oy, ox, c, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const float *in_b = input + b * p->input_height * p->input_width * p->depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                float *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
+                int32_t y0, y1, x0, x1;
+                tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
+                                 &y0, &y1, &x0, &x1);
+                for (c = 0; c < p->depth; c++) {
+                    float mx = -3.40282347e+38f; /* lowest float */
+                    for (fy = y0; fy < y1; fy++) {
+                        for (fx = x0; fx < x1; fx++) {
+                            const float v = in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
+                            mx = v > mx ? v : mx;
+                        }
+                    }
+                    out[c] = tml_clamp_f32(mx, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+/* Dispatch: the reference path until an architecture provides its own. */
+static inline void tml_average_pool_s8(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+{
+    tml_average_pool_s8_ref(p, input, output);
+}
+
+static inline void tml_max_pool_s8(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+{
+    tml_max_pool_s8_ref(p, input, output);
+}
+
+static inline void tml_average_pool_f32(const tml_pool_f32_params *p, const float *input, float *output)
+{
+    tml_average_pool_f32_ref(p, input, output);
+}
+
+static inline void tml_max_pool_f32(const tml_pool_f32_params *p, const float *input, float *output)
+{
+    tml_max_pool_f32_ref(p, input, output);
+}
+
+#endif /* TINYML_OPS_POOL_H */

@@ -1,0 +1,157 @@
+"""CONV_2D and DEPTHWISE_CONV_2D: int8 (per-channel or per-tensor weights, int32 bias) and float32.
+
+>>> compute_padding("SAME", stride=2, dilation=1, in_size=96, filter_size=3)
+(0, 1, 48)
+>>> compute_padding("VALID", stride=1, dilation=2, in_size=7, filter_size=3)
+(0, 0, 3)
+"""
+from __future__ import annotations
+
+from ..lower import register
+from .common import act_range, requant_params, require_quantized
+
+PADDINGS = {0: "SAME", 1: "VALID"}
+
+
+def compute_out_size(padding: str, in_size: int, filter_size: int, stride: int, dilation: int) -> int:
+    """TFLite's ComputeOutSize."""
+    eff = (filter_size - 1) * dilation + 1
+    if stride == 0:
+        return 0
+    if padding == "SAME":
+        return (in_size + stride - 1) // stride
+    return (in_size + stride - eff) // stride
+
+
+def compute_padding(padding: str, stride: int, dilation: int, in_size: int, filter_size: int) -> tuple:
+    """TFLite's ComputePaddingWithOffset for one dimension: (leading pad, offset, output size)."""
+    out_size = compute_out_size(padding, in_size, filter_size, stride, dilation)
+    eff = (filter_size - 1) * dilation + 1
+    total = max(0, (out_size - 1) * stride + eff - in_size)
+    return total // 2, total % 2, out_size
+
+
+def padding_name(op, ctx) -> str:
+    p = op.options.get("padding", 0)
+    if p not in PADDINGS:
+        ctx.fail(f"padding {p} is not supported (SAME and VALID are)")
+    return PADDINGS[p]
+
+
+def geometry(op, ctx, inp, out, filter_h: int, filter_w: int, dilated: bool = True) -> dict:
+    """Strides, dilations and TFLM's leading paddings, checked against the output tensor's shape."""
+    if len(inp.shape) != 4 or len(out.shape) != 4:
+        ctx.fail(f"input and output must be 4-D NHWC, got {list(inp.shape)} and {list(out.shape)}")
+    o = op.options
+    sh, sw = int(o.get("stride_h", 1)), int(o.get("stride_w", 1))
+    dh = int(o.get("dilation_h_factor", 1)) if dilated else 1
+    dw = int(o.get("dilation_w_factor", 1)) if dilated else 1
+    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
+        ctx.fail(f"strides ({sh}, {sw}) and dilations ({dh}, {dw}) must be >= 1")
+    pad = padding_name(op, ctx)
+    n, ih, iw, _ = (int(d) for d in inp.shape)
+    ph, _, oh = compute_padding(pad, sh, dh, ih, filter_h)
+    pw, _, ow = compute_padding(pad, sw, dw, iw, filter_w)
+    if (n, oh, ow) != (int(out.shape[0]), int(out.shape[1]), int(out.shape[2])):
+        ctx.fail(f"output shape {list(out.shape)} does not match the {pad} padding geometry "
+                 f"(expected [{n}, {oh}, {ow}, ...])")
+    return dict(batches=n, input_height=ih, input_width=iw, input_depth=int(inp.shape[3]),
+                filter_height=filter_h, filter_width=filter_w, output_height=oh, output_width=ow,
+                stride_height=sh, stride_width=sw, dilation_height=dh, dilation_width=dw,
+                pad_height=ph, pad_width=pw)
+
+
+def _operands(op, ctx):
+    inp, w = ctx.t(op.inputs[0]), ctx.t(op.inputs[1])
+    bias = ctx.t(op.inputs[2]) if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
+    out = ctx.t(op.outputs[0])
+    if not w.is_const:
+        ctx.fail("weights must be constant")
+    if len(w.shape) != 4:
+        ctx.fail(f"weights must be 4-D, got {list(w.shape)}")
+    return inp, w, bias, out
+
+
+def _int8_common(op, ctx, inp, w, bias, out, channels: int, quant_dim: int) -> dict:
+    require_quantized(ctx, inp, w, out)
+    if bias is not None and bias.dtype != "int32":
+        ctx.fail(f"int8 {op.type} needs an int32 bias, got {bias.dtype}")
+    if w.zero_point is not None and any(int(z) != 0 for z in w.zero_point):
+        ctx.fail("int8 weights must be symmetric (zero point 0)")
+    if len(w.scale) > 1 and w.quant_dim != quant_dim:
+        ctx.fail(f"per-channel weights must be quantized along dimension {quant_dim}, got {w.quant_dim}")
+    m, s, pm, ps = requant_params(ctx, inp, w, out, channels)
+    lo, hi = act_range(op, ctx, out)
+    return dict(input_offset=-inp.q_zero_point, output_offset=out.q_zero_point, output_multiplier=m,
+                output_shift=s, per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi)
+
+
+_UNSUPPORTED = ("are not supported (float32/float32/float32 and int8/int8/int8 are; "
+                "hybrid and int16 models need full int8 quantization)")
+
+
+@register("CONV_2D")
+def lower_conv_2d(op, ctx):
+    inp, w, bias, out = _operands(op, ctx)
+    out_c, fh, fw, fdepth = (int(d) for d in w.shape)
+    geo = geometry(op, ctx, inp, out, fh, fw)
+    in_c = geo["input_depth"]
+    if int(out.shape[3]) != out_c:
+        ctx.fail(f"output has {out.shape[3]} channels but the weights have {out_c}")
+    if fdepth < 1 or in_c % fdepth != 0 or out_c % (in_c // fdepth) != 0:
+        ctx.fail(f"weights input depth {fdepth} does not divide the input depth {in_c} into groups "
+                 f"that divide the {out_c} output channels")
+    geo.update(filter_input_depth=fdepth, output_depth=out_c)
+    ctx.macs += geo["batches"] * geo["output_height"] * geo["output_width"] * out_c * fh * fw * fdepth
+    kind = ctx.dtypes_of(inp, w, out)
+    args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
+            ctx.tensor(out.index))
+    if kind == "float32/float32/float32":
+        lo, hi = act_range(op, ctx, out)
+        ctx.emit("tml_conv_f32", *args, params_type="tml_conv_f32_params",
+                 params=dict(geo, act_min=float(lo), act_max=float(hi)))
+        return
+    if kind == "int8/int8/int8":
+        q = _int8_common(op, ctx, inp, w, bias, out, out_c, 0)
+        ctx.emit("tml_conv_s8", *args, params_type="tml_conv_s8_params", params=dict(geo, **q))
+        return
+    ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
+
+
+@register("DEPTHWISE_CONV_2D")
+def lower_depthwise_conv_2d(op, ctx):
+    inp, w, bias, out = _operands(op, ctx)
+    one, fh, fw, out_c = (int(d) for d in w.shape)
+    if one != 1:
+        ctx.fail(f"depthwise weights must have shape [1, H, W, C*M], got {list(w.shape)}")
+    geo = geometry(op, ctx, inp, out, fh, fw)
+    in_c = geo["input_depth"]
+    if in_c == 0 or out_c % in_c != 0:
+        ctx.fail(f"weights have {out_c} channels, not a multiple of the {in_c} input channels")
+    mult = out_c // in_c
+    declared = int(op.options.get("depth_multiplier", 0) or 0)
+    if declared not in (0, mult):
+        ctx.fail(f"depth_multiplier {declared} does not match the weights ({out_c} channels for {in_c} inputs)")
+    if int(out.shape[3]) != out_c:
+        ctx.fail(f"output has {out.shape[3]} channels but the weights have {out_c}")
+    geo = dict(batches=geo["batches"], input_height=geo["input_height"], input_width=geo["input_width"],
+               input_depth=in_c, filter_height=fh, filter_width=fw, depth_multiplier=mult,
+               output_height=geo["output_height"], output_width=geo["output_width"],
+               stride_height=geo["stride_height"], stride_width=geo["stride_width"],
+               dilation_height=geo["dilation_height"], dilation_width=geo["dilation_width"],
+               pad_height=geo["pad_height"], pad_width=geo["pad_width"])
+    ctx.macs += geo["batches"] * geo["output_height"] * geo["output_width"] * out_c * fh * fw
+    kind = ctx.dtypes_of(inp, w, out)
+    args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
+            ctx.tensor(out.index))
+    if kind == "float32/float32/float32":
+        lo, hi = act_range(op, ctx, out)
+        ctx.emit("tml_depthwise_conv_f32", *args, params_type="tml_depthwise_conv_f32_params",
+                 params=dict(geo, act_min=float(lo), act_max=float(hi)))
+        return
+    if kind == "int8/int8/int8":
+        q = _int8_common(op, ctx, inp, w, bias, out, out_c, 3)
+        ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
+                 params=dict(geo, **q))
+        return
+    ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
