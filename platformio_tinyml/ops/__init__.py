@@ -7,3 +7,5 @@ from . import common  # noqa: F401
 from . import fully_connected  # noqa: F401
 from . import conv  # noqa: F401
 from . import pool  # noqa: F401
+from . import elementwise  # noqa: F401
+from . import quantize  # noqa: F401

@@ -5,5 +5,7 @@
 #include "ops/fully_connected.h"
 #include "ops/conv.h"
 #include "ops/pool.h"
+#include "ops/elementwise.h"
+#include "ops/quantize.h"
 
 #endif /* TINYML_TML_OPS_H */
