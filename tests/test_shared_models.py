@@ -7,7 +7,7 @@ from conftest import SHARED_MODELS
 from tflm_oracle import check_against_tflm
 
 SUPPORTED = [
-    "hello_world_int8", "hello_world_float",
+    "hello_world_int8", "hello_world_float", "simple_add_model",
 ]
 
 
