@@ -274,12 +274,11 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
     variables_info = []
     for r in sorted(variables):
         t = g.tensors[r]
-        init = t.variable_init
-        if init is None:
-            init = np.zeros(t.shape, t.np_dtype)
-            if t.dtype == "int8" and t.quantized:
-                # TFLM resets int8 variable tensors to their zero point
-                init = np.full(t.shape, t.q_zero_point, np.int8)
+        # Like TFLM's ResetVariableTensors: int8 variables are filled with their zero point,
+        # every other dtype with zeros; TFLM ignores any data the file stores for the tensor.
+        init = np.zeros(t.shape, t.np_dtype)
+        if t.dtype == "int8":
+            init = np.full(t.shape, t.q_zero_point, np.int8)
         variables_info.append((r, offsets[r], t.nbytes, init))
 
     weight_bytes = sum(g.tensors[i].nbytes for i in ctx.used_consts) + \

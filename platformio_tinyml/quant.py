@@ -7,6 +7,8 @@ so the generated C only holds the resulting integers.
 (1073741824, 0)
 >>> quantize_multiplier(0.0)
 (0, 0)
+>>> quantize_multiplier(2.0**31 - 1)
+(2147483647, 31)
 >>> round_away(2.5), round_away(-2.5), round_away(0.49)
 (3, -3, 0)
 """
@@ -36,8 +38,7 @@ def quantize_multiplier(m: float) -> tuple:
         shift += 1
     if shift < -31:
         return 0, 0
-    if shift > 30:
-        return (1 << 31) - 1, 30
+    # TFLM's default (double rounding) build does not clamp shift > 30; only its single-rounding build does
     return int(q_fixed), int(shift)
 
 

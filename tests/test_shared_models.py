@@ -7,7 +7,8 @@ from conftest import SHARED_MODELS
 from tflm_oracle import check_against_tflm
 
 SUPPORTED = [
-    "hello_world_int8", "hello_world_float", "simple_add_model",
+    "hello_world_int8", "hello_world_float", "simple_add_model", "micro_speech_quantized", "person_detect",
+    "magic_wand", "keyword_scrambled", "keyword_scrambled_8bit",
 ]
 
 

@@ -5,7 +5,11 @@
 #include "ops/fully_connected.h"
 #include "ops/conv.h"
 #include "ops/pool.h"
+#include "ops/activations.h"
 #include "ops/elementwise.h"
 #include "ops/quantize.h"
+#include "ops/shape.h"
+#include "ops/reduce.h"
+#include "ops/svdf.h"
 
 #endif /* TINYML_TML_OPS_H */
