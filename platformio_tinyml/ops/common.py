@@ -23,15 +23,23 @@ def act_range(op: Op, ctx, out: Tensor, key: str = "fused_activation_function") 
     return activation_range_quantized(name, out.dtype, out.q_scale, out.q_zero_point)
 
 
-def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int):
+def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int, float_product: bool = False):
     """Per-tensor (multiplier, shift) or per-channel arrays, as TFLM's Prepare computes them.
+
+    ``float_product``: the per-tensor scale is (input_scale * weight_scale) multiplied in float32 and
+    only then divided in double (TFLM's GetQuantizedConvolutionMultipler, used by FULLY_CONNECTED);
+    otherwise everything is double (PopulateConvolutionQuantizationParams, used by the convolutions).
 
     Returns (mult, shift, per_channel_mult_ref_or_NULL, per_channel_shift_ref_or_NULL).
     """
     from ..lower import NULL
     scales = np.asarray(w.scale, np.float32)
     if len(scales) == 1:
-        m, s = quantize_multiplier(effective_scale(inp.q_scale, scales[0], out.q_scale))
+        if float_product:
+            real = float(np.float64(np.float32(inp.q_scale) * np.float32(scales[0])) / np.float64(np.float32(out.q_scale)))
+        else:
+            real = effective_scale(inp.q_scale, scales[0], out.q_scale)
+        m, s = quantize_multiplier(real)
         return m, s, NULL, NULL
     if len(scales) != channels:
         ctx.fail(f"weights tensor {w.index} has {len(scales)} scales for {channels} output channels")

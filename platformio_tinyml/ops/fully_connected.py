@@ -31,7 +31,7 @@ def lower_fully_connected(op, ctx):
         require_quantized(ctx, inp, w, out)
         if bias is not None and bias.dtype != "int32":
             ctx.fail(f"int8 FULLY_CONNECTED needs an int32 bias, got {bias.dtype}")
-        m, s, pm, ps = requant_params(ctx, inp, w, out, units)
+        m, s, pm, ps = requant_params(ctx, inp, w, out, units, float_product=True)
         lo, hi = act_range(op, ctx, out)
         ctx.emit("tml_fully_connected_s8", ctx.tensor(inp.index), ctx.tensor(w.index),
                  ctx.opt_tensor(bias.index if bias is not None else -1), ctx.tensor(out.index),

@@ -1,0 +1,368 @@
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM, as TFLite Micro's current LSTM kernel computes it: the
+ * standard (Keras) LSTM cell. CIFG, peephole, projection and layer normalisation are not
+ * part of it (TFLM rejects them too).
+ *
+ * Layouts
+ *   input      [batch, time, input_size], or [time, batch, input_size] when time_major
+ *   output     the same with state_size in place of input_size
+ *   input_to_<g>_weights     [state_size, input_size]   (g = input, forget, cell, output)
+ *   recurrent_to_<g>_weights [state_size, state_size]
+ *   <g>_gate_bias            [state_size]
+ *   output_state (h) and cell_state (c): [batch, state_size], variable tensors that keep
+ *   their value from one invoke to the next (the model's reset() clears them).
+ *
+ * One time step (x = this step's input row(s)):
+ *   f = sigmoid(W_f x + b_f + R_f h)          forget gate
+ *   i = sigmoid(W_i x + b_i + R_i h)          input gate
+ *   z = tanh   (W_z x + b_z + R_z h)          cell gate
+ *   c = f * c + i * z,  then clamped to [-cell_clip, cell_clip] when cell_clip > 0
+ *   o = sigmoid(W_o x + b_o + R_o h)          output gate (computed from the old h)
+ *   h = o * tanh(c);  output row = h
+ * time_major: each step handles every batch row at once. Otherwise the batch rows run one
+ * after the other, each through all its time steps with its own row of h and c.
+ *
+ * int8 (tml_lstm_s8): int8 input/output/h, int8 symmetric weights, int32 biases, int16 c
+ * whose scale is a power of two (2^cell_scale_power). Bit-exact with TFLM:
+ *   every gate pre-activation is int16 in Q3.12 (scale 2^-12), the sum of two saturated
+ *   int16 halves, each requantized with TFLM's double rounding:
+ *     a = clamp16(requant(bias + sum(w * (x + input_offset)), <g>_input_mult/shift))
+ *     b = clamp16(requant(sum(r * (h + hidden_offset)), <g>_recurrent_mult/shift))
+ *     g = act(clamp16(a + b)), result in Q0.15
+ *   sigmoid/tanh are TFLM's int16 lookup-table functions (interpolated 256-entry
+ *   sigmoid table passed as `sigmoid_table`, tanh(x) = 2 sigmoid(2x) - 1); tanh of the
+ *   cell state pre-scales c by (tanh_cell_multiplier, rounding right shift tanh_cell_shift).
+ *   c = clamp16(clamp16(requant(f * c, forget_cell)) + clamp16(requant(i * z, input_cell)))
+ *   c = clamp(c, -cell_clip, cell_clip) when cell_clip >= 0 (already quantized; -1 = off)
+ *   h = clamp8(requant(tanh(c) * o, hidden) + hidden_zero_point)
+ * Scratch: tml_lstm_s8_scratch_bytes() (three int16 gate rows per step).
+ *
+ * float32 (tml_lstm_f32): the same steps in float, sigmoid(x) = 1 / (1 + exp(-x)) with
+ * TFLM's cutoffs (1 above 16.619, exp(x) below -9). Scratch: tml_lstm_f32_scratch_bytes().
+ */
+#ifndef TINYML_OPS_LSTM_H
+#define TINYML_OPS_LSTM_H
+
+#include <math.h>
+
+#include "../tml_common.h"
+
+typedef struct {
+    int32_t batch_size;
+    int32_t time_steps;
+    int32_t input_size;
+    int32_t state_size;
+    int32_t time_major;                  /* 1: input [time, batch, input_size] */
+    const int8_t *input_to_input_weights;
+    const int8_t *input_to_forget_weights;
+    const int8_t *input_to_cell_weights;
+    const int8_t *input_to_output_weights;
+    const int8_t *recurrent_to_input_weights;
+    const int8_t *recurrent_to_forget_weights;
+    const int8_t *recurrent_to_cell_weights;
+    const int8_t *recurrent_to_output_weights;
+    const int32_t *input_gate_bias;
+    const int32_t *forget_gate_bias;
+    const int32_t *cell_gate_bias;
+    const int32_t *output_gate_bias;
+    int32_t input_offset;                /* minus the input zero point */
+    int32_t hidden_offset;               /* minus the output_state zero point */
+    int32_t hidden_zero_point;           /* the output_state zero point */
+    /* input x W and h x R -> Q3.12, per gate */
+    int32_t input_gate_input_multiplier;
+    int32_t input_gate_input_shift;
+    int32_t input_gate_recurrent_multiplier;
+    int32_t input_gate_recurrent_shift;
+    int32_t forget_gate_input_multiplier;
+    int32_t forget_gate_input_shift;
+    int32_t forget_gate_recurrent_multiplier;
+    int32_t forget_gate_recurrent_shift;
+    int32_t cell_gate_input_multiplier;
+    int32_t cell_gate_input_shift;
+    int32_t cell_gate_recurrent_multiplier;
+    int32_t cell_gate_recurrent_shift;
+    int32_t output_gate_input_multiplier;
+    int32_t output_gate_input_shift;
+    int32_t output_gate_recurrent_multiplier;
+    int32_t output_gate_recurrent_shift;
+    /* element-wise products */
+    int32_t forget_cell_multiplier;      /* Q0.15 x c -> c */
+    int32_t forget_cell_shift;
+    int32_t input_cell_multiplier;       /* Q0.15 x Q0.15 -> c */
+    int32_t input_cell_shift;
+    int32_t hidden_multiplier;           /* Q0.15 x Q0.15 -> h */
+    int32_t hidden_shift;
+    int32_t tanh_cell_multiplier;        /* c -> tanh input, see TFLM's int16 Tanh */
+    int32_t tanh_cell_shift;
+    int32_t cell_clip;                   /* quantized clip, -1 when not clipping */
+    const uint16_t *sigmoid_table;       /* 256 entries: sigmoid(k / 24) in Q0.16 */
+} tml_lstm_s8_params;
+
+typedef struct {
+    int32_t batch_size;
+    int32_t time_steps;
+    int32_t input_size;
+    int32_t state_size;
+    int32_t time_major;
+    const float *input_to_input_weights;
+    const float *input_to_forget_weights;
+    const float *input_to_cell_weights;
+    const float *input_to_output_weights;
+    const float *recurrent_to_input_weights;
+    const float *recurrent_to_forget_weights;
+    const float *recurrent_to_cell_weights;
+    const float *recurrent_to_output_weights;
+    const float *input_gate_bias;
+    const float *forget_gate_bias;
+    const float *cell_gate_bias;
+    const float *output_gate_bias;
+    float cell_clip;                     /* 0: no clipping */
+} tml_lstm_f32_params;
+
+/** Rows handled by one step: every batch row when time major, else one. */
+static inline int32_t tml_lstm_step_rows(int32_t batch_size, int32_t time_major)
+{
+    return time_major ? batch_size : 1;
+}
+
+static inline uint32_t tml_lstm_s8_scratch_bytes(int32_t batch_size, int32_t state_size, int32_t time_major)
+{
+    return (uint32_t)(3 * tml_lstm_step_rows(batch_size, time_major) * state_size) * (uint32_t)sizeof(int16_t);
+}
+
+static inline uint32_t tml_lstm_f32_scratch_bytes(int32_t batch_size, int32_t state_size, int32_t time_major)
+{
+    return (uint32_t)(3 * tml_lstm_step_rows(batch_size, time_major) * state_size) * (uint32_t)sizeof(float);
+}
+
+/* ------------------------------------------------------------ int16 non-linearities */
+
+static inline int16_t tml_lstm_clamp16(int32_t x)
+{
+    return (int16_t)tml_clamp_i32(x, -32768, 32767);
+}
+
+/** TFLM's int16 logistic on a Q3.12 input, result in Q0.15. */
+static inline int16_t tml_lstm_sigmoid_s16(int16_t v, const uint16_t *table)
+{
+    const int32_t x = (int32_t)v * 3;  /* 3/4 range expansion, input scale 2^-12 */
+    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+    const uint32_t uh = ax >> 9;
+    uint32_t r;
+    if (uh >= 255u) {
+        r = 0x7FFFu << 10;
+    } else {
+        const uint32_t ua = table[uh], ub = table[uh + 1u];
+        r = (ua << 9) + (ax & 0x1FFu) * (ub - ua);
+    }
+    r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+    return (int16_t)(r >> 10);
+}
+
+/** TFLM's int16 tanh: x = (v * multiplier + round) >> shift, result in Q0.15. */
+static inline int16_t tml_lstm_tanh_s16(int16_t v, int32_t multiplier, int32_t shift, const uint16_t *table)
+{
+    const int32_t round = shift > 0 ? (1 << (shift - 1)) : 0;
+    const int32_t x = ((int32_t)v * multiplier + round) >> shift;
+    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+    const uint32_t uh = ax >> 8;
+    int32_t r;
+    if (uh >= 255u) {
+        r = 0xFFFF << 8;
+    } else {
+        const uint32_t ua = table[uh], ub = table[uh + 1u];
+        r = (int32_t)((ua << 8) + (ax & 0xFFu) * (ub - ua));
+    }
+    r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+    return (int16_t)(r >> 8);
+}
+
+/* ------------------------------------------------------------ int8 */
+
+/* One gate for `rows` rows: gate = act(clamp16(FC(x) + FC(h))), act = sigmoid or tanh. */
+static inline void tml_lstm_gate_s8(const tml_lstm_s8_params *p, int32_t rows, const int8_t *x, const int8_t *h,
+                                    const int8_t *w, const int8_t *r, const int32_t *bias,
+                                    int32_t in_mult, int32_t in_shift, int32_t rec_mult, int32_t rec_shift,
+                                    int use_tanh, int16_t *gate)
+{
+    int32_t b, o, d;
+    for (b = 0; b < rows; b++) {
+        const int8_t *xb = x + b * p->input_size;
+        const int8_t *hb = h + b * p->state_size;
+        for (o = 0; o < p->state_size; o++) {
+            const int8_t *wo = w + o * p->input_size;
+            const int8_t *ro = r + o * p->state_size;
+            uint32_t acc = bias ? (uint32_t)bias[o] : 0u;  /* int32 arithmetic wrapping like TFLM's */
+            uint32_t racc = 0u;
+            int32_t a, c;
+            int16_t pre;
+            for (d = 0; d < p->input_size; d++) {
+                acc += (uint32_t)((int32_t)wo[d] * ((int32_t)xb[d] + p->input_offset));
+            }
+            for (d = 0; d < p->state_size; d++) {
+                racc += (uint32_t)((int32_t)ro[d] * ((int32_t)hb[d] + p->hidden_offset));
+            }
+            a = tml_lstm_clamp16(tml_mul_by_quantized_mul((int32_t)acc, in_mult, in_shift));
+            c = tml_lstm_clamp16(tml_mul_by_quantized_mul((int32_t)racc, rec_mult, rec_shift));
+            pre = tml_lstm_clamp16(a + c);
+            gate[b * p->state_size + o] = use_tanh ? tml_lstm_tanh_s16(pre, 3, 0, p->sigmoid_table)
+                                                   : tml_lstm_sigmoid_s16(pre, p->sigmoid_table);
+        }
+    }
+}
+
+/* One time step for `rows` rows of x, h, c; writes h to out. */
+static inline void tml_lstm_step_s8(const tml_lstm_s8_params *p, int32_t rows, const int8_t *x, int8_t *h,
+                                    int16_t *c, int8_t *out, int16_t *scratch)
+{
+    const int32_t n = rows * p->state_size;
+    int16_t *fg = scratch, *ig = scratch + n, *zg = scratch + 2 * n;
+    int16_t *og = scratch;  /* reuses the forget gate row once c is updated */
+    int32_t k;
+    tml_lstm_gate_s8(p, rows, x, h, p->input_to_forget_weights, p->recurrent_to_forget_weights, p->forget_gate_bias,
+                     p->forget_gate_input_multiplier, p->forget_gate_input_shift,
+                     p->forget_gate_recurrent_multiplier, p->forget_gate_recurrent_shift, 0, fg);
+    tml_lstm_gate_s8(p, rows, x, h, p->input_to_input_weights, p->recurrent_to_input_weights, p->input_gate_bias,
+                     p->input_gate_input_multiplier, p->input_gate_input_shift,
+                     p->input_gate_recurrent_multiplier, p->input_gate_recurrent_shift, 0, ig);
+    tml_lstm_gate_s8(p, rows, x, h, p->input_to_cell_weights, p->recurrent_to_cell_weights, p->cell_gate_bias,
+                     p->cell_gate_input_multiplier, p->cell_gate_input_shift,
+                     p->cell_gate_recurrent_multiplier, p->cell_gate_recurrent_shift, 1, zg);
+    for (k = 0; k < n; k++) {
+        const int32_t fc = tml_lstm_clamp16(
+            tml_mul_by_quantized_mul((int32_t)fg[k] * (int32_t)c[k], p->forget_cell_multiplier, p->forget_cell_shift));
+        const int32_t iz = tml_lstm_clamp16(
+            tml_mul_by_quantized_mul((int32_t)ig[k] * (int32_t)zg[k], p->input_cell_multiplier, p->input_cell_shift));
+        int32_t v = tml_lstm_clamp16(fc + iz);
+        if (p->cell_clip >= 0) {
+            v = tml_clamp_i32(v, -p->cell_clip, p->cell_clip);
+        }
+        c[k] = (int16_t)v;
+    }
+    tml_lstm_gate_s8(p, rows, x, h, p->input_to_output_weights, p->recurrent_to_output_weights, p->output_gate_bias,
+                     p->output_gate_input_multiplier, p->output_gate_input_shift,
+                     p->output_gate_recurrent_multiplier, p->output_gate_recurrent_shift, 0, og);
+    for (k = 0; k < n; k++) {
+        const int32_t t = tml_lstm_tanh_s16(c[k], p->tanh_cell_multiplier, p->tanh_cell_shift, p->sigmoid_table);
+        const int32_t v = tml_mul_by_quantized_mul(t * (int32_t)og[k], p->hidden_multiplier, p->hidden_shift)
+                          + p->hidden_zero_point;
+        h[k] = (int8_t)tml_clamp_i32(v, -128, 127);
+    }
+    memcpy(out, h, (size_t)n);
+}
+
+static inline void tml_lstm_s8_ref(const tml_lstm_s8_params *p, const int8_t *input, int8_t *output_state,
+                                   int16_t *cell_state, int8_t *output, void *scratch)
+{
+    const int32_t rows = tml_lstm_step_rows(p->batch_size, p->time_major);
+    const int32_t outer = p->time_major ? 1 : p->batch_size;
+    int32_t ob, t;
+    for (ob = 0; ob < outer; ob++) {
+        for (t = 0; t < p->time_steps; t++) {
+            const int32_t row = ob * p->time_steps + t;  /* index of this step's first row */
+            tml_lstm_step_s8(p, rows, input + row * rows * p->input_size, output_state + ob * p->state_size,
+                             cell_state + ob * p->state_size, output + row * rows * p->state_size,
+                             (int16_t *)scratch);
+        }
+    }
+}
+
+/* ------------------------------------------------------------ float32 */
+
+static inline float tml_lstm_sigmoid_f32(float x)
+{
+    if (x > 16.619047164916992188f) {
+        return 1.0f;
+    }
+    if (x < -9.0f) {
+        return expf(x);
+    }
+    return 1.0f / (1.0f + expf(-x));
+}
+
+static inline void tml_lstm_gate_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x, const float *h,
+                                     const float *w, const float *r, const float *bias, int use_tanh, float *gate)
+{
+    int32_t b, o, d;
+    for (b = 0; b < rows; b++) {
+        const float *xb = x + b * p->input_size;
+        const float *hb = h + b * p->state_size;
+        for (o = 0; o < p->state_size; o++) {
+            const float *wo = w + o * p->input_size;
+            const float *ro = r + o * p->state_size;
+            float a = 0.0f, c = 0.0f, pre;
+            for (d = 0; d < p->input_size; d++) {
+                a += xb[d] * wo[d];
+            }
+            if (bias) {
+                a += bias[o];
+            }
+            for (d = 0; d < p->state_size; d++) {
+                c += hb[d] * ro[d];
+            }
+            pre = a + c;
+            gate[b * p->state_size + o] = use_tanh ? tanhf(pre) : tml_lstm_sigmoid_f32(pre);
+        }
+    }
+}
+
+static inline void tml_lstm_step_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x, float *h,
+                                     float *c, float *out, float *scratch)
+{
+    const int32_t n = rows * p->state_size;
+    float *fg = scratch, *ig = scratch + n, *zg = scratch + 2 * n;
+    float *og = scratch;
+    int32_t k;
+    tml_lstm_gate_f32(p, rows, x, h, p->input_to_forget_weights, p->recurrent_to_forget_weights,
+                      p->forget_gate_bias, 0, fg);
+    tml_lstm_gate_f32(p, rows, x, h, p->input_to_input_weights, p->recurrent_to_input_weights,
+                      p->input_gate_bias, 0, ig);
+    tml_lstm_gate_f32(p, rows, x, h, p->input_to_cell_weights, p->recurrent_to_cell_weights,
+                      p->cell_gate_bias, 1, zg);
+    for (k = 0; k < n; k++) {
+        const float fc = fg[k] * c[k];
+        const float iz = ig[k] * zg[k];
+        float v = fc + iz;
+        if (p->cell_clip > 0.0f) {
+            v = tml_clamp_f32(v, -p->cell_clip, p->cell_clip);
+        }
+        c[k] = v;
+    }
+    tml_lstm_gate_f32(p, rows, x, h, p->input_to_output_weights, p->recurrent_to_output_weights,
+                      p->output_gate_bias, 0, og);
+    for (k = 0; k < n; k++) {
+        h[k] = tanhf(c[k]) * og[k];
+    }
+    memcpy(out, h, (size_t)n * sizeof(float));
+}
+
+static inline void tml_lstm_f32_ref(const tml_lstm_f32_params *p, const float *input, float *output_state,
+                                    float *cell_state, float *output, void *scratch)
+{
+    const int32_t rows = tml_lstm_step_rows(p->batch_size, p->time_major);
+    const int32_t outer = p->time_major ? 1 : p->batch_size;
+    int32_t ob, t;
+    for (ob = 0; ob < outer; ob++) {
+        for (t = 0; t < p->time_steps; t++) {
+            const int32_t row = ob * p->time_steps + t;
+            tml_lstm_step_f32(p, rows, input + row * rows * p->input_size, output_state + ob * p->state_size,
+                              cell_state + ob * p->state_size, output + row * rows * p->state_size,
+                              (float *)scratch);
+        }
+    }
+}
+
+/* Dispatch: the reference path until an architecture provides its own. */
+static inline void tml_lstm_s8(const tml_lstm_s8_params *p, const int8_t *input, int8_t *output_state,
+                               int16_t *cell_state, int8_t *output, void *scratch)
+{
+    tml_lstm_s8_ref(p, input, output_state, cell_state, output, scratch);
+}
+
+static inline void tml_lstm_f32(const tml_lstm_f32_params *p, const float *input, float *output_state,
+                                float *cell_state, float *output, void *scratch)
+{
+    tml_lstm_f32_ref(p, input, output_state, cell_state, output, scratch);
+}
+
+#endif /* TINYML_OPS_LSTM_H */

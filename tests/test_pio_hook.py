@@ -1,0 +1,288 @@
+"""The PlatformIO build hook (extra_script.py + platformio_tinyml/pio.py).
+
+(a) The hook run through ``runpy`` with a fake SCons environment, through the states a project
+    goes through: first build, no change, model changed, option changed, output deleted, model
+    deleted, broken model (clear error, old outputs kept), fixed again; plus the board limits.
+(b) The real ``pio run -e emulator`` / ``-t exec`` / ``pio test`` offline, on a copy of the example in a
+    folder whose path has spaces. The printed y values are checked against the generated C compiled
+    for the host (HostModel) on the same inputs.
+"""
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from platformio_tinyml import pio as tinyml_pio
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXTRA_SCRIPT = os.path.join(ROOT, "extra_script.py")
+EXAMPLE = os.path.join(ROOT, "examples", "hello_world")
+INT8_MODEL = os.path.join(EXAMPLE, "models", "hello_world_int8.tflite")
+FLOAT_MODEL = os.path.join(EXAMPLE, "models", "hello_world_float.tflite")
+
+
+# ---------------------------------------------------------------- (a) fake SCons environment
+
+class FakeBoard:
+    def __init__(self, data):
+        self.data = data
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+
+class FakeEnv(dict):
+    """The part of a PlatformIO SCons environment the hook uses."""
+
+    def __init__(self, project_dir, options, board=None):
+        super().__init__(PROJECT_DIR=project_dir, BUILD_DIR=os.path.join(project_dir, ".pio", "build", "fake"),
+                         PIOENV="fake", CPPPATH=[], CPPDEFINES=[], PIOBUILDFILES=[])
+        if board:
+            self["BOARD"] = "fakeboard"
+        self.board = board or {}
+        self.options = options
+        self.objects = []
+
+    def subst(self, text):
+        return re.sub(r"\$(\w+)", lambda m: str(self[m.group(1)]), text)
+
+    def GetProjectOption(self, name, default=None):
+        return self.options.get(name, default)
+
+    def BoardConfig(self):
+        return FakeBoard(self.board)
+
+    def Append(self, **kw):
+        for k, v in kw.items():
+            self.setdefault(k, []).extend(v)
+
+    def AppendUnique(self, **kw):
+        for k, v in kw.items():
+            for item in v:
+                if item not in self.setdefault(k, []):
+                    self[k].append(item)
+
+    def Object(self, target, source):
+        self.objects.append((target, source))
+        return target
+
+    def Exit(self, code=0):
+        raise SystemExit(code)
+
+
+def run_script(project_dir, options=None, board=None):
+    """One `pio run` as far as the hook is concerned: a fresh global environment, the script as a
+    project `pre:` script (PlatformIO's Import raises for names not exported)."""
+    env = FakeEnv(project_dir, options or {}, board)
+
+    def fake_import(name):
+        if name != "env":
+            raise KeyError(name)
+
+    runpy.run_path(EXTRA_SCRIPT, init_globals={"Import": fake_import, "DefaultEnvironment": lambda: env,
+                                               "env": env})
+    return env
+
+
+@pytest.fixture
+def project(tmp_path):
+    proj = tmp_path / "my project"
+    (proj / "models").mkdir(parents=True)
+    shutil.copy(INT8_MODEL, proj / "models" / "sine.tflite")
+    return proj
+
+
+def out_files(proj):
+    out = proj / ".pio" / "build" / "fake" / "tinyml"
+    return out / "sine.h", out / "sine.c"
+
+
+def test_hook_states(project, capsys, monkeypatch):
+    calls = []
+    real_generate = tinyml_pio.generate
+    monkeypatch.setattr(tinyml_pio, "generate", lambda *a, **k: calls.append(a[0]) or real_generate(*a, **k))
+    board = {"build.cpu": "cortex-m4", "build.mcu": "nrf52840",
+             "upload.maximum_size": 1048576, "upload.maximum_ram_size": 262144}
+    h, c = out_files(project)
+
+    # first build: generated into $BUILD_DIR/tinyml, include path and object added, report printed
+    env = run_script(str(project), board=board)
+    out = capsys.readouterr().out
+    assert "tinyml: Generating sine.h/.c from models/sine.tflite (arch cortex-m4)" in out
+    assert re.search(r"tinyml:   sine: 3 ops \(FULLY_CONNECTED x3\), weights [\d,]+ bytes, arena \d+ bytes, "
+                     r"[\d,]+ MACs", out)
+    assert h.is_file() and c.is_file() and not (project / "src").exists()
+    assert env["PIOBUILDFILES"] == [str(c)[:-2] + ".o"] and env.objects == [(str(c)[:-2] + ".o", str(c))]
+    assert str(h.parent) in env["CPPPATH"] and "TML_FORCE_REFERENCE" not in env["CPPDEFINES"]
+    assert len(calls) == 1
+    first_h = h.read_text()
+
+    # no change: only hashing, nothing generated, the object still in the build
+    env = run_script(str(project), board=board)
+    assert capsys.readouterr().out.splitlines() == ["tinyml: Skipping models/sine.tflite (sine.h is up to date)"]
+    assert len(calls) == 1 and env["PIOBUILDFILES"] and h.read_text() == first_h
+
+    # the hook runs once per environment even when the script is loaded twice
+    env2 = FakeEnv(str(project), {}, board)
+    env2["TINYML_HOOK_STATE"] = {"defines": [], "arch": "cortex-m4", "models": ["sine"]}
+    runpy.run_path(EXTRA_SCRIPT, init_globals={"Import": lambda n: None, "DefaultEnvironment": lambda: env2,
+                                               "env": env2})
+    assert capsys.readouterr().out == "" and env2["PIOBUILDFILES"] == [] and str(h.parent) in env2["CPPPATH"]
+
+    # model changed
+    shutil.copy(FLOAT_MODEL, project / "models" / "sine.tflite")
+    run_script(str(project), board=board)
+    assert "tinyml: Generating sine.h/.c" in capsys.readouterr().out
+    assert len(calls) == 2 and h.read_text() != first_h
+    float_h = h.read_text()
+
+    # option changed: forcing the reference kernels regenerates and defines TML_FORCE_REFERENCE
+    env = run_script(str(project), {"custom_tinyml_arch": "reference"}, board=board)
+    assert "(arch reference)" in capsys.readouterr().out and len(calls) == 3
+    assert "TML_FORCE_REFERENCE" in env["CPPDEFINES"]
+    run_script(str(project), {"custom_tinyml_arch": "reference"}, board=board)
+    assert "Skipping" in capsys.readouterr().out and len(calls) == 3
+
+    # an output deleted
+    c.unlink()
+    run_script(str(project), {"custom_tinyml_arch": "reference"}, board=board)
+    assert "Generating" in capsys.readouterr().out and c.is_file() and len(calls) == 4
+
+    # model deleted: its outputs go, nothing is added to the build
+    (project / "models" / "sine.tflite").unlink()
+    env = run_script(str(project), board=board)
+    out = capsys.readouterr().out
+    assert "tinyml: Removing sine (its model is gone)" in out and "no models found" in out
+    assert not h.exists() and not c.exists() and env["PIOBUILDFILES"] == []
+
+    # back, then broken: one clear line on stderr, exit 1, previous outputs intact
+    shutil.copy(FLOAT_MODEL, project / "models" / "sine.tflite")
+    run_script(str(project), board=board)
+    capsys.readouterr()
+    assert h.read_text() == float_h
+    (project / "models" / "sine.tflite").write_bytes(b"this is not a flatbuffer at all" * 4)
+    with pytest.raises(SystemExit) as exc:
+        run_script(str(project), board=board)
+    assert exc.value.code == 1
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("tinyml: error: models/sine.tflite: ")
+    assert "previous generated files are kept" in err[0] and "Traceback" not in captured.err
+    assert h.read_text() == float_h and c.is_file()
+
+    # fixed again
+    shutil.copy(INT8_MODEL, project / "models" / "sine.tflite")
+    env = run_script(str(project), board=board)
+    assert "Generating" in capsys.readouterr().out and h.read_text() == first_h and env["PIOBUILDFILES"]
+
+
+def test_hook_board_limits_and_options(project, capsys):
+    h, _ = out_files(project)
+    run_script(str(project))  # no board: no limits, reference kernels (not forced)
+    assert "(arch reference)" in capsys.readouterr().out
+    good = h.read_text()
+
+    shutil.copy(FLOAT_MODEL, project / "models" / "sine.tflite")
+    tiny_flash = {"build.cpu": "cortex-m0plus", "upload.maximum_size": 100, "upload.maximum_ram_size": 1 << 20}
+    with pytest.raises(SystemExit):
+        run_script(str(project), board=tiny_flash)
+    err = capsys.readouterr().err
+    assert "tinyml: error: models/sine.tflite: the weights need" in err and "upload.maximum_size" in err
+    assert h.read_text() == good  # the model that does not fit did not replace the outputs
+
+    tiny_ram = {"build.mcu": "esp32", "upload.maximum_size": 1 << 20, "upload.maximum_ram_size": 16}
+    with pytest.raises(SystemExit):
+        run_script(str(project), board=tiny_ram)
+    assert "upload.maximum_ram_size" in capsys.readouterr().err
+
+    for options, needle in (({"custom_tinyml_arch": "pentium"}, "custom_tinyml_arch = pentium is not known"),
+                            ({"custom_tinyml_models": "models/typo.tflite"}, "'models/typo.tflite' does not exist")):
+        with pytest.raises(SystemExit):
+            run_script(str(project), options)
+        assert needle in capsys.readouterr().err
+
+    # explicit list with a path with spaces, two models, comma and newline separated
+    shutil.copy(INT8_MODEL, project / "models" / "sine two.tflite")
+    env = run_script(str(project), {"custom_tinyml_models": "models/sine.tflite,\nmodels/sine two.tflite"},
+                     board={"build.mcu": "esp32"})
+    out = capsys.readouterr().out
+    assert "sine_two.h/.c from models/sine two.tflite (arch xtensa)" in out and len(env["PIOBUILDFILES"]) == 2
+
+
+# ---------------------------------------------------------------- (b) real PlatformIO + QEMU
+
+def _pio_ready():
+    for tool in ("pio", "qemu-system-arm", "arm-none-eabi-gcc"):
+        if shutil.which(tool) is None:
+            return f"{tool} not installed (make demo / tools/setup_offline_pio.py set it up)"
+    return None
+
+
+def quantize_like_c(x: np.float32, scale: float, zero_point: int) -> int:
+    """tml_quantize() for int8, in float32 as the C does it."""
+    v = np.float32(x) / np.float32(scale)
+    v = v + np.float32(0.5) if v >= 0 else v - np.float32(0.5)
+    q = int(v)
+    return 127 if q > 127 - zero_point else (-128 if q < -128 - zero_point else q + zero_point)
+
+
+@pytest.mark.skipif(_pio_ready() is not None, reason=str(_pio_ready()))
+def test_emulator_example_offline(tmp_path):
+    from platformio_tinyml.hostrun import HostModel
+
+    # The example as a user gets it, in a folder with spaces; relative links to library and platform kept.
+    top = tmp_path / "my projects" / "tiny ml"
+    for rel in ("library", "platform", "platformio_tinyml"):
+        shutil.copytree(os.path.join(ROOT, rel), top / rel,
+                        ignore=shutil.ignore_patterns("__pycache__", ".pio"))
+    shutil.copy(EXTRA_SCRIPT, top / "extra_script.py")
+    example = top / "examples" / "hello_world"
+    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns(".pio"))
+
+    core = os.environ.get("PLATFORMIO_CORE_DIR") or os.path.join(ROOT, ".pio-core")
+    env = dict(os.environ, PLATFORMIO_CORE_DIR=core, PLATFORMIO_SETTING_ENABLE_TELEMETRY="No",
+               PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL="9999")
+    setup = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "setup_offline_pio.py")],
+                           env=env, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stderr
+
+    def pio(*args):
+        res = subprocess.run(["pio", *args, "-d", str(example)], env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert res.returncode == 0, res.stdout + res.stderr
+        return res.stdout
+
+    built = pio("run", "-e", "emulator")
+    assert "tinyml: Generating hello_world_int8.h/.c from models/hello_world_int8.tflite (arch cortex-m4)" in built
+    assert not list((example / "src").glob("hello_world_int8*"))
+    ran = pio("run", "-e", "emulator", "-t", "exec")
+    assert "tinyml: Skipping models/hello_world_int8.tflite" in ran
+
+    lines = ran.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split() == ["x", "y", "sin(x)"])
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("max error:"):
+            max_error = float(line.split(":")[1])
+            break
+        rows.append([np.float32(v) for v in line.split()])
+    assert len(rows) == 20
+
+    with HostModel(INT8_MODEL, name="hello_world_int8") as host:
+        t_in, t_out = host.inputs[0], host.outputs[0]
+        worst = 0.0
+        for x, y, _ in rows:
+            q = quantize_like_c(x, t_in.q_scale, t_in.q_zero_point)
+            q_out = int(host.run([np.full(t_in.shape, q, dtype=np.int8)])[0].reshape(-1)[0])
+            y_host = np.float32(t_out.q_scale) * np.float32(q_out - t_out.q_zero_point)
+            assert y == y_host, f"x={x}: firmware y={y}, host y={y_host}"
+            worst = max(worst, abs(float(y_host) - float(np.sin(np.float32(x)))))
+    assert abs(max_error - worst) < 1e-3
+
+    tested = pio("test", "-e", "emulator")
+    assert "3 test cases: 3 succeeded" in tested
