@@ -6,16 +6,22 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 MODEL  ?= examples/hello_world/models/hello_world_int8.tflite
+# PlatformIO runs fully offline with a project-local core (see tools/setup_offline_pio.py)
+export PLATFORMIO_CORE_DIR ?= $(CURDIR)/.pio-core
+export PLATFORMIO_SETTING_ENABLE_TELEMETRY = No
+export PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL = 9999
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: all setup demo test clean
 
 all: test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/setup_offline_pio.py
 	@command -v cc >/dev/null 2>&1 || { echo "make: a C compiler is needed (apt-get install gcc)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,platformio]'
+	$(PY) tools/setup_offline_pio.py --apt
 	@touch $@
 
 setup: $(STAMP)
@@ -24,6 +30,8 @@ demo: $(STAMP)
 	$(VENV)/bin/tinyml inspect $(MODEL)
 	$(VENV)/bin/tinyml convert $(MODEL) -o build/demo --name hello_world
 	$(PY) tools/host_demo.py $(MODEL)
+	@echo "--- the same model built by 'pio run' into firmware for the emulated Cortex-M4F board, run on QEMU"
+	pio run -d examples/hello_world -e emulator -t exec
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -1,0 +1,400 @@
+"""The PlatformIO build hook, as plain functions (``extra_script.py`` only calls :func:`run_hook`).
+
+At script load (before PlatformIO globs any source folder) every model of the project is
+converted with :func:`platformio_tinyml.api.generate` into ``$BUILD_DIR/tinyml/`` (never into
+``src/``), unless a stamp file shows the same inputs produced the outputs already. The generated
+``.c`` files join the program as SCons nodes, and ``$BUILD_DIR/tinyml`` joins the include path.
+
+Options in ``platformio.ini`` (paths relative to the project, one per line or comma-separated)::
+
+    custom_tinyml_models = models/*.tflite      ; default: every .tflite under models/
+    custom_tinyml_arch = auto                   ; auto (from build.cpu / build.mcu), reference,
+                                                ; cortex-m4, xtensa or arc-em
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .api import ARCHES, default_name, generate, library_dir
+from .errors import TinymlError
+
+TOOL = "tinyml"
+OUT_SUBDIR = "tinyml"
+DEFAULT_MODELS = "models/**/*.tflite"
+STAMP_SUFFIX = ".tinyml.json"
+CONVERTER_DEPS = "numpy, tflite, flatbuffers and jinja2"
+
+
+class HookError(Exception):
+    """A problem the user can fix; printed as one line, then the build stops."""
+
+
+@dataclass
+class ModelJob:
+    path: str      # absolute path of the .tflite
+    rel: str       # as shown to the user (relative to the project)
+    name: str      # C identifier: NAME.h / NAME.c / NAME_invoke()
+
+
+# ---------------------------------------------------------------- options
+
+def split_option(value) -> list:
+    """A ``custom_*`` value as a list: one item per line or comma; blanks and ; comments dropped.
+
+    >>> split_option("models/a.tflite, models/b c.tflite\\n  other/*.tflite ; note")
+    ['models/a.tflite', 'models/b c.tflite', 'other/*.tflite']
+    >>> split_option(None)
+    []
+    """
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        value = "\n".join(str(v) for v in value)
+    items = []
+    for line in str(value).splitlines():
+        line = line.split(";", 1)[0]
+        items.extend(part.strip() for part in line.split(","))
+    return [i for i in items if i]
+
+
+def find_models(project_dir: str, patterns: list) -> list:
+    """Absolute paths of the models the patterns name, sorted, each once.
+
+    A pattern without wildcards must name an existing file (a typo is an error, not an empty build).
+    """
+    found = []
+    for pattern in patterns:
+        full = pattern if os.path.isabs(pattern) else os.path.join(glob.escape(project_dir), pattern)
+        if not glob.has_magic(pattern):
+            path = pattern if os.path.isabs(pattern) else os.path.join(project_dir, pattern)
+            if not os.path.isfile(path):
+                raise HookError(f"custom_tinyml_models: '{pattern}' does not exist in {project_dir}; "
+                                "fix the path or remove it")
+            found.append(os.path.abspath(path))
+            continue
+        found.extend(os.path.abspath(p) for p in glob.glob(full, recursive=True) if os.path.isfile(p))
+    return sorted(set(found))
+
+
+def make_jobs(project_dir: str, paths: list) -> list:
+    """One job per model; two models that would give the same C name are an error."""
+    jobs, seen = [], {}
+    for path in paths:
+        rel = os.path.relpath(path, project_dir)
+        name = default_name(path)
+        if name in seen:
+            raise HookError(f"{rel} and {seen[name]} would both generate '{name}.h'; rename one of them")
+        seen[name] = rel
+        jobs.append(ModelJob(path=path, rel=rel, name=name))
+    return jobs
+
+
+def pick_arch(option: str, cpu: str = "", mcu: str = "") -> str:
+    """The kernel architecture: the option when given, else from the board's build.cpu / build.mcu.
+
+    >>> pick_arch("auto", "cortex-m4", "nrf52840")
+    'cortex-m4'
+    >>> pick_arch("auto", "cortex-m4f")
+    'cortex-m4'
+    >>> pick_arch("", "esp32", "esp32")
+    'xtensa'
+    >>> pick_arch("auto", "", "esp32s3")
+    'xtensa'
+    >>> pick_arch("auto", "", "esp32c3")
+    'reference'
+    >>> pick_arch("auto", "arcem", "we1")
+    'arc-em'
+    >>> pick_arch("auto", "cortex-m0plus", "rp2040")
+    'reference'
+    >>> pick_arch("reference", "cortex-m4")
+    'reference'
+    """
+    option = (option or "auto").strip().lower()
+    if option != "auto":
+        if option not in ARCHES:
+            raise HookError(f"custom_tinyml_arch = {option} is not known; use auto or one of "
+                            + ", ".join(ARCHES))
+        return option
+    cpu, mcu = (cpu or "").strip().lower(), (mcu or "").strip().lower()
+    if re.fullmatch(r"cortex-m4f?", cpu):
+        return "cortex-m4"
+    if re.fullmatch(r"esp32(s2|s3)?", mcu) or cpu in ("esp32", "xtensa", "lx6", "lx7"):
+        return "xtensa"
+    if any(re.match(r"(arc[-_]?em|em\d|em$)", s) for s in (cpu, mcu) if s):
+        return "arc-em"
+    return "reference"
+
+
+def arch_defines(arch: str, explicit: bool) -> list:
+    """C defines for the build: the reference kernels are forced only when the user asked for them.
+
+    >>> arch_defines("reference", explicit=True)
+    ['TML_FORCE_REFERENCE']
+    >>> arch_defines("reference", explicit=False)
+    []
+    """
+    return ["TML_FORCE_REFERENCE"] if arch == "reference" and explicit else []
+
+
+# ---------------------------------------------------------------- cache
+
+def converter_version() -> str:
+    """Our version, plus a digest of the converter's own files (a development checkout changes
+    without a version bump, and stale C from an older converter must not survive)."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(list(here.glob("*.py")) + list(here.glob("ops/*.py")) + list(here.glob("templates/*"))):
+        h.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+def cache_key(model_bytes: bytes, name: str, arch: str, version: str) -> str:
+    """What the outputs depend on: the model's bytes, the options, our version and the arch."""
+    h = hashlib.sha256()
+    for part in (model_bytes, name.encode(), arch.encode(), version.encode()):
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
+def stamp_path(out_dir: str, name: str) -> str:
+    return os.path.join(out_dir, name + STAMP_SUFFIX)
+
+
+def output_paths(out_dir: str, name: str) -> list:
+    return [os.path.join(out_dir, name + ".h"), os.path.join(out_dir, name + ".c")]
+
+
+def read_stamp(out_dir: str, name: str) -> dict:
+    try:
+        with open(stamp_path(out_dir, name), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def is_fresh(out_dir: str, name: str, key: str) -> dict | None:
+    """The stored stamp when the outputs exist and were made from the same inputs, else None."""
+    stamp = read_stamp(out_dir, name)
+    if stamp.get("key") != key:
+        return None
+    if not all(os.path.isfile(p) for p in output_paths(out_dir, name)):
+        return None
+    return stamp
+
+
+# ---------------------------------------------------------------- conversion
+
+def user_message(err: Exception, job: ModelJob) -> str:
+    """The converter's message with the model named as the user knows it (project-relative)."""
+    msg = str(err).strip()
+    base = os.path.basename(job.path)
+    for prefix in (job.path, base):
+        if msg.startswith(prefix + ":"):
+            return job.rel + msg[len(prefix):]
+    return f"{job.rel}: {msg}"
+
+
+def convert_job(job: ModelJob, out_dir: str, arch: str, check=None) -> dict:
+    """Generate NAME.h/NAME.c for one model; return its report as a dict.
+
+    Converts into a staging folder, and replaces the previous outputs only when that succeeded
+    and ``check(report)`` (the board's limits) raised nothing.
+    """
+    staging = os.path.join(out_dir, f".staging-{job.name}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        try:
+            report = generate(job.path, staging, name=job.name, arch=arch)
+        except TinymlError as e:
+            raise HookError(user_message(e, job) + " (the previous generated files are kept)") from None
+        except ImportError as e:
+            raise HookError(f"{job.rel}: the converter needs the Python packages {CONVERTER_DEPS} in "
+                            f"PlatformIO's Python ({e}); install them with: "
+                            f"{sys.executable} -m pip install platformio-tinyml") from None
+        except OSError as e:
+            raise HookError(f"{job.rel}: cannot convert ({e}); check the file and the build folder") from None
+        except Exception as e:  # a bug of ours: still one clear line, the traceback with -v
+            if os.environ.get("PLATFORMIO_TINYML_DEBUG") or _verbose():
+                import traceback
+                traceback.print_exc()
+            raise HookError(f"{job.rel}: internal error of the converter ({type(e).__name__}: {e}); "
+                            "please report it with the model (run `pio run -v` for the traceback)") from None
+        result = dict(ops=report.ops, weight_bytes=report.weight_bytes, arena_bytes=report.arena_bytes,
+                      macs=report.macs)
+        if check is not None:
+            check(result)
+        for src in output_paths(staging, job.name):
+            os.replace(src, os.path.join(out_dir, os.path.basename(src)))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _verbose() -> bool:
+    try:
+        from SCons.Script import ARGUMENTS
+        return bool(int(ARGUMENTS.get("PIOVERBOSE", 0)))
+    except Exception:  # not inside SCons
+        return False
+
+
+def write_stamp(out_dir: str, job: ModelJob, key: str, arch: str, report: dict) -> None:
+    data = dict(key=key, model=job.rel, name=job.name, arch=arch, version=__version__, report=report)
+    tmp = stamp_path(out_dir, job.name) + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+    os.replace(tmp, stamp_path(out_dir, job.name))
+
+
+def remove_stale(out_dir: str, keep: set) -> list:
+    """Delete the outputs of models that are gone; return their names."""
+    gone = []
+    if not os.path.isdir(out_dir):
+        return gone
+    for fname in sorted(os.listdir(out_dir)):
+        if not fname.endswith(STAMP_SUFFIX):
+            continue
+        name = fname[: -len(STAMP_SUFFIX)]
+        if name in keep:
+            continue
+        for ext in (".h", ".c", ".o", STAMP_SUFFIX):
+            try:
+                os.remove(os.path.join(out_dir, name + ext))
+            except FileNotFoundError:
+                pass
+        gone.append(name)
+    return gone
+
+
+def format_report(report: dict) -> str:
+    """One line after generation.
+
+    >>> format_report(dict(ops={"FULLY_CONNECTED": 3}, weight_bytes=1184, arena_bytes=64, macs=304))
+    '3 ops (FULLY_CONNECTED x3), weights 1,184 bytes, arena 64 bytes, 304 MACs'
+    """
+    ops = report.get("ops") or {}
+    n = sum(ops.values())
+    kinds = ", ".join(f"{k} x{v}" for k, v in sorted(ops.items()))
+    return (f"{n} ops ({kinds}), weights {report['weight_bytes']:,} bytes, "
+            f"arena {report['arena_bytes']:,} bytes, {report['macs']:,} MACs")
+
+
+def check_limits(reports: list, board: str, max_flash: int, max_ram: int) -> None:
+    """Fail when the weights do not fit the board's flash or the arenas its RAM.
+
+    ``reports`` holds (job, report) pairs; a limit of 0 means unknown (not checked).
+    """
+    for what, field, limit, opt, mem in (("weights", "weight_bytes", max_flash, "upload.maximum_size", "flash"),
+                                         ("arena", "arena_bytes", max_ram, "upload.maximum_ram_size", "RAM")):
+        if not limit:
+            continue
+        for job, rep in reports:
+            if rep[field] > limit:
+                raise HookError(f"{job.rel}: the {what} need {rep[field]:,} bytes but board {board} has "
+                                f"{limit:,} bytes of {mem} ({opt}); use a smaller (or int8-quantized) model "
+                                "or a board with more " + mem)
+        total = sum(rep[field] for _, rep in reports)
+        if len(reports) > 1 and total > limit:
+            raise HookError(f"{', '.join(j.rel for j, _ in reports)}: together the {what} need {total:,} bytes "
+                            f"but board {board} has {limit:,} bytes of {mem} ({opt}); build fewer models "
+                            "(custom_tinyml_models) or use a board with more " + mem)
+
+
+def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0)) -> list:
+    """Bring ``out_dir`` up to date for ``jobs``; return (job, report) pairs. Raises HookError.
+
+    ``limits`` is (board, max flash, max RAM): a model that does not fit fails before its new
+    outputs replace the previous ones; all models together are checked at the end.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    for name in remove_stale(out_dir, {j.name for j in jobs}):
+        echo(f"{TOOL}: Removing {name} (its model is gone)")
+    version = converter_version()
+    results = []
+    for job in jobs:
+        try:
+            with open(job.path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise HookError(f"{job.rel}: cannot read the model ({e.strerror}); check the path") from None
+        key = cache_key(data, job.name, arch, version)
+        stamp = is_fresh(out_dir, job.name, key)
+        if stamp is not None:
+            echo(f"{TOOL}: Skipping {job.rel} ({job.name}.h is up to date)")
+            results.append((job, stamp["report"]))
+            continue
+        echo(f"{TOOL}: Generating {job.name}.h/.c from {job.rel} (arch {arch})")
+        report = convert_job(job, out_dir, arch, check=lambda rep, job=job: check_limits([(job, rep)], *limits))
+        write_stamp(out_dir, job, key, arch, report)
+        echo(f"{TOOL}:   {job.name}: {format_report(report)}")
+        results.append((job, report))
+    check_limits(results, *limits)
+    return results
+
+
+# ---------------------------------------------------------------- SCons glue
+
+def _board_info(env) -> tuple:
+    """(board id, cpu, mcu, max flash, max RAM) of the environment; blanks/zeros without a board."""
+    if "BOARD" not in env:
+        return ("", "", "", 0, 0)
+    cfg = env.BoardConfig()
+    get = lambda key, default="": cfg.get(key, default)  # noqa: E731
+    return (env.subst("$BOARD"), str(get("build.cpu")), str(get("build.mcu")),
+            int(get("upload.maximum_size", 0) or 0), int(get("upload.maximum_ram_size", 0) or 0))
+
+
+def run_hook(env, genv, lib_include_dirs=None, echo=print) -> None:
+    """Everything the extra script does.
+
+    ``env`` is the environment the script was given (the library's, or the project's for a
+    ``pre:`` script); ``genv`` is PlatformIO's global environment, whose PIOBUILDFILES become the
+    program. Runs the conversion once per environment; a second call only adds the paths.
+    """
+    out_dir = os.path.join(env.subst("$BUILD_DIR"), OUT_SUBDIR)
+    include_dirs = [out_dir] + [d for d in (lib_include_dirs or []) if d]
+    if not lib_include_dirs:
+        try:
+            include_dirs.append(str(library_dir() / "src"))
+        except TinymlError:
+            pass
+
+    state = genv.get("TINYML_HOOK_STATE")
+    if state is None:
+        state = _run_once(env, genv, out_dir, echo)
+        genv["TINYML_HOOK_STATE"] = state
+    for e in {id(env): env, id(genv): genv}.values():
+        e.AppendUnique(CPPPATH=include_dirs, CPPDEFINES=state["defines"])
+
+
+def _run_once(env, genv, out_dir: str, echo) -> dict:
+    project_dir = env.subst("$PROJECT_DIR")
+    board, cpu, mcu, max_flash, max_ram = _board_info(env)
+    try:
+        arch_opt = str(env.GetProjectOption("custom_tinyml_arch", "auto") or "auto")
+        arch = pick_arch(arch_opt, cpu, mcu)
+        patterns = split_option(env.GetProjectOption("custom_tinyml_models", "")) or [DEFAULT_MODELS]
+        jobs = make_jobs(project_dir, find_models(project_dir, patterns))
+        if not jobs:
+            echo(f"{TOOL}: no models found ({', '.join(patterns)}); put .tflite files in models/ "
+                 "or set custom_tinyml_models")
+        results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram))
+    except HookError as e:
+        sys.stderr.write(f"{TOOL}: error: {e}\n")
+        sys.stderr.flush()
+        env.Exit(1)
+        raise SystemExit(1)  # env.Exit does not return; this is for environments that do
+    objects = [env.Object(os.path.join(out_dir, job.name + ".o"), os.path.join(out_dir, job.name + ".c"))
+               for job, _ in results]
+    genv.Append(PIOBUILDFILES=objects)
+    return dict(arch=arch, defines=arch_defines(arch, explicit=arch_opt.strip().lower() != "auto"),
+                models=[job.name for job, _ in results])
