@@ -127,3 +127,4 @@ def test_run_rejects_wrong_input(tmp_path):
     res = tinyml("run", HELLO, "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy"))
     assert_clean_failure(res, "int8", "[1, 1]")
     assert not (tmp_path / "y.npy").exists()
+
