@@ -90,6 +90,23 @@ _UNSUPPORTED = ("are not supported (float32/float32/float32 and int8/int8/int8 a
                 "hybrid and int16 models need full int8 quantization)")
 
 
+def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
+    """The float32 or int8 call of a convolution kernel (``kernel`` + ``_f32``/``_s8``)."""
+    kind = ctx.dtypes_of(inp, w, out)
+    args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
+            ctx.tensor(out.index))
+    if kind == "float32/float32/float32":
+        lo, hi = act_range(op, ctx, out)
+        ctx.emit(f"{kernel}_f32", *args, params_type=f"{kernel}_f32_params",
+                 params=dict(geo, act_min=float(lo), act_max=float(hi)))
+        return
+    if kind == "int8/int8/int8":
+        q = _int8_common(op, ctx, inp, w, bias, out, out_c, channel_axis)
+        ctx.emit(f"{kernel}_s8", *args, params_type=f"{kernel}_s8_params", params=dict(geo, **q))
+        return
+    ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
+
+
 @register("CONV_2D")
 def lower_conv_2d(op, ctx):
     inp, w, bias, out = _operands(op, ctx)
@@ -103,19 +120,7 @@ def lower_conv_2d(op, ctx):
                  f"that divide the {out_c} output channels")
     geo.update(filter_input_depth=fdepth, output_depth=out_c)
     ctx.macs += geo["batches"] * geo["output_height"] * geo["output_width"] * out_c * fh * fw * fdepth
-    kind = ctx.dtypes_of(inp, w, out)
-    args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
-            ctx.tensor(out.index))
-    if kind == "float32/float32/float32":
-        lo, hi = act_range(op, ctx, out)
-        ctx.emit("tml_conv_f32", *args, params_type="tml_conv_f32_params",
-                 params=dict(geo, act_min=float(lo), act_max=float(hi)))
-        return
-    if kind == "int8/int8/int8":
-        q = _int8_common(op, ctx, inp, w, bias, out, out_c, 0)
-        ctx.emit("tml_conv_s8", *args, params_type="tml_conv_s8_params", params=dict(geo, **q))
-        return
-    ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
+    _emit(op, ctx, "tml_conv", inp, w, bias, out, geo, out_c, 0)
 
 
 @register("DEPTHWISE_CONV_2D")
@@ -141,17 +146,4 @@ def lower_depthwise_conv_2d(op, ctx):
                dilation_height=geo["dilation_height"], dilation_width=geo["dilation_width"],
                pad_height=geo["pad_height"], pad_width=geo["pad_width"])
     ctx.macs += geo["batches"] * geo["output_height"] * geo["output_width"] * out_c * fh * fw
-    kind = ctx.dtypes_of(inp, w, out)
-    args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
-            ctx.tensor(out.index))
-    if kind == "float32/float32/float32":
-        lo, hi = act_range(op, ctx, out)
-        ctx.emit("tml_depthwise_conv_f32", *args, params_type="tml_depthwise_conv_f32_params",
-                 params=dict(geo, act_min=float(lo), act_max=float(hi)))
-        return
-    if kind == "int8/int8/int8":
-        q = _int8_common(op, ctx, inp, w, bias, out, out_c, 3)
-        ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
-                 params=dict(geo, **q))
-        return
-    ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
+    _emit(op, ctx, "tml_depthwise_conv", inp, w, bias, out, geo, out_c, 3)
