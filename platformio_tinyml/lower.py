@@ -110,6 +110,10 @@ class Program:
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
 
 
+_CTYPE_DTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "uint16_t": np.uint16,
+                 "int32_t": np.int32, "uint32_t": np.uint32, "float": np.float32}
+
+
 class LowerCtx:
     def __init__(self, graph: Graph, arch: str = "reference"):
         self.g = graph
@@ -149,8 +153,12 @@ class LowerCtx:
         return NULL if index < 0 else self.tensor(index)
 
     def array(self, ctype: str, values, hint: str = "c") -> ArrayRef:
-        """A constant array in flash (deduplicated by content)."""
-        arr = np.ascontiguousarray(np.asarray(values).reshape(-1))
+        """A constant array in flash (deduplicated by content), stored as ``ctype``."""
+        src = np.asarray(values).reshape(-1)
+        dtype = _CTYPE_DTYPES[ctype]
+        arr = np.ascontiguousarray(src.astype(dtype))
+        if np.issubdtype(dtype, np.integer) and not np.array_equal(arr.astype(src.dtype), src):
+            raise ValueError(f"array values do not fit {ctype}")
         key = (ctype, arr.dtype.str, arr.tobytes())
         if key in self._array_keys:
             return ArrayRef(self._array_keys[key])
