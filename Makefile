@@ -34,6 +34,7 @@ demo: $(STAMP)
 	pio run -d examples/hello_world -e emulator -t exec
 
 test: $(STAMP)
+	$(PY) tools/setup_offline_pio.py --apt --test-tools
 	$(PY) -m pytest -q
 
 clean:

@@ -46,8 +46,10 @@ def default_name(model_path: str) -> str:
     return c_identifier(Path(model_path).stem)
 
 
-def convert(model_path: str, name: str | None = None, arch: str = "reference"):
-    """Read, lower and plan a model; return (Program, {filename: text})."""
+def convert(model_path: str, name: str | None = None, arch: str = "reference", note: str = ""):
+    """Read, lower and plan a model; return (Program, {filename: text}).
+
+    ``note`` is one more line for the generated files' banner comment."""
     from .codegen import generate_sources
     from .lower import lower_graph
     from .reader import read_model
@@ -57,7 +59,7 @@ def convert(model_path: str, name: str | None = None, arch: str = "reference"):
     name = c_identifier(name) if name else default_name(model_path)
     graph = read_model(str(model_path))
     prog = lower_graph(graph, arch)
-    return prog, generate_sources(prog, name)
+    return prog, generate_sources(prog, name, note)
 
 
 def _report(model_path, name, prog, files) -> Report:
@@ -92,10 +94,11 @@ def write_atomically(files: dict, out_dir: str) -> list:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference") -> Report:
+def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference",
+             note: str = "") -> Report:
     """Convert ``model_path`` into ``out_dir/NAME.h`` and ``out_dir/NAME.c``."""
     name = c_identifier(name) if name else default_name(model_path)
-    prog, files = convert(model_path, name, arch)
+    prog, files = convert(model_path, name, arch, note)
     written = write_atomically(files, out_dir)
     return _report(model_path, name, prog, written)
 

@@ -2,6 +2,7 @@
 
     tinyml inspect model.tflite [--json]
     tinyml convert model.tflite -o out/ [--name NAME] [--arch reference|cortex-m4|xtensa|arc-em]
+    tinyml convert model.tflite --arduino -o MySketch/ [--name NAME]
     tinyml run model.tflite --input in.npy --output out.npy [--target host]
 
 Every user-facing problem is one line on stderr and a non-zero exit code.
@@ -75,8 +76,30 @@ def cmd_inspect(args) -> int:
     return 0
 
 
+def arduino_note(model: str, name: str, sketch_dir: str) -> str:
+    """The banner line of sources made for an Arduino sketch: how to make them again.
+
+    >>> arduino_note("models/sine.tflite", "sine", "/home/me/Sine/")
+    'For an Arduino sketch; regenerate with: tinyml convert sine.tflite --arduino --name sine -o Sine'
+    """
+    sketch = os.path.basename(os.path.normpath(sketch_dir))
+    return (f"For an Arduino sketch; regenerate with: tinyml convert {os.path.basename(model)} --arduino "
+            f"--name {name} -o {sketch}")
+
+
 def cmd_convert(args) -> int:
-    rep = generate(args.model, args.output, name=args.name, arch=args.arch)
+    note = ""
+    if args.arduino:
+        # The Arduino IDE has no build hook: the sources go into the sketch folder, where the IDE
+        # compiles every .c beside the .ino. The portable layout runs on every board; the library
+        # still picks the fastest kernels the board's compiler allows.
+        name = args.name or default_name(args.model)
+        note = arduino_note(args.model, name, args.output)
+        inos = list(Path(args.output).glob("*.ino")) if os.path.isdir(args.output) else []
+        if not inos:
+            print(f"tinyml: note: {args.output} holds no .ino sketch; the Arduino IDE compiles only the "
+                  "files in the sketch's own folder (and its src/)", file=sys.stderr)
+    rep = generate(args.model, args.output, name=args.name, arch=args.arch, note=note)
     print(f"tinyml: {rep.model} -> {', '.join(rep.files)}")
     print(f"tinyml: {sum(rep.ops.values())} operators, weights {_fmt_bytes(rep.weight_bytes)}, "
           f"arena {_fmt_bytes(rep.arena_bytes)} (lower bound {_fmt_bytes(rep.lower_bound)}), {rep.macs:,} MACs")
@@ -145,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("-o", "--output", required=True, help="output directory")
     pc.add_argument("--name", help="C name prefix (default: the file name made into an identifier)")
     pc.add_argument("--arch", choices=ARCHES, default="reference")
+    pc.add_argument("--arduino", action="store_true",
+                    help="for an Arduino IDE sketch: -o is the sketch folder (the IDE has no build hook, "
+                         "so convert ahead of time and keep the files with the sketch)")
     pc.set_defaults(fn=cmd_convert)
 
     pr = sub.add_parser("run", help="compile the generated C and run it on an input")

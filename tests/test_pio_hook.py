@@ -223,6 +223,28 @@ def _pio_ready():
     return None
 
 
+def _copy_example(top, example: str):
+    """A copy of the repository's pieces an example links to (relative paths kept) and the example."""
+    for rel in ("library", "platform", "platformio_tinyml", "boards"):
+        shutil.copytree(os.path.join(ROOT, rel), top / rel, ignore=shutil.ignore_patterns("__pycache__", ".pio"))
+    shutil.copy(EXTRA_SCRIPT, top / "extra_script.py")
+    shutil.copytree(os.path.join(ROOT, "examples", "common"), top / "examples" / "common")
+    project = top / "examples" / example
+    shutil.copytree(os.path.join(ROOT, "examples", example), project, ignore=shutil.ignore_patterns(".pio"))
+    return project
+
+
+def _offline_pio_env() -> dict:
+    """Environment for running `pio` offline with the project-local core (set up if needed)."""
+    core = os.environ.get("PLATFORMIO_CORE_DIR") or os.path.join(ROOT, ".pio-core")
+    env = dict(os.environ, PLATFORMIO_CORE_DIR=core, PLATFORMIO_SETTING_ENABLE_TELEMETRY="No",
+               PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL="9999")
+    setup = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "setup_offline_pio.py")],
+                           env=env, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stderr
+    return env
+
+
 def quantize_like_c(x: np.float32, scale: float, zero_point: int) -> int:
     """tml_quantize() for int8, in float32 as the C does it."""
     v = np.float32(x) / np.float32(scale)
@@ -237,20 +259,9 @@ def test_emulator_example_offline(tmp_path):
     assert missing is None, missing  # .ci/run and make set these up; a missing tool is a failure, not a skip
 
     # The example as a user gets it, in a folder with spaces; relative links to library and platform kept.
-    top = tmp_path / "my projects" / "tiny ml"
-    for rel in ("library", "platform", "platformio_tinyml"):
-        shutil.copytree(os.path.join(ROOT, rel), top / rel,
-                        ignore=shutil.ignore_patterns("__pycache__", ".pio"))
-    shutil.copy(EXTRA_SCRIPT, top / "extra_script.py")
-    example = top / "examples" / "hello_world"
-    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns(".pio"))
+    example = _copy_example(tmp_path / "my projects" / "tiny ml", "hello_world")
 
-    core = os.environ.get("PLATFORMIO_CORE_DIR") or os.path.join(ROOT, ".pio-core")
-    env = dict(os.environ, PLATFORMIO_CORE_DIR=core, PLATFORMIO_SETTING_ENABLE_TELEMETRY="No",
-               PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL="9999")
-    setup = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "setup_offline_pio.py")],
-                           env=env, capture_output=True, text=True)
-    assert setup.returncode == 0, setup.stderr
+    env = _offline_pio_env()
 
     def pio(*args):
         res = subprocess.run(["pio", *args, "-d", str(example)], env=env, capture_output=True, text=True,
@@ -287,3 +298,19 @@ def test_emulator_example_offline(tmp_path):
 
     tested = pio("test", "-e", "emulator")
     assert "3 test cases: 3 succeeded" in tested
+
+
+@pytest.mark.parametrize("example,model", [("micro_speech", "micro_speech"), ("person_detection", "person_detect")])
+def test_classifier_examples_on_emulator(example, model, tmp_path):
+    """The keyword-spotting and person-detection examples, built by `pio run` and run on QEMU: every
+    sample's scores equal TFLM's on the same input."""
+    from example_outputs import check_classifier_output
+    missing = _pio_ready()
+    assert missing is None, missing
+    project = _copy_example(tmp_path / "repo", example)
+    env = _offline_pio_env()
+    res = subprocess.run(["pio", "run", "-e", "emulator", "-t", "exec", "-d", str(project)], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert f"tinyml: Generating {model}.h/.c from models/{model}.tflite (arch cortex-m4)" in res.stdout
+    check_classifier_output(res.stdout, project / "models" / f"{model}.tflite", project / "src" / "samples.h")

@@ -10,9 +10,10 @@ What it installs into ``$PLATFORMIO_CORE_DIR/packages`` (idempotent, rerun at wi
 - ``toolchain-gccarmnoneeabi``: ``bin/arm-none-eabi-*`` symlinks to Debian's cross compiler.
 
 It checks (and with ``--apt`` installs) the Debian packages the emulator needs:
-gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm.
+gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm; with ``--test-tools`` also those
+the tests use (g++ and clang, and the Xtensa and ARC cross compilers of the board builds).
 
-    PLATFORMIO_CORE_DIR=$PWD/.pio-core python3 tools/setup_offline_pio.py [--apt]
+    PLATFORMIO_CORE_DIR=$PWD/.pio-core python3 tools/setup_offline_pio.py [--apt] [--test-tools]
 
 Run it with the Python that runs PlatformIO (the one where ``import platformio`` works).
 """
@@ -170,6 +171,16 @@ def missing_system_tools() -> list:
     return missing
 
 
+# command (or file) -> the Debian package that provides it
+TEST_TOOLS = {"g++": "g++", "clang": "clang", "xtensa-lx106-elf-gcc": "gcc-xtensa-lx106",
+              "arc-linux-gnu-gcc": "gcc-arc-linux-gnu", "/usr/arc-linux-gnu/include/stdio.h": "libc6-dev-arc-cross"}
+
+
+def missing_test_tools() -> list:
+    return [pkg for tool, pkg in TEST_TOOLS.items()
+            if not (os.path.isfile(tool) if tool.startswith("/") else shutil.which(tool))]
+
+
 def apt_install(pkgs: list) -> None:
     if os.geteuid() != 0:
         raise SetupError("installing Debian packages needs root: apt-get install --no-install-recommends "
@@ -185,13 +196,15 @@ def main(argv=None) -> int:
     ap.add_argument("--core-dir", default=os.environ.get("PLATFORMIO_CORE_DIR") or str(REPO / ".pio-core"),
                     help="PlatformIO core directory (default: $PLATFORMIO_CORE_DIR or .pio-core in the repo)")
     ap.add_argument("--apt", action="store_true", help="apt-get install the missing Debian packages")
+    ap.add_argument("--test-tools", action="store_true", help="also the compilers the tests use")
     args = ap.parse_args(argv)
+    check = (lambda: missing_system_tools() + missing_test_tools()) if args.test_tools else missing_system_tools
     try:
-        missing = missing_system_tools()
+        missing = check()
         if missing and args.apt:
             say("installing " + " ".join(missing))
             apt_install(missing)
-            missing = missing_system_tools()
+            missing = check()
         if missing:
             raise SetupError("missing Debian packages: " + " ".join(missing)
                              + "; run apt-get install --no-install-recommends " + " ".join(missing)

@@ -188,22 +188,43 @@ static inline void tml_write_f32(const tml_tensor_info *t, void *buf, const floa
     }
 }
 
+/** Element i of a tensor buffer of any dtype as a real value (dequantized if quantized). */
+static inline float tml_read_one_f32(const tml_tensor_info *t, const void *buf, uint32_t i)
+{
+    int32_t q;
+    switch (t->dtype) {
+    case TML_FLOAT32: return ((const float *)buf)[i];
+    case TML_INT8: q = ((const int8_t *)buf)[i]; break;
+    case TML_UINT8: q = ((const uint8_t *)buf)[i]; break;
+    case TML_INT16: q = ((const int16_t *)buf)[i]; break;
+    case TML_INT32: q = ((const int32_t *)buf)[i]; break;
+    default: q = 0; break;
+    }
+    return t->scale != 0.0f ? tml_dequantize(t, q) : (float)q;
+}
+
 /** Read n real values from a tensor buffer of any dtype (dequantizing if needed). */
 static inline void tml_read_f32(const tml_tensor_info *t, const void *buf, float *x, uint32_t n)
 {
     uint32_t i;
     for (i = 0; i < n && i < t->count; i++) {
-        int32_t q;
-        switch (t->dtype) {
-        case TML_FLOAT32: x[i] = ((const float *)buf)[i]; continue;
-        case TML_INT8: q = ((const int8_t *)buf)[i]; break;
-        case TML_UINT8: q = ((const uint8_t *)buf)[i]; break;
-        case TML_INT16: q = ((const int16_t *)buf)[i]; break;
-        case TML_INT32: q = ((const int32_t *)buf)[i]; break;
-        default: q = 0; break;
-        }
-        x[i] = t->scale != 0.0f ? tml_dequantize(t, q) : (float)q;
+        x[i] = tml_read_one_f32(t, buf, i);
     }
+}
+
+/** Index of the largest element (the first of equal ones): the class a classifier picked. */
+static inline int tml_argmax(const tml_tensor_info *t, const void *buf)
+{
+    uint32_t i, best = 0;
+    float best_value = t->count > 0 ? tml_read_one_f32(t, buf, 0) : 0.0f;
+    for (i = 1; i < t->count; i++) {
+        float v = tml_read_one_f32(t, buf, i);
+        if (v > best_value) {
+            best_value = v;
+            best = i;
+        }
+    }
+    return (int)best;
 }
 
 #ifdef __cplusplus

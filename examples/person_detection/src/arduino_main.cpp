@@ -1,0 +1,26 @@
+/* Arduino boards: the same classification of the built-in samples, on Serial after reset. */
+#ifdef ARDUINO
+#include <Arduino.h>
+
+#include "classify.h"
+#include "samples.h"
+#include "person_detect.h"
+
+static void print_serial(const char *line)
+{
+    Serial.print(line);
+}
+
+void setup()
+{
+    Serial.begin(115200);
+    while (!Serial && millis() < 3000) {
+    }
+    classify_samples(&person_detect_model, &samples, print_serial);
+}
+
+void loop()
+{
+    delay(1000);
+}
+#endif

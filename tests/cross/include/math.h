@@ -1,0 +1,9 @@
+/* The few <math.h> declarations the kernel library uses, for cross-compile checks with a compiler
+ * that ships no C library (Debian's xtensa-lx106-elf-gcc). Not used in firmware builds. */
+#ifndef TINYML_CROSS_MATH_H
+#define TINYML_CROSS_MATH_H
+float expf(float x);
+float tanhf(float x);
+float roundf(float x);
+float fabsf(float x);
+#endif
