@@ -13,7 +13,11 @@ from pathlib import Path
 from .cfmt import c_identifier
 from .errors import TinymlError
 
-ARCHES = ("reference", "cortex-m4", "xtensa", "arc-em")
+# Code layouts: "reference" is the plainest (no data for optimized kernels); an architecture's layout
+# carries what its optimized kernels use (e.g. biases with the input offset folded in); "portable"
+# carries what every optimized path uses, for code compiled for boards unknown at conversion time
+# (Arduino sketches). The kernels themselves are chosen by the compiler's target macros.
+ARCHES = ("reference", "portable", "cortex-m4", "xtensa", "arc-em")
 
 
 def library_dir() -> Path:

@@ -3,7 +3,7 @@
     tinyml inspect model.tflite [--json]
     tinyml convert model.tflite -o out/ [--name NAME] [--arch reference|cortex-m4|xtensa|arc-em]
     tinyml convert model.tflite --arduino -o MySketch/ [--name NAME]
-    tinyml run model.tflite --input in.npy --output out.npy [--target host]
+    tinyml run model.tflite --input in.npy --output out.npy [--target host|cortex-m4] [--float-abi hard|soft]
 
 Every user-facing problem is one line on stderr and a non-zero exit code.
 """
@@ -91,15 +91,16 @@ def cmd_convert(args) -> int:
     note = ""
     if args.arduino:
         # The Arduino IDE has no build hook: the sources go into the sketch folder, where the IDE
-        # compiles every .c beside the .ino. The portable layout runs on every board; the library
-        # still picks the fastest kernels the board's compiler allows.
+        # compiles every .c beside the .ino. The portable layout runs on every board, and the
+        # library picks the fastest kernels the board's compiler allows.
         name = args.name or default_name(args.model)
         note = arduino_note(args.model, name, args.output)
         inos = list(Path(args.output).glob("*.ino")) if os.path.isdir(args.output) else []
         if not inos:
             print(f"tinyml: note: {args.output} holds no .ino sketch; the Arduino IDE compiles only the "
                   "files in the sketch's own folder (and its src/)", file=sys.stderr)
-    rep = generate(args.model, args.output, name=args.name, arch=args.arch, note=note)
+    arch = args.arch or ("portable" if args.arduino else "reference")
+    rep = generate(args.model, args.output, name=args.name, arch=arch, note=note)
     print(f"tinyml: {rep.model} -> {', '.join(rep.files)}")
     print(f"tinyml: {sum(rep.ops.values())} operators, weights {_fmt_bytes(rep.weight_bytes)}, "
           f"arena {_fmt_bytes(rep.arena_bytes)} (lower bound {_fmt_bytes(rep.lower_bound)}), {rep.macs:,} MACs")
@@ -136,10 +137,14 @@ def _load_inputs(path: str, model_inputs: list, model: str) -> list:
 
 def cmd_run(args) -> int:
     import numpy as np
-    from .hostrun import HostModel
-    if args.target != "host":
-        raise TinymlError(f"target '{args.target}' is not available in this version; use --target host")
-    with HostModel(args.model, name=default_name(args.model), arch=args.arch) as hm:
+    if args.target == "host":
+        from .hostrun import HostModel
+        runner = HostModel(args.model, name=default_name(args.model), arch=args.arch or "reference")
+    else:  # cortex-m4: cross-compiled, run under QEMU
+        from .qemurun import QemuModel
+        runner = QemuModel(args.model, name=default_name(args.model), arch=args.arch or "cortex-m4",
+                           float_abi=args.float_abi)
+    with runner as hm:
         inputs = _load_inputs(args.input, hm.inputs, os.path.basename(args.model))
         outputs = hm.run(inputs)
     if args.output.endswith(".npz") or len(outputs) > 1:
@@ -167,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("model")
     pc.add_argument("-o", "--output", required=True, help="output directory")
     pc.add_argument("--name", help="C name prefix (default: the file name made into an identifier)")
-    pc.add_argument("--arch", choices=ARCHES, default="reference")
+    pc.add_argument("--arch", choices=ARCHES, default=None,
+                    help="code layout (default: reference; portable with --arduino)")
     pc.add_argument("--arduino", action="store_true",
                     help="for an Arduino IDE sketch: -o is the sketch folder (the IDE has no build hook, "
                          "so convert ahead of time and keep the files with the sketch)")
@@ -177,8 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("model")
     pr.add_argument("--input", required=True, help=".npy (one input) or .npz with input_0, input_1, …")
     pr.add_argument("--output", required=True, help=".npy (one output) or .npz (output_0, …)")
-    pr.add_argument("--target", default="host", choices=["host"])
-    pr.add_argument("--arch", choices=ARCHES, default="reference")
+    pr.add_argument("--target", default="host", choices=["host", "cortex-m4"],
+                    help="host: the host C compiler; cortex-m4: arm-none-eabi-gcc, run under QEMU mps2-an386")
+    pr.add_argument("--float-abi", default="hard", choices=["hard", "soft"],
+                    help="for --target cortex-m4 (soft: as PlatformIO builds the Nano 33 BLE)")
+    pr.add_argument("--arch", choices=ARCHES, default=None,
+                    help="code layout (default: reference on the host, cortex-m4 for --target cortex-m4)")
     pr.set_defaults(fn=cmd_run)
     return p
 

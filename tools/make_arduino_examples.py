@@ -56,7 +56,7 @@ def expected_files(sketch: Sketch) -> dict:
     """{file name in the sketch folder: bytes} for the generated and the copied files."""
     model = ROOT / sketch.model
     note = arduino_note(str(model), sketch.name, str(sketch.path))
-    _, sources = convert(str(model), sketch.name, "reference", note)
+    _, sources = convert(str(model), sketch.name, "portable", note)
     files = {fname: text.encode("utf-8") for fname, text in sources.items()}
     for rel in sketch.copies:
         files[os.path.basename(rel)] = (ROOT / rel).read_bytes()

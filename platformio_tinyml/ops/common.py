@@ -47,6 +47,25 @@ def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int, floa
     return 0, 0, ctx.array("int32_t", np.array(ms, np.int64), "mult"), ctx.array("int32_t", np.array(ss, np.int64), "shift")
 
 
+def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int):
+    """bias[o] + input_offset * sum(weights of output o), for the optimized int8 kernels.
+
+    sum((in + input_offset) * w) + bias == sum(in * w) + folded_bias, exactly (int32), so a kernel that
+    has it multiplies raw int8 inputs (Armv7E-M: two MACs per SMLAD). Only for symmetric weights and
+    only in layouts meant for an optimized path (arch other than ``reference``); NULL otherwise, or
+    when a value would not fit int32.
+    """
+    from ..lower import NULL
+    if ctx.arch == "reference" or w.q_zero_point != 0:
+        return NULL
+    sums = np.asarray(w.data, np.int64).reshape(rows, -1).sum(axis=1)
+    b = np.zeros(rows, np.int64) if bias is None else np.asarray(bias.data, np.int64).reshape(-1)
+    fb = b + int(input_offset) * sums
+    if fb.min() < -2 ** 31 or fb.max() >= 2 ** 31:
+        return NULL
+    return ctx.array("int32_t", fb, "fbias")
+
+
 def require_quantized(ctx, *tensors: Tensor) -> None:
     for t in tensors:
         if t is not None and t.dtype in ("int8", "int16", "uint8") and not t.quantized:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..lower import register
-from .common import act_range, requant_params, require_quantized
+from .common import act_range, folded_bias, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
 
@@ -102,6 +102,8 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         return
     if kind == "int8/int8/int8":
         q = _int8_common(op, ctx, inp, w, bias, out, out_c, channel_axis)
+        if kernel == "tml_conv":  # weights [output_depth, fh, fw, fdepth]: one row per output channel
+            q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c)
         ctx.emit(f"{kernel}_s8", *args, params_type=f"{kernel}_s8_params", params=dict(geo, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")

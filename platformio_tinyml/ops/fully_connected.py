@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..lower import register
-from .common import act_range, flat_size, requant_params, require_quantized
+from .common import act_range, flat_size, folded_bias, requant_params, require_quantized
 
 
 @register("FULLY_CONNECTED")
@@ -38,7 +38,8 @@ def lower_fully_connected(op, ctx):
                  params_type="tml_fully_connected_s8_params",
                  params=dict(common, input_offset=-inp.q_zero_point, weights_offset=-w.q_zero_point,
                              output_offset=out.q_zero_point, output_multiplier=m, output_shift=s,
-                             per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi))
+                             per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi,
+                             folded_bias=folded_bias(ctx, w, bias, -inp.q_zero_point, units)))
         return
     ctx.fail(f"input/weights/output dtypes {kind} are not supported "
              "(float32/float32/float32 and int8/int8/int8 are; hybrid models need full-integer quantization)")

@@ -2,7 +2,7 @@
  * For an Arduino sketch; regenerate with: tinyml convert hello_world_int8.tflite --arduino --name hello_world_int8 -o HelloWorld */
 #include "hello_world_int8.h"
 
-/* ---- constants (flash): 420 bytes */
+/* ---- constants (flash): 552 bytes */
 /* tensor 1 "sequential/dense_2/BiasAdd/ReadVariableOp": int32 [1] */
 static const int32_t t1[1] TML_ALIGNED(4) = {
     429,
@@ -44,6 +44,20 @@ static const int32_t t5[16] TML_ALIGNED(4) = {
 static const int8_t t6[16] TML_ALIGNED(4) = {
     -9, -54, 57, 71, 104, 115, 98, 99, 64, -26, 127, 25, -82, 68, 95, 86,
 };
+/* int32_t[16] */
+static const int32_t fbias0_0[16] TML_ALIGNED(4) = {
+    -1152, -6912, 1858, 3573, 11960, 13220, 8392, 12588, 11588, -3328, 18237, -2381,
+    -10496, 1740, 15567, 3791,
+};
+/* int32_t[16] */
+static const int32_t fbias1_1[16] TML_ALIGNED(4) = {
+    -601, -21214, 3554, -20864, 1905, 15529, -12323, 6557, 21307, 8389, -20572, -23705,
+    -2481, -11520, 2951, 35857,
+};
+/* int32_t[1] */
+static const int32_t fbias2_2[1] TML_ALIGNED(4) = {
+    7085,
+};
 /* ---- operator parameters */
 static const tml_fully_connected_s8_params p0_0 = {
     .batches = 1,
@@ -58,6 +72,7 @@ static const tml_fully_connected_s8_params p0_0 = {
     .per_channel_shift = NULL,
     .act_min = -128,
     .act_max = 127,
+    .folded_bias = fbias0_0,
 };
 static const tml_fully_connected_s8_params p1_1 = {
     .batches = 1,
@@ -72,6 +87,7 @@ static const tml_fully_connected_s8_params p1_1 = {
     .per_channel_shift = NULL,
     .act_min = -128,
     .act_max = 127,
+    .folded_bias = fbias1_1,
 };
 static const tml_fully_connected_s8_params p2_2 = {
     .batches = 1,
@@ -86,6 +102,7 @@ static const tml_fully_connected_s8_params p2_2 = {
     .per_channel_shift = NULL,
     .act_min = -128,
     .act_max = 127,
+    .folded_bias = fbias2_2,
 };
 /* ---- activations: one statically planned arena (32 bytes, lower bound 32) */
 static uint8_t arena[32] TML_ALIGNED(16);

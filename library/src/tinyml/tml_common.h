@@ -36,6 +36,10 @@ extern "C" {
 #define TML_ARCH_REFERENCE 1
 #endif
 
+#if defined(TML_ARCH_ARM_DSP)
+#include <arm_acle.h> /* __sxtb16, __smlad, ... (ACLE) */
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define TML_ALIGNED(n) __attribute__((aligned(n)))
 #define TML_UNUSED __attribute__((unused))
@@ -141,6 +145,66 @@ static inline float tml_clamp_f32(float x, float lo, float hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
 }
+
+#if defined(TML_ARCH_ARM_DSP)
+/* ------------------------------------------------------------ Armv7E-M SIMD helpers */
+
+/** Four int8 at p (any alignment: Cortex-M4 loads unaligned words) as one 32-bit word. */
+static inline int32_t tml_read_s8x4(const int8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/** Bytes 1 and 3 of x sign-extended into two int16 halves (SXTB16 with ROR #8; bytes 0 and 2
+ *  are __sxtb16(x)). With both, one SMLAD multiplies and adds two int8 pairs. */
+static inline int32_t tml_sxtb16_ror8(int32_t x)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/** acc0 += dot(x, w0), acc1 += dot(x, w1) over n int8 (two weight rows sharing the inputs). */
+static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0,
+                               int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t xv = tml_read_s8x4(x + i);
+        const int32_t v0 = tml_read_s8x4(w0 + i);
+        const int32_t v1 = tml_read_s8x4(w1 + i);
+        const int32_t x02 = __sxtb16(xv), x13 = tml_sxtb16_ror8(xv);
+        a0 = __smlad(x02, __sxtb16(v0), a0);
+        a0 = __smlad(x13, tml_sxtb16_ror8(v0), a0);
+        a1 = __smlad(x02, __sxtb16(v1), a1);
+        a1 = __smlad(x13, tml_sxtb16_ror8(v1), a1);
+    }
+    for (; i < n; i++) {
+        a0 += (int32_t)x[i] * w0[i];
+        a1 += (int32_t)x[i] * w1[i];
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/** acc + dot(x, w) over n int8. */
+static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t xv = tml_read_s8x4(x + i);
+        const int32_t v = tml_read_s8x4(w + i);
+        acc = __smlad(__sxtb16(xv), __sxtb16(v), acc);
+        acc = __smlad(tml_sxtb16_ror8(xv), tml_sxtb16_ror8(v), acc);
+    }
+    for (; i < n; i++) {
+        acc += (int32_t)x[i] * w[i];
+    }
+    return acc;
+}
+#endif /* TML_ARCH_ARM_DSP */
 
 /* ------------------------------------------------------------ I/O helpers */
 

@@ -54,6 +54,7 @@ typedef struct {
     const int32_t *per_channel_shift;      /* [output_depth] or NULL */
     int32_t act_min;
     int32_t act_max;
+    const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
 } tml_conv_s8_params;
 
 typedef struct {
@@ -125,54 +126,65 @@ typedef struct {
 
 /* ------------------------------------------------------------ CONV_2D reference */
 
+static inline int8_t tml__conv_requant(const tml_conv_s8_params *p, int32_t acc, int32_t oc)
+{
+    int32_t mult = p->output_multiplier, shift = p->output_shift;
+    if (p->per_channel_multiplier) {
+        mult = p->per_channel_multiplier[oc];
+        shift = p->per_channel_shift[oc];
+    }
+    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
+    return (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+}
+
+/* One output pixel (all its channels) of the reference convolution; iy0/ix0: its window's corner. */
+static inline void tml__conv_s8_pixel_ref(const tml_conv_s8_params *p, const int8_t *in_b, int32_t iy0,
+                                          int32_t ix0, const int8_t *weights, const int32_t *bias, int8_t *out)
+{
+    const int32_t fdepth = p->filter_input_depth;
+    const int32_t per_group = p->output_depth / (p->input_depth / fdepth);
+    int32_t oc, fy, fx, c;
+    for (oc = 0; oc < p->output_depth; oc++) {
+        const int32_t cin0 = (oc / per_group) * fdepth;
+        const int8_t *w_oc = weights + oc * p->filter_height * p->filter_width * fdepth;
+        int32_t acc = 0;
+        for (fy = 0; fy < p->filter_height; fy++) {
+            const int32_t iy = iy0 + fy * p->dilation_height;
+            if (iy < 0 || iy >= p->input_height) {
+                continue;
+            }
+            for (fx = 0; fx < p->filter_width; fx++) {
+                const int32_t ix = ix0 + fx * p->dilation_width;
+                const int8_t *in;
+                const int8_t *w;
+                if (ix < 0 || ix >= p->input_width) {
+                    continue;
+                }
+                in = in_b + (iy * p->input_width + ix) * p->input_depth + cin0;
+                w = w_oc + (fy * p->filter_width + fx) * fdepth;
+                for (c = 0; c < fdepth; c++) {
+                    acc += (int32_t)w[c] * ((int32_t)in[c] + p->input_offset);
+                }
+            }
+        }
+        if (bias) {
+            acc += bias[oc];
+        }
+        out[oc] = tml__conv_requant(p, acc, oc);
+    }
+}
+
 static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                    const int32_t *bias, int8_t *output)
 {
-    const int32_t fdepth = p->filter_input_depth;
-    const int32_t groups = p->input_depth / fdepth;
-    const int32_t per_group = p->output_depth / groups;
-    int32_t b, oy, ox, oc, fy, fx, c;
+    int32_t b, oy, ox;
     for (b = 0; b < p->batches; b++) {
         const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
         for (oy = 0; oy < p->output_height; oy++) {
-            const int32_t iy0 = oy * p->stride_height - p->pad_height;
             for (ox = 0; ox < p->output_width; ox++) {
-                const int32_t ix0 = ox * p->stride_width - p->pad_width;
                 int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
-                for (oc = 0; oc < p->output_depth; oc++) {
-                    const int32_t cin0 = (oc / per_group) * fdepth;
-                    const int8_t *w_oc = weights + oc * p->filter_height * p->filter_width * fdepth;
-                    int32_t acc = 0;
-                    int32_t mult = p->output_multiplier, shift = p->output_shift;
-                    for (fy = 0; fy < p->filter_height; fy++) {
-                        const int32_t iy = iy0 + fy * p->dilation_height;
-                        if (iy < 0 || iy >= p->input_height) {
-                            continue;
-                        }
-                        for (fx = 0; fx < p->filter_width; fx++) {
-                            const int32_t ix = ix0 + fx * p->dilation_width;
-                            const int8_t *in;
-                            const int8_t *w;
-                            if (ix < 0 || ix >= p->input_width) {
-                                continue;
-                            }
-                            in = in_b + (iy * p->input_width + ix) * p->input_depth + cin0;
-                            w = w_oc + (fy * p->filter_width + fx) * fdepth;
-                            for (c = 0; c < fdepth; c++) {
-                                acc += (int32_t)w[c] * ((int32_t)in[c] + p->input_offset);
-                            }
-                        }
-                    }
-                    if (bias) {
-                        acc += bias[oc];
-                    }
-                    if (p->per_channel_multiplier) {
-                        mult = p->per_channel_multiplier[oc];
-                        shift = p->per_channel_shift[oc];
-                    }
-                    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
-                    out[oc] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
-                }
+                tml__conv_s8_pixel_ref(p, in_b, oy * p->stride_height - p->pad_height,
+                                       ox * p->stride_width - p->pad_width, weights, bias, out);
             }
         }
     }
@@ -310,10 +322,67 @@ static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_param
     }
 }
 
-/* Dispatch: the reference path until an architecture provides its own. */
+#if defined(TML_ARCH_ARM_DSP)
+/* Armv7E-M: pixels whose window lies inside the image take dot products of whole filter rows
+ * (filter_width * input_depth contiguous bytes) with raw int8 inputs, two output channels at a
+ * time, and folded_bias carries the input offset; border pixels take the reference path. Needs
+ * folded_bias and groups == 1. */
+static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+                                   const int32_t *bias, int8_t *output)
+{
+    const int32_t cin = p->input_depth, fh = p->filter_height, fw = p->filter_width;
+    const int32_t row = fw * cin, filter_size = fh * row, cout = p->output_depth;
+    const int32_t span_y = (fh - 1) * p->dilation_height, span_x = (fw - 1) * p->dilation_width;
+    const int32_t contiguous = p->dilation_width == 1;
+    int32_t b, oy, ox, oc, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            const int32_t inside_y = iy0 >= 0 && iy0 + span_y < p->input_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * cout;
+                if (!inside_y || ix0 < 0 || ix0 + span_x >= p->input_width) {
+                    tml__conv_s8_pixel_ref(p, in_b, iy0, ix0, weights, bias, out);
+                    continue;
+                }
+                for (oc = 0; oc < cout; oc += 2) {
+                    const int32_t pair = oc + 1 < cout;
+                    const int8_t *w0 = weights + oc * filter_size;
+                    const int8_t *w1 = pair ? w0 + filter_size : w0;
+                    int32_t a0 = p->folded_bias[oc], a1 = pair ? p->folded_bias[oc + 1] : 0;
+                    for (fy = 0; fy < fh; fy++) {
+                        const int8_t *in_row = in_b + ((iy0 + fy * p->dilation_height) * p->input_width + ix0) * cin;
+                        if (contiguous) {
+                            tml_dot2_s8(in_row, w0 + fy * row, w1 + fy * row, row, &a0, &a1);
+                            continue;
+                        }
+                        for (fx = 0; fx < fw; fx++) {
+                            tml_dot2_s8(in_row + fx * p->dilation_width * cin, w0 + fy * row + fx * cin,
+                                        w1 + fy * row + fx * cin, cin, &a0, &a1);
+                        }
+                    }
+                    out[oc] = tml__conv_requant(p, a0, oc);
+                    if (pair) {
+                        out[oc + 1] = tml__conv_requant(p, a1, oc + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
+
 static inline void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                const int32_t *bias, int8_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    if (p->folded_bias && p->filter_input_depth == p->input_depth) {
+        tml_conv_s8_dsp(p, input, weights, bias, output);
+        return;
+    }
+#endif
     tml_conv_s8_ref(p, input, weights, bias, output);
 }
 

@@ -7,6 +7,8 @@
  * int8: output = clamp(requant(sum((in + input_offset) * (w + weights_offset)) + bias)
  *                      + output_offset, act_min, act_max), with TFLM's double rounding;
  * per-channel multipliers when per_channel_multiplier != NULL.
+ * folded_bias (optional, made by the generator for symmetric weights): bias + input_offset * row sum
+ * of the weights, so that optimized paths multiply raw int8 inputs; the reference ignores it.
  */
 #ifndef TINYML_OPS_FULLY_CONNECTED_H
 #define TINYML_OPS_FULLY_CONNECTED_H
@@ -26,6 +28,7 @@ typedef struct {
     const int32_t *per_channel_shift;      /* [output_depth] or NULL */
     int32_t act_min;
     int32_t act_max;
+    const int32_t *folded_bias;            /* [output_depth] or NULL */
 } tml_fully_connected_s8_params;
 
 typedef struct {
@@ -36,6 +39,17 @@ typedef struct {
     float act_max;
 } tml_fully_connected_f32_params;
 
+static inline int8_t tml__fc_requant(const tml_fully_connected_s8_params *p, int32_t acc, int32_t o)
+{
+    int32_t mult = p->output_multiplier, shift = p->output_shift;
+    if (p->per_channel_multiplier) {
+        mult = p->per_channel_multiplier[o];
+        shift = p->per_channel_shift[o];
+    }
+    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
+    return (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+}
+
 static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, const int32_t *bias, int8_t *output)
 {
@@ -45,19 +59,13 @@ static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_param
         for (o = 0; o < p->output_depth; o++) {
             const int8_t *w = weights + o * p->accum_depth;
             int32_t acc = 0;
-            int32_t mult = p->output_multiplier, shift = p->output_shift;
             for (d = 0; d < p->accum_depth; d++) {
                 acc += ((int32_t)in[d] + p->input_offset) * ((int32_t)w[d] + p->weights_offset);
             }
             if (bias) {
                 acc += bias[o];
             }
-            if (p->per_channel_multiplier) {
-                mult = p->per_channel_multiplier[o];
-                shift = p->per_channel_shift[o];
-            }
-            acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
-            output[b * p->output_depth + o] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+            output[b * p->output_depth + o] = tml__fc_requant(p, acc, o);
         }
     }
 }
@@ -82,10 +90,38 @@ static inline void tml_fully_connected_f32_ref(const tml_fully_connected_f32_par
     }
 }
 
-/* Dispatch: the reference path until an architecture provides its own. */
+#if defined(TML_ARCH_ARM_DSP)
+/* Armv7E-M: two output rows at a time share the input words; SMLAD does two MACs. Needs folded_bias. */
+static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_s8_params *p, const int8_t *input,
+                                              const int8_t *weights, int8_t *output)
+{
+    const int32_t depth = p->accum_depth, rows = p->output_depth;
+    int32_t b, o;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in = input + b * depth;
+        int8_t *out = output + b * rows;
+        for (o = 0; o + 2 <= rows; o += 2) {
+            int32_t a0 = p->folded_bias[o], a1 = p->folded_bias[o + 1];
+            tml_dot2_s8(in, weights + o * depth, weights + (o + 1) * depth, depth, &a0, &a1);
+            out[o] = tml__fc_requant(p, a0, o);
+            out[o + 1] = tml__fc_requant(p, a1, o + 1);
+        }
+        if (o < rows) {
+            out[o] = tml__fc_requant(p, tml_dot_s8(in, weights + o * depth, depth, p->folded_bias[o]), o);
+        }
+    }
+}
+#endif
+
 static inline void tml_fully_connected_s8(const tml_fully_connected_s8_params *p, const int8_t *input,
                                           const int8_t *weights, const int32_t *bias, int8_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    if (p->folded_bias) {
+        tml_fully_connected_s8_dsp(p, input, weights, output);
+        return;
+    }
+#endif
     tml_fully_connected_s8_ref(p, input, weights, bias, output);
 }
 

@@ -1,0 +1,174 @@
+/*
+ * Differential test of the optimized kernels against the reference kernels, on random cases:
+ * shapes (odd sizes too), strides, dilations, paddings, offsets, multipliers and shifts, activation
+ * ranges. Every output byte must be equal. Built for the target (tests/test_kernels_m4.py runs it
+ * under QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tinyml.h"
+
+#ifndef CASES
+#define CASES 300
+#endif
+
+static uint32_t rng_state = 12345u;
+
+static uint32_t rnd(void)
+{
+    rng_state = rng_state * 1664525u + 1013904223u;
+    return rng_state >> 8;
+}
+
+static int32_t between(int32_t lo, int32_t hi) /* inclusive */
+{
+    return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
+}
+
+static int8_t in_buf[4096], w_buf[8192], out_ref[4096], out_opt[4096];
+static int32_t bias_buf[64], folded[64], mult[64], shift[64];
+
+static void random_requant(int32_t n, int per_channel, int32_t *m, int32_t *s)
+{
+    int32_t i;
+    for (i = 0; i < (per_channel ? n : 1); i++) {
+        mult[i] = between(1 << 30, 0x7fffffff);
+        shift[i] = between(-12, 1);
+    }
+    *m = mult[0];
+    *s = shift[0];
+}
+
+static void random_act(int32_t *lo, int32_t *hi)
+{
+    *lo = rnd() % 2 ? -128 : between(-128, 0);
+    *hi = rnd() % 2 ? 127 : between(*lo, 127);
+}
+
+static void fold(const int8_t *w, int32_t rows, int32_t row_len, int32_t input_offset, int has_bias)
+{
+    int32_t r, i;
+    for (r = 0; r < rows; r++) {
+        int64_t sum = 0;
+        for (i = 0; i < row_len; i++) sum += w[r * row_len + i];
+        folded[r] = (int32_t)((has_bias ? bias_buf[r] : 0) + input_offset * sum);
+    }
+}
+
+static void fill(int8_t *buf, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) buf[i] = (int8_t)between(-128, 127);
+}
+
+static int test_fully_connected(void)
+{
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_fully_connected_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t n_out;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 3);
+        p.accum_depth = between(1, 70);
+        p.output_depth = between(1, 9);
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        random_requant(p.output_depth, (int)(rnd() % 2), &p.output_multiplier, &p.output_shift);
+        if (rnd() % 2) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        random_act(&p.act_min, &p.act_max);
+        fill(in_buf, p.batches * p.accum_depth);
+        fill(w_buf, p.output_depth * p.accum_depth);
+        for (n_out = 0; n_out < p.output_depth; n_out++) bias_buf[n_out] = between(-20000, 20000);
+        n_out = p.batches * p.output_depth;
+        tml_fully_connected_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+        fold(w_buf, p.output_depth, p.accum_depth, p.input_offset, has_bias);
+        p.folded_bias = folded;
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_fully_connected_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+            if (bad++ < 5)
+                printf("fully_connected case %d differs: batches %ld depth %ld rows %ld\n", c, (long)p.batches,
+                       (long)p.accum_depth, (long)p.output_depth);
+        }
+    }
+    printf("fully_connected_s8: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
+static int test_conv(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_conv_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t i, span_y, span_x, n_out;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_height = between(1, 9);
+        p.input_width = between(1, 9);
+        p.input_depth = between(1, 9);
+        p.filter_input_depth = p.input_depth;
+        p.output_depth = between(1, 7);
+        p.filter_height = between(1, 4);
+        p.filter_width = between(1, 4);
+        p.stride_height = between(1, 3);
+        p.stride_width = between(1, 3);
+        p.dilation_height = between(1, 2);
+        p.dilation_width = between(1, 2);
+        span_y = (p.filter_height - 1) * p.dilation_height;
+        span_x = (p.filter_width - 1) * p.dilation_width;
+        p.pad_height = between(0, span_y);
+        p.pad_width = between(0, span_x);
+        p.output_height = (p.input_height + 2 * p.pad_height - span_y - 1) / p.stride_height + 1;
+        p.output_width = (p.input_width + 2 * p.pad_width - span_x - 1) / p.stride_width + 1;
+        if (p.input_height + 2 * p.pad_height <= span_y || p.input_width + 2 * p.pad_width <= span_x) continue;
+        n_out = p.batches * p.output_height * p.output_width * p.output_depth;
+        if (n_out > (int32_t)sizeof out_ref) continue;
+        tried++;
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        random_requant(p.output_depth, (int)(rnd() % 2), &p.output_multiplier, &p.output_shift);
+        if (rnd() % 2) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        random_act(&p.act_min, &p.act_max);
+        fill(in_buf, p.batches * p.input_height * p.input_width * p.input_depth);
+        fill(w_buf, p.output_depth * p.filter_height * p.filter_width * p.input_depth);
+        for (i = 0; i < p.output_depth; i++) bias_buf[i] = between(-20000, 20000);
+        tml_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+        fold(w_buf, p.output_depth, p.filter_height * p.filter_width * p.input_depth, p.input_offset, has_bias);
+        p.folded_bias = folded;
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+            if (bad++ < 5)
+                printf("conv case %d differs: %ldx%ldx%ld filter %ldx%ld stride %ld,%ld dilation %ld,%ld pad %ld,%ld\n", c,
+                       (long)p.input_height, (long)p.input_width, (long)p.input_depth, (long)p.filter_height,
+                       (long)p.filter_width, (long)p.stride_height, (long)p.stride_width, (long)p.dilation_height,
+                       (long)p.dilation_width, (long)p.pad_height, (long)p.pad_width);
+        }
+    }
+    printf("conv_s8: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+int main(void)
+{
+    int bad;
+#if defined(TML_ARCH_ARM_DSP)
+    printf("path: arm-dsp\n");
+#elif defined(TML_ARCH_REFERENCE)
+    printf("path: reference\n");
+#else
+    printf("path: other\n");
+#endif
+    bad = test_fully_connected() + test_conv();
+    return bad ? 1 : 0;
+}

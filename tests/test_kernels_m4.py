@@ -1,0 +1,29 @@
+"""Differential kernel tests: the Cortex-M4 (Armv7E-M DSP) kernels against the reference kernels on
+random shapes, strides, dilations, paddings, channel counts (odd ones too), offsets, multipliers and
+activation ranges; exact comparison, run under QEMU (tests/kernels/diff_kernels.c)."""
+import os
+
+import pytest
+
+from conftest import ROOT
+
+from platformio_tinyml.qemurun import missing_tools, run_program
+
+SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_kernels.c")
+
+
+@pytest.mark.parametrize("float_abi", ["hard", "soft"])
+def test_dsp_kernels_equal_reference(float_abi, tmp_path):
+    assert not missing_tools(), missing_tools()
+    rc, out = run_program([SOURCE], str(tmp_path), float_abi=float_abi)
+    assert "path: arm-dsp" in out, out  # the optimized path is what ran
+    lines = [ln for ln in out.splitlines() if " cases, " in ln]
+    assert len(lines) == 2, out
+    for line in lines:
+        assert line.endswith(" 0 differ") and not line.split(":")[1].strip().startswith("0 cases"), out
+    assert rc == 0, out
+
+
+def test_forced_reference_is_reference(tmp_path):
+    rc, out = run_program([SOURCE], str(tmp_path), cflags=["-DTML_FORCE_REFERENCE", "-DCASES=20"])
+    assert "path: reference" in out and rc == 0, out
