@@ -18,7 +18,8 @@ def test_dsp_kernels_equal_reference(float_abi, tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), float_abi=float_abi)
     assert "path: arm-dsp" in out, out  # the optimized path is what ran
     lines = [ln for ln in out.splitlines() if " cases, " in ln]
-    assert len(lines) == 2, out
+    assert len(lines) == 4, out
+    assert ("fpu: yes" in out) == (float_abi == "hard"), out  # soft float: no FPU instructions
     for line in lines:
         assert line.endswith(" 0 differ") and not line.split(":")[1].strip().startswith("0 cases"), out
     assert rc == 0, out
@@ -27,3 +28,21 @@ def test_dsp_kernels_equal_reference(float_abi, tmp_path):
 def test_forced_reference_is_reference(tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), cflags=["-DTML_FORCE_REFERENCE", "-DCASES=20"])
     assert "path: reference" in out and rc == 0, out
+
+
+FIXEDPOINT = os.path.join(ROOT, "tests", "kernels", "fixedpoint.c")
+
+
+def test_fixed_point_primitives_cortex_m4(tmp_path):
+    rc, out = run_program([FIXEDPOINT], str(tmp_path))
+    assert rc == 0 and " 0 differ" in out, out
+
+
+def test_fixed_point_primitives_host(tmp_path):
+    import subprocess
+    exe = str(tmp_path / "fixedpoint")
+    build = subprocess.run(["cc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-I",
+                            os.path.join(ROOT, "library", "src"), FIXEDPOINT, "-o", exe], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    run = subprocess.run([exe], capture_output=True, text=True)
+    assert run.returncode == 0 and " 0 differ" in run.stdout, run.stdout

@@ -47,18 +47,23 @@ def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int, floa
     return 0, 0, ctx.array("int32_t", np.array(ms, np.int64), "mult"), ctx.array("int32_t", np.array(ss, np.int64), "shift")
 
 
-def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int):
+FOLDED_BIAS_ARCHES = ("cortex-m4", "portable")
+
+
+def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int, channels_last: bool = False):
     """bias[o] + input_offset * sum(weights of output o), for the optimized int8 kernels.
 
     sum((in + input_offset) * w) + bias == sum(in * w) + folded_bias, exactly (int32), so a kernel that
     has it multiplies raw int8 inputs (Armv7E-M: two MACs per SMLAD). Only for symmetric weights and
-    only in layouts meant for an optimized path (arch other than ``reference``); NULL otherwise, or
-    when a value would not fit int32.
+    only in the layouts whose kernels use it (``cortex-m4``, and ``portable``, which serves any board);
+    NULL otherwise, or when a value would not fit int32. ``channels_last``: the output channel is the weights' last axis
+    (depthwise), else the first.
     """
     from ..lower import NULL
-    if ctx.arch == "reference" or w.q_zero_point != 0:
+    if ctx.arch not in FOLDED_BIAS_ARCHES or w.q_zero_point != 0:
         return NULL
-    sums = np.asarray(w.data, np.int64).reshape(rows, -1).sum(axis=1)
+    data = np.asarray(w.data, np.int64)
+    sums = data.reshape(-1, rows).sum(axis=0) if channels_last else data.reshape(rows, -1).sum(axis=1)
     b = np.zeros(rows, np.int64) if bias is None else np.asarray(bias.data, np.int64).reshape(-1)
     fb = b + int(input_offset) * sums
     if fb.min() < -2 ** 31 or fb.max() >= 2 ** 31:

@@ -102,8 +102,9 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         return
     if kind == "int8/int8/int8":
         q = _int8_common(op, ctx, inp, w, bias, out, out_c, channel_axis)
-        if kernel == "tml_conv":  # weights [output_depth, fh, fw, fdepth]: one row per output channel
-            q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c)
+        # conv weights are [output_depth, fh, fw, fdepth], depthwise ones [1, fh, fw, output_depth]
+        q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c,
+                                       channels_last=kernel == "tml_depthwise_conv")
         ctx.emit(f"{kernel}_s8", *args, params_type=f"{kernel}_s8_params", params=dict(geo, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")

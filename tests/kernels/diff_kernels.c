@@ -11,7 +11,7 @@
 #include "tinyml.h"
 
 #ifndef CASES
-#define CASES 300
+#define CASES 600
 #endif
 
 static uint32_t rng_state = 12345u;
@@ -159,9 +159,108 @@ static int test_conv(void)
     return bad;
 }
 
+static int test_depthwise(void)
+{
+    static const int32_t multipliers[] = {1, 1, 1, 2, 3, 4, 8};
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_depthwise_conv_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t i, r, span_y, span_x, n_out, cout, taps;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_height = between(1, 9);
+        p.input_width = between(1, 9);
+        p.depth_multiplier = multipliers[rnd() % 7];
+        p.input_depth = between(1, p.depth_multiplier == 1 ? 13 : 4);
+        cout = p.input_depth * p.depth_multiplier;
+        p.filter_height = between(1, 4);
+        p.filter_width = between(1, 4);
+        p.stride_height = between(1, 3);
+        p.stride_width = between(1, 3);
+        p.dilation_height = between(1, 2);
+        p.dilation_width = between(1, 2);
+        span_y = (p.filter_height - 1) * p.dilation_height;
+        span_x = (p.filter_width - 1) * p.dilation_width;
+        p.pad_height = between(0, span_y);
+        p.pad_width = between(0, span_x);
+        if (p.input_height + 2 * p.pad_height <= span_y || p.input_width + 2 * p.pad_width <= span_x) continue;
+        p.output_height = (p.input_height + 2 * p.pad_height - span_y - 1) / p.stride_height + 1;
+        p.output_width = (p.input_width + 2 * p.pad_width - span_x - 1) / p.stride_width + 1;
+        n_out = p.batches * p.output_height * p.output_width * cout;
+        if (n_out > (int32_t)sizeof out_ref || cout > 64) continue;
+        tried++;
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        random_requant(cout, (int)(rnd() % 2), &p.output_multiplier, &p.output_shift);
+        if (rnd() % 2) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        random_act(&p.act_min, &p.act_max);
+        taps = p.filter_height * p.filter_width;
+        fill(in_buf, p.batches * p.input_height * p.input_width * p.input_depth);
+        fill(w_buf, taps * cout);
+        for (i = 0; i < cout; i++) bias_buf[i] = between(-20000, 20000);
+        tml_depthwise_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+        for (r = 0; r < cout; r++) { /* weights [taps][cout]: the output channel is the last axis */
+            int64_t sum = 0;
+            for (i = 0; i < taps; i++) sum += w_buf[i * cout + r];
+            folded[r] = (int32_t)((has_bias ? bias_buf[r] : 0) + p.input_offset * sum);
+        }
+        p.folded_bias = folded;
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_depthwise_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+            if (bad++ < 5)
+                printf("depthwise case %d differs: %ldx%ldx%ld x%ld filter %ldx%ld\n", c, (long)p.input_height,
+                       (long)p.input_width, (long)p.input_depth, (long)p.depth_multiplier, (long)p.filter_height,
+                       (long)p.filter_width);
+        }
+    }
+    printf("depthwise_conv_s8: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+static float fin[512], fw[4096], fbias[64], fout_ref[512], fout_opt[512];
+
+static float rnd_float(void)
+{
+    return (float)between(-100000, 100000) / 50000.0f;
+}
+
+static int test_fully_connected_f32(void)
+{
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_fully_connected_f32_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t i;
+        p.batches = between(1, 3);
+        p.accum_depth = between(1, 60);
+        p.output_depth = between(1, 9);
+        p.act_min = rnd() % 2 ? -3.4e38f : -1.0f;
+        p.act_max = rnd() % 2 ? 3.4e38f : 1.5f;
+        for (i = 0; i < p.batches * p.accum_depth; i++) fin[i] = rnd_float();
+        for (i = 0; i < p.output_depth * p.accum_depth; i++) fw[i] = rnd_float();
+        for (i = 0; i < p.output_depth; i++) fbias[i] = rnd_float();
+        tml_fully_connected_f32_ref(&p, fin, fw, has_bias ? fbias : NULL, fout_ref);
+        memset(fout_opt, 0x55, sizeof fout_opt);
+        tml_fully_connected_f32(&p, fin, fw, has_bias ? fbias : NULL, fout_opt);
+        if (memcmp(fout_ref, fout_opt, (size_t)(p.batches * p.output_depth) * sizeof(float)) != 0) {
+            if (bad++ < 5) printf("fully_connected_f32 case %d differs\n", c);
+        }
+    }
+    printf("fully_connected_f32: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
 int main(void)
 {
     int bad;
+#if defined(TML_ARCH_ARM_FPU)
+    printf("fpu: yes\n");
+#endif
 #if defined(TML_ARCH_ARM_DSP)
     printf("path: arm-dsp\n");
 #elif defined(TML_ARCH_REFERENCE)
@@ -169,6 +268,6 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_conv();
+    bad = test_fully_connected() + test_conv() + test_depthwise() + test_fully_connected_f32();
     return bad ? 1 : 0;
 }

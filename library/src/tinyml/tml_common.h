@@ -7,6 +7,7 @@
  *   TML_ARCH_XTENSA    Xtensa cores (ESP32)
  *   TML_ARCH_ARC       Synopsys ARC (EM9D)
  *   TML_ARCH_REFERENCE none of the above, or TML_FORCE_REFERENCE defined
+ *   TML_ARCH_ARM_FPU   single-precision FPU instructions available (float kernels), any of the above
  * Define TML_FORCE_REFERENCE to use the portable reference path everywhere.
  *
  * Everything is C99, header-only (static inline), no heap, no libc beyond
@@ -40,10 +41,26 @@ extern "C" {
 #include <arm_acle.h> /* __sxtb16, __smlad, ... (ACLE) */
 #endif
 
+/* Single-precision FPU instructions (Cortex-M4F with -mfloat-abi=hard or softfp; not with soft). */
+#if !defined(TML_FORCE_REFERENCE) && defined(__ARM_FP) && (__ARM_FP & 4)
+#define TML_ARCH_ARM_FPU 1
+#endif
+
+
+/* Inner loops of the optimized paths: GCC at -Os keeps indexes and spills pointers there; -O2 does not. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define TML_HOT __attribute__((optimize("O2")))
+#else
+#define TML_HOT
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
+/* Small helpers of inner loops: inlined even at -Os (a call costs more than their body). */
+#define TML_ALWAYS_INLINE static inline __attribute__((always_inline))
 #define TML_ALIGNED(n) __attribute__((aligned(n)))
 #define TML_UNUSED __attribute__((unused))
 #else
+#define TML_ALWAYS_INLINE static inline
 #define TML_ALIGNED(n)
 #define TML_UNUSED
 #endif
@@ -96,19 +113,19 @@ typedef struct {
 /* ------------------------------------------------------------ fixed-point math
  * The gemmlowp/TFLite Micro primitives, bit-exact with TFLM's reference kernels. */
 
-static inline int32_t tml_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
+/* gemmlowp's SaturatingRoundingDoublingHighMul: (a * b + nudge) / 2^31 truncated, with nudge = 2^30
+ * for a * b >= 0 and 1 - 2^30 otherwise. For a negative product, truncating is (v + 2^31 - 1) >> 31, so
+ * both cases are (a * b + 2^30) >> 31: one 64-bit multiply-add and a shift, no division.
+ * (tests/kernels/fixedpoint.c checks this against the definition.) */
+TML_ALWAYS_INLINE int32_t tml_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int32_t nudge;
     if (a == b && a == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
-static inline int32_t tml_rounding_divide_by_pot(int32_t x, int exponent)
+TML_ALWAYS_INLINE int32_t tml_rounding_divide_by_pot(int32_t x, int exponent)
 {
     const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
     const int32_t remainder = x & mask;
@@ -117,7 +134,7 @@ static inline int32_t tml_rounding_divide_by_pot(int32_t x, int exponent)
 }
 
 /** TFLite's MultiplyByQuantizedMultiplier (double rounding), shift > 0 is a left shift. */
-static inline int32_t tml_mul_by_quantized_mul(int32_t x, int32_t multiplier, int shift)
+TML_ALWAYS_INLINE int32_t tml_mul_by_quantized_mul(int32_t x, int32_t multiplier, int shift)
 {
     const int left = shift > 0 ? shift : 0;
     const int right = shift > 0 ? 0 : -shift;
@@ -136,9 +153,24 @@ static inline int32_t tml_mul_by_quantized_mul_64(int64_t x, int32_t multiplier,
     return (int32_t)result;
 }
 
-static inline int32_t tml_clamp_i32(int32_t x, int32_t lo, int32_t hi)
+TML_ALWAYS_INLINE int32_t tml_clamp_i32(int32_t x, int32_t lo, int32_t hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/** An int32 accumulator of output channel oc as int8: TFLM's requantization with the per-channel
+ *  multiplier and shift (or the per-tensor ones when the arrays are NULL), plus the output zero
+ *  point, clamped to the activation range. */
+TML_ALWAYS_INLINE int8_t tml_requantize_s8(int32_t acc, int32_t oc, const int32_t *per_channel_multiplier,
+                                           const int32_t *per_channel_shift, int32_t multiplier, int32_t shift,
+                                           int32_t output_offset, int32_t act_min, int32_t act_max)
+{
+    if (per_channel_multiplier) {
+        multiplier = per_channel_multiplier[oc];
+        shift = per_channel_shift[oc];
+    }
+    acc = tml_mul_by_quantized_mul(acc, multiplier, shift) + output_offset;
+    return (int8_t)tml_clamp_i32(acc, act_min, act_max);
 }
 
 static inline float tml_clamp_f32(float x, float lo, float hi)
@@ -150,7 +182,7 @@ static inline float tml_clamp_f32(float x, float lo, float hi)
 /* ------------------------------------------------------------ Armv7E-M SIMD helpers */
 
 /** Four int8 at p (any alignment: Cortex-M4 loads unaligned words) as one 32-bit word. */
-static inline int32_t tml_read_s8x4(const int8_t *p)
+TML_ALWAYS_INLINE int32_t tml_read_s8x4(const int8_t *p)
 {
     int32_t v;
     memcpy(&v, p, 4);
@@ -159,7 +191,7 @@ static inline int32_t tml_read_s8x4(const int8_t *p)
 
 /** Bytes 1 and 3 of x sign-extended into two int16 halves (SXTB16 with ROR #8; bytes 0 and 2
  *  are __sxtb16(x)). With both, one SMLAD multiplies and adds two int8 pairs. */
-static inline int32_t tml_sxtb16_ror8(int32_t x)
+TML_ALWAYS_INLINE int32_t tml_sxtb16_ror8(int32_t x)
 {
     int32_t r;
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
@@ -167,7 +199,7 @@ static inline int32_t tml_sxtb16_ror8(int32_t x)
 }
 
 /** acc0 += dot(x, w0), acc1 += dot(x, w1) over n int8 (two weight rows sharing the inputs). */
-static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0,
+TML_HOT static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0,
                                int32_t *acc1)
 {
     int32_t a0 = *acc0, a1 = *acc1, i = 0;
@@ -189,8 +221,53 @@ static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *
     *acc1 = a1;
 }
 
+/** acc[0] += dot(x0, w0), acc[1] += dot(x0, w1), acc[2] += dot(x1, w0), acc[3] += dot(x1, w1) over n
+ *  int8: two input vectors by two weight rows, each word loaded and sign-extended once for two SMLADs. */
+TML_HOT static inline void tml_dot2x2_s8(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, int32_t n,
+                                 int32_t *acc)
+{
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    const int8_t *const end = x0 + (n & ~3);
+    /* Pointers that move and an end pointer instead of indexes: the loop then fits the registers
+     * (4 accumulators, 5 pointers, 5 temporaries) with no spill. */
+    while (x0 < end) {
+        int32_t p = tml_read_s8x4(x0), q = tml_read_s8x4(x1), v = tml_read_s8x4(w0);
+        int32_t pe = __sxtb16(p), qe = __sxtb16(q), ve = __sxtb16(v);
+        x0 += 4;
+        x1 += 4;
+        a00 = __smlad(pe, ve, a00);
+        a10 = __smlad(qe, ve, a10);
+        v = tml_sxtb16_ror8(v);
+        p = tml_sxtb16_ror8(p);
+        q = tml_sxtb16_ror8(q);
+        a00 = __smlad(p, v, a00);
+        a10 = __smlad(q, v, a10);
+        v = tml_read_s8x4(w1);
+        w0 += 4;
+        w1 += 4;
+        ve = __sxtb16(v);
+        a01 = __smlad(pe, ve, a01);
+        a11 = __smlad(qe, ve, a11);
+        v = tml_sxtb16_ror8(v);
+        a01 = __smlad(p, v, a01);
+        a11 = __smlad(q, v, a11);
+    }
+    n &= 3;
+    while (n-- > 0) {
+        const int32_t a = *x0++, c = *x1++, b0 = *w0++, b1 = *w1++;
+        a00 += a * b0;
+        a01 += a * b1;
+        a10 += c * b0;
+        a11 += c * b1;
+    }
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
 /** acc + dot(x, w) over n int8. */
-static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
+TML_HOT static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
 {
     int32_t i = 0;
     for (; i + 4 <= n; i += 4) {

@@ -102,6 +102,7 @@ typedef struct {
     const int32_t *per_channel_shift;      /* [output_depth] or NULL */
     int32_t act_min;
     int32_t act_max;
+    const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -126,15 +127,10 @@ typedef struct {
 
 /* ------------------------------------------------------------ CONV_2D reference */
 
-static inline int8_t tml__conv_requant(const tml_conv_s8_params *p, int32_t acc, int32_t oc)
+TML_ALWAYS_INLINE int8_t tml__conv_requant(const tml_conv_s8_params *p, int32_t acc, int32_t oc)
 {
-    int32_t mult = p->output_multiplier, shift = p->output_shift;
-    if (p->per_channel_multiplier) {
-        mult = p->per_channel_multiplier[oc];
-        shift = p->per_channel_shift[oc];
-    }
-    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
-    return (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+    return tml_requantize_s8(acc, oc, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
+                             p->output_shift, p->output_offset, p->act_min, p->act_max);
 }
 
 /* One output pixel (all its channels) of the reference convolution; iy0/ix0: its window's corner. */
@@ -236,49 +232,56 @@ static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *i
 
 /* ------------------------------------------------------------ DEPTHWISE_CONV_2D reference */
 
+TML_ALWAYS_INLINE int8_t tml__dwconv_requant(const tml_depthwise_conv_s8_params *p, int32_t acc, int32_t oc)
+{
+    return tml_requantize_s8(acc, oc, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
+                             p->output_shift, p->output_offset, p->act_min, p->act_max);
+}
+
+/* One output pixel (all its channels) of the reference depthwise convolution. */
+static inline void tml__dwconv_s8_pixel_ref(const tml_depthwise_conv_s8_params *p, const int8_t *in_b, int32_t iy0,
+                                            int32_t ix0, const int8_t *weights, const int32_t *bias, int8_t *out)
+{
+    const int32_t out_depth = p->input_depth * p->depth_multiplier;
+    int32_t ic, m, fy, fx;
+    for (ic = 0; ic < p->input_depth; ic++) {
+        for (m = 0; m < p->depth_multiplier; m++) {
+            const int32_t oc = ic * p->depth_multiplier + m;
+            int32_t acc = 0;
+            for (fy = 0; fy < p->filter_height; fy++) {
+                const int32_t iy = iy0 + fy * p->dilation_height;
+                if (iy < 0 || iy >= p->input_height) {
+                    continue;
+                }
+                for (fx = 0; fx < p->filter_width; fx++) {
+                    const int32_t ix = ix0 + fx * p->dilation_width;
+                    if (ix < 0 || ix >= p->input_width) {
+                        continue;
+                    }
+                    acc += (int32_t)weights[(fy * p->filter_width + fx) * out_depth + oc] *
+                           ((int32_t)in_b[(iy * p->input_width + ix) * p->input_depth + ic] + p->input_offset);
+                }
+            }
+            if (bias) {
+                acc += bias[oc];
+            }
+            out[oc] = tml__dwconv_requant(p, acc, oc);
+        }
+    }
+}
+
 static inline void tml_depthwise_conv_s8_ref(const tml_depthwise_conv_s8_params *p, const int8_t *input,
                                              const int8_t *weights, const int32_t *bias, int8_t *output)
 {
     const int32_t out_depth = p->input_depth * p->depth_multiplier;
-    int32_t b, oy, ox, ic, m, fy, fx;
+    int32_t b, oy, ox;
     for (b = 0; b < p->batches; b++) {
         const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
         for (oy = 0; oy < p->output_height; oy++) {
-            const int32_t iy0 = oy * p->stride_height - p->pad_height;
             for (ox = 0; ox < p->output_width; ox++) {
-                const int32_t ix0 = ox * p->stride_width - p->pad_width;
                 int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * out_depth;
-                for (ic = 0; ic < p->input_depth; ic++) {
-                    for (m = 0; m < p->depth_multiplier; m++) {
-                        const int32_t oc = ic * p->depth_multiplier + m;
-                        int32_t acc = 0;
-                        int32_t mult = p->output_multiplier, shift = p->output_shift;
-                        for (fy = 0; fy < p->filter_height; fy++) {
-                            const int32_t iy = iy0 + fy * p->dilation_height;
-                            if (iy < 0 || iy >= p->input_height) {
-                                continue;
-                            }
-                            for (fx = 0; fx < p->filter_width; fx++) {
-                                const int32_t ix = ix0 + fx * p->dilation_width;
-                                if (ix < 0 || ix >= p->input_width) {
-                                    continue;
-                                }
-                                acc += (int32_t)weights[(fy * p->filter_width + fx) * out_depth + oc] *
-                                       ((int32_t)in_b[(iy * p->input_width + ix) * p->input_depth + ic] +
-                                        p->input_offset);
-                            }
-                        }
-                        if (bias) {
-                            acc += bias[oc];
-                        }
-                        if (p->per_channel_multiplier) {
-                            mult = p->per_channel_multiplier[oc];
-                            shift = p->per_channel_shift[oc];
-                        }
-                        acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
-                        out[oc] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
-                    }
-                }
+                tml__dwconv_s8_pixel_ref(p, in_b, oy * p->stride_height - p->pad_height,
+                                         ox * p->stride_width - p->pad_width, weights, bias, out);
             }
         }
     }
@@ -323,11 +326,47 @@ static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_param
 }
 
 #if defined(TML_ARCH_ARM_DSP)
+/* Armv7E-M, 1x1 filters without padding (pointwise): a GEMM of output pixels by output channels in
+ * 2x2 tiles (tml_dot2x2_s8). Needs folded_bias and groups == 1. */
+TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+                                       int8_t *output)
+{
+    const int32_t cin = p->input_depth, cout = p->output_depth;
+    const int32_t pixels = p->output_height * p->output_width;
+    int32_t b, k, oc, j;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
+        int8_t *out_b = output + b * pixels * cout;
+        for (k = 0; k < pixels; k += 2) {
+            const int32_t two = k + 1 < pixels;
+            const int32_t k1 = two ? k + 1 : k;
+            const int8_t *x0 = in_b + ((k / p->output_width) * p->stride_height * p->input_width +
+                                       (k % p->output_width) * p->stride_width) * cin;
+            const int8_t *x1 = in_b + ((k1 / p->output_width) * p->stride_height * p->input_width +
+                                       (k1 % p->output_width) * p->stride_width) * cin;
+            int8_t *o0 = out_b + k * cout;
+            int8_t *o1 = out_b + k1 * cout;
+            for (oc = 0; oc < cout; oc += 2) {
+                const int32_t pair = oc + 1 < cout;
+                const int32_t oc1 = pair ? oc + 1 : oc;
+                int32_t acc[4];
+                acc[0] = acc[2] = p->folded_bias[oc];
+                acc[1] = acc[3] = p->folded_bias[oc1];
+                tml_dot2x2_s8(x0, x1, weights + oc * cin, weights + oc1 * cin, cin, acc);
+                for (j = 0; j < 1 + pair; j++) {
+                    o1[oc + j] = tml__conv_requant(p, acc[2 + j], oc + j); /* o1 first: o1 == o0 on a lone last pixel */
+                    o0[oc + j] = tml__conv_requant(p, acc[j], oc + j);
+                }
+            }
+        }
+    }
+}
+
 /* Armv7E-M: pixels whose window lies inside the image take dot products of whole filter rows
  * (filter_width * input_depth contiguous bytes) with raw int8 inputs, two output channels at a
  * time, and folded_bias carries the input offset; border pixels take the reference path. Needs
  * folded_bias and groups == 1. */
-static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+TML_HOT static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                    const int32_t *bias, int8_t *output)
 {
     const int32_t cin = p->input_depth, fh = p->filter_height, fw = p->filter_width;
@@ -379,7 +418,11 @@ static inline void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input,
 {
 #if defined(TML_ARCH_ARM_DSP)
     if (p->folded_bias && p->filter_input_depth == p->input_depth) {
-        tml_conv_s8_dsp(p, input, weights, bias, output);
+        if (p->filter_height == 1 && p->filter_width == 1 && p->pad_height == 0 && p->pad_width == 0) {
+            tml_conv_s8_1x1_dsp(p, input, weights, output);
+        } else {
+            tml_conv_s8_dsp(p, input, weights, bias, output);
+        }
         return;
     }
 #endif
@@ -392,9 +435,97 @@ static inline void tml_conv_f32(const tml_conv_f32_params *p, const float *input
     tml_conv_f32_ref(p, input, weights, bias, output);
 }
 
+#if defined(TML_ARCH_ARM_DSP)
+/* Armv7E-M: four output channels per step, one lane each (SMLABB/SMLATT on sign-extended pairs). Four
+ * channels read four consecutive input channels (depth_multiplier 1) or one input channel
+ * (depth_multiplier a multiple of 4); other channels take the scalar loop. Only the taps inside the
+ * image are visited: inside, raw int8 inputs and folded_bias (which carries the input offset for all
+ * taps); at the border, bias and inputs plus the offset (SADD16). */
+TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8_params *p, const int8_t *input,
+                                             const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+    const int32_t dm = p->depth_multiplier, cin = p->input_depth, cout = cin * dm;
+    const int32_t fh = p->filter_height, fw = p->filter_width, dh = p->dilation_height, dw = p->dilation_width;
+    const int32_t lanes = (dm == 1 || dm % 4 == 0) ? cout - cout % 4 : 0;
+    const int32_t offset_pair = (int32_t)(((uint32_t)p->input_offset & 0xffffu) | ((uint32_t)p->input_offset << 16));
+    int32_t b, oy, ox, oc, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            /* valid taps: fy in [fy0, fy1) */
+            const int32_t fy0 = iy0 < 0 ? (-iy0 + dh - 1) / dh : 0;
+            const int32_t fy1 = tml_clamp_i32((p->input_height - iy0 + dh - 1) / dh, 0, fh);
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                const int32_t fx0 = ix0 < 0 ? (-ix0 + dw - 1) / dw : 0;
+                const int32_t fx1 = tml_clamp_i32((p->input_width - ix0 + dw - 1) / dw, 0, fw);
+                const int32_t inside = fy0 == 0 && fx0 == 0 && fy1 == fh && fx1 == fw;
+                const int32_t pair = inside ? 0 : offset_pair;
+                const int32_t *init = inside ? p->folded_bias : bias;
+                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * cout;
+                for (oc = 0; oc < lanes; oc += 4) {
+                    const int32_t ic = oc / dm; /* first input channel of the four lanes */
+                    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                    if (init) {
+                        a0 = init[oc];
+                        a1 = init[oc + 1];
+                        a2 = init[oc + 2];
+                        a3 = init[oc + 3];
+                    }
+                    for (fy = fy0; fy < fy1; fy++) {
+                        const int8_t *in_row = in_b + ((iy0 + fy * dh) * p->input_width + ix0) * cin + ic;
+                        const int8_t *w_row = weights + fy * fw * cout + oc;
+                        for (fx = fx0; fx < fx1; fx++) {
+                            const int8_t *px = in_row + fx * dw * cin;
+                            const int32_t wv = tml_read_s8x4(w_row + fx * cout);
+                            const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
+                            int32_t x02, x13;
+                            if (dm == 1) {
+                                const int32_t xv = tml_read_s8x4(px);
+                                x02 = __sadd16(__sxtb16(xv), pair);
+                                x13 = __sadd16(tml_sxtb16_ror8(xv), pair);
+                            } else {
+                                const int32_t x = px[0];
+                                x02 = x13 = __sadd16((int32_t)(((uint32_t)x & 0xffffu) | ((uint32_t)x << 16)), pair);
+                            }
+                            a0 = __smlabb(x02, w02, a0);
+                            a2 = __smlatt(x02, w02, a2);
+                            a1 = __smlabb(x13, w13, a1);
+                            a3 = __smlatt(x13, w13, a3);
+                        }
+                    }
+                    out[oc] = tml__dwconv_requant(p, a0, oc);
+                    out[oc + 1] = tml__dwconv_requant(p, a1, oc + 1);
+                    out[oc + 2] = tml__dwconv_requant(p, a2, oc + 2);
+                    out[oc + 3] = tml__dwconv_requant(p, a3, oc + 3);
+                }
+                for (; oc < cout; oc++) { /* channels left over, one at a time */
+                    int32_t acc = bias ? bias[oc] : 0;
+                    for (fy = fy0; fy < fy1; fy++) {
+                        for (fx = fx0; fx < fx1; fx++) {
+                            const int32_t iy = iy0 + fy * dh, ix = ix0 + fx * dw;
+                            acc += (int32_t)weights[(fy * fw + fx) * cout + oc] *
+                                   ((int32_t)in_b[(iy * p->input_width + ix) * cin + oc / dm] + p->input_offset);
+                        }
+                    }
+                    out[oc] = tml__dwconv_requant(p, acc, oc);
+                }
+            }
+        }
+    }
+}
+#endif
+
 static inline void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params *p, const int8_t *input,
                                          const int8_t *weights, const int32_t *bias, int8_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    if (p->folded_bias) {
+        tml_depthwise_conv_s8_dsp(p, input, weights, bias, output);
+        return;
+    }
+#endif
     tml_depthwise_conv_s8_ref(p, input, weights, bias, output);
 }
 

@@ -39,15 +39,10 @@ typedef struct {
     float act_max;
 } tml_fully_connected_f32_params;
 
-static inline int8_t tml__fc_requant(const tml_fully_connected_s8_params *p, int32_t acc, int32_t o)
+TML_ALWAYS_INLINE int8_t tml__fc_requant(const tml_fully_connected_s8_params *p, int32_t acc, int32_t o)
 {
-    int32_t mult = p->output_multiplier, shift = p->output_shift;
-    if (p->per_channel_multiplier) {
-        mult = p->per_channel_multiplier[o];
-        shift = p->per_channel_shift[o];
-    }
-    acc = tml_mul_by_quantized_mul(acc, mult, shift) + p->output_offset;
-    return (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+    return tml_requantize_s8(acc, o, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
+                             p->output_shift, p->output_offset, p->act_min, p->act_max);
 }
 
 static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
@@ -92,7 +87,7 @@ static inline void tml_fully_connected_f32_ref(const tml_fully_connected_f32_par
 
 #if defined(TML_ARCH_ARM_DSP)
 /* Armv7E-M: two output rows at a time share the input words; SMLAD does two MACs. Needs folded_bias. */
-static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_s8_params *p, const int8_t *input,
+TML_HOT static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, int8_t *output)
 {
     const int32_t depth = p->accum_depth, rows = p->output_depth;
@@ -125,10 +120,48 @@ static inline void tml_fully_connected_s8(const tml_fully_connected_s8_params *p
     tml_fully_connected_s8_ref(p, input, weights, bias, output);
 }
 
+#if defined(TML_ARCH_ARM_FPU)
+/* FPU: two output rows at a time share each input load; every row sums in the reference's order with
+ * the same expressions, so whatever the compiler's -ffp-contract does to one it does to the other. */
+TML_HOT static inline void tml_fully_connected_f32_fpu(const tml_fully_connected_f32_params *p, const float *input,
+                                               const float *weights, const float *bias, float *output)
+{
+    const int32_t depth = p->accum_depth, rows = p->output_depth;
+    int32_t b, o, d;
+    for (b = 0; b < p->batches; b++) {
+        const float *in = input + b * depth;
+        float *out = output + b * rows;
+        for (o = 0; o < rows; o += 2) {
+            const int32_t pair = o + 1 < rows;
+            const float *w0 = weights + o * depth;
+            const float *w1 = pair ? w0 + depth : w0;
+            float a0 = 0.0f, a1 = 0.0f;
+            for (d = 0; d < depth; d++) {
+                const float x = in[d];
+                a0 += x * w0[d];
+                a1 += x * w1[d];
+            }
+            if (bias) {
+                a0 += bias[o];
+                a1 += bias[o + pair];
+            }
+            out[o] = tml_clamp_f32(a0, p->act_min, p->act_max);
+            if (pair) {
+                out[o + 1] = tml_clamp_f32(a1, p->act_min, p->act_max);
+            }
+        }
+    }
+}
+#endif
+
 static inline void tml_fully_connected_f32(const tml_fully_connected_f32_params *p, const float *input,
                                            const float *weights, const float *bias, float *output)
 {
+#if defined(TML_ARCH_ARM_FPU)
+    tml_fully_connected_f32_fpu(p, input, weights, bias, output);
+#else
     tml_fully_connected_f32_ref(p, input, weights, bias, output);
+#endif
 }
 
 #endif /* TINYML_OPS_FULLY_CONNECTED_H */
