@@ -1,5 +1,6 @@
 # platformio-tinyml — `make demo` shows the main job, `make test` runs the tests.
-# Both set up what they need first (a virtual environment in .venv with the package installed).
+# `make bench` measures flash, RAM and estimated Cortex-M4F cycles per model (benchmarks/RESULTS.md).
+# All set up what they need first (a virtual environment in .venv with the package installed).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +13,7 @@ export PLATFORMIO_SETTING_ENABLE_TELEMETRY = No
 export PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL = 9999
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: all setup demo test clean
+.PHONY: all setup demo test bench clean
 
 all: test
 
@@ -36,6 +37,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) tools/setup_offline_pio.py --apt --test-tools
 	$(PY) -m pytest -q
+
+# flash, RAM and estimated Cortex-M4F cycles per model (m4sim); writes benchmarks/RESULTS.md and results.json
+bench: $(STAMP)
+	$(PY) -m pip install -q -r ../shared/tools/m4sim/requirements.txt
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf build .pytest_cache
