@@ -158,19 +158,36 @@ TML_ALWAYS_INLINE int32_t tml_clamp_i32(int32_t x, int32_t lo, int32_t hi)
     return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/** Requantization parameters of an int8 kernel, copied into a local once per call: stores to the
+ *  int8 output may alias anything, so fields read through the kernel's params pointer would be
+ *  reloaded after every output byte. */
+typedef struct {
+    const int32_t *per_channel_multiplier; /* or NULL: the per-tensor ones */
+    const int32_t *per_channel_shift;
+    int32_t multiplier;
+    int32_t shift;
+    int32_t output_offset;
+    int32_t act_min;
+    int32_t act_max;
+} tml_requant_params;
+
+/** The requantization fields of any int8 kernel's params struct (they share the names). */
+#define TML_REQUANT_OF(p)                                                                                       \
+    {(p)->per_channel_multiplier, (p)->per_channel_shift, (p)->output_multiplier, (p)->output_shift,            \
+     (p)->output_offset, (p)->act_min, (p)->act_max}
+
 /** An int32 accumulator of output channel oc as int8: TFLM's requantization with the per-channel
- *  multiplier and shift (or the per-tensor ones when the arrays are NULL), plus the output zero
- *  point, clamped to the activation range. */
-TML_ALWAYS_INLINE int8_t tml_requantize_s8(int32_t acc, int32_t oc, const int32_t *per_channel_multiplier,
-                                           const int32_t *per_channel_shift, int32_t multiplier, int32_t shift,
-                                           int32_t output_offset, int32_t act_min, int32_t act_max)
+ *  multiplier and shift (or the per-tensor ones), plus the output zero point, clamped to the
+ *  activation range. */
+TML_ALWAYS_INLINE int8_t tml_requant_s8(const tml_requant_params *rq, int32_t acc, int32_t oc)
 {
-    if (per_channel_multiplier) {
-        multiplier = per_channel_multiplier[oc];
-        shift = per_channel_shift[oc];
+    int32_t multiplier = rq->multiplier, shift = rq->shift;
+    if (rq->per_channel_multiplier) {
+        multiplier = rq->per_channel_multiplier[oc];
+        shift = rq->per_channel_shift[oc];
     }
-    acc = tml_mul_by_quantized_mul(acc, multiplier, shift) + output_offset;
-    return (int8_t)tml_clamp_i32(acc, act_min, act_max);
+    acc = tml_mul_by_quantized_mul(acc, multiplier, shift) + rq->output_offset;
+    return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
 }
 
 static inline float tml_clamp_f32(float x, float lo, float hi)

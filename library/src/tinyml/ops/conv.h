@@ -129,8 +129,8 @@ typedef struct {
 
 TML_ALWAYS_INLINE int8_t tml__conv_requant(const tml_conv_s8_params *p, int32_t acc, int32_t oc)
 {
-    return tml_requantize_s8(acc, oc, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
-                             p->output_shift, p->output_offset, p->act_min, p->act_max);
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    return tml_requant_s8(&rq, acc, oc);
 }
 
 /* One output pixel (all its channels) of the reference convolution; iy0/ix0: its window's corner. */
@@ -234,8 +234,8 @@ static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *i
 
 TML_ALWAYS_INLINE int8_t tml__dwconv_requant(const tml_depthwise_conv_s8_params *p, int32_t acc, int32_t oc)
 {
-    return tml_requantize_s8(acc, oc, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
-                             p->output_shift, p->output_offset, p->act_min, p->act_max);
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    return tml_requant_s8(&rq, acc, oc);
 }
 
 /* One output pixel (all its channels) of the reference depthwise convolution. */
@@ -331,6 +331,7 @@ static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_param
 TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                        int8_t *output)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t cin = p->input_depth, cout = p->output_depth;
     const int32_t pixels = p->output_height * p->output_width;
     int32_t b, k, oc, j;
@@ -354,8 +355,8 @@ TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, cons
                 acc[1] = acc[3] = p->folded_bias[oc1];
                 tml_dot2x2_s8(x0, x1, weights + oc * cin, weights + oc1 * cin, cin, acc);
                 for (j = 0; j < 1 + pair; j++) {
-                    o1[oc + j] = tml__conv_requant(p, acc[2 + j], oc + j); /* o1 first: o1 == o0 on a lone last pixel */
-                    o0[oc + j] = tml__conv_requant(p, acc[j], oc + j);
+                    o1[oc + j] = tml_requant_s8(&rq, acc[2 + j], oc + j); /* o1 first: o1 == o0 on a lone last pixel */
+                    o0[oc + j] = tml_requant_s8(&rq, acc[j], oc + j);
                 }
             }
         }
@@ -369,6 +370,7 @@ TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, cons
 TML_HOT static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                    const int32_t *bias, int8_t *output)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t cin = p->input_depth, fh = p->filter_height, fw = p->filter_width;
     const int32_t row = fw * cin, filter_size = fh * row, cout = p->output_depth;
     const int32_t span_y = (fh - 1) * p->dilation_height, span_x = (fw - 1) * p->dilation_width;
@@ -402,9 +404,9 @@ TML_HOT static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const in
                                         w1 + fy * row + fx * cin, cin, &a0, &a1);
                         }
                     }
-                    out[oc] = tml__conv_requant(p, a0, oc);
+                    out[oc] = tml_requant_s8(&rq, a0, oc);
                     if (pair) {
-                        out[oc + 1] = tml__conv_requant(p, a1, oc + 1);
+                        out[oc + 1] = tml_requant_s8(&rq, a1, oc + 1);
                     }
                 }
             }
@@ -436,6 +438,51 @@ static inline void tml_conv_f32(const tml_conv_f32_params *p, const float *input
 }
 
 #if defined(TML_ARCH_ARM_DSP)
+#define TML_DW_FAST_TAPS 25 /* filters up to 5x5 take the interior fast path */
+
+/* Four accumulators of channels oc..oc+3, requantized into out. */
+TML_ALWAYS_INLINE void tml__store4_s8(const tml_requant_params *rq, int8_t *out, int32_t oc, int32_t a0, int32_t a1,
+                                      int32_t a2, int32_t a3)
+{
+    out[oc] = tml_requant_s8(rq, a0, oc);
+    out[oc + 1] = tml_requant_s8(rq, a1, oc + 1);
+    out[oc + 2] = tml_requant_s8(rq, a2, oc + 2);
+    out[oc + 3] = tml_requant_s8(rq, a3, oc + 3);
+}
+
+/* Depth multiplier 1, a pixel whose window lies inside the image: four channels at a time over the
+ * taps, whose input and weight offsets were computed once per layer; raw int8 inputs, folded bias. */
+TML_HOT static inline void tml__dwconv_s8_inside_dm1(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
+                                                     const int8_t *weights, const int32_t *in_off,
+                                                     const int32_t *w_off, int32_t taps, int8_t *out)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    const int32_t c = p->input_depth, lanes = c - c % 4;
+    int32_t oc, t;
+    for (oc = 0; oc < lanes; oc += 4) {
+        const int8_t *ip = corner + oc, *wp = weights + oc;
+        int32_t a0 = p->folded_bias[oc], a1 = p->folded_bias[oc + 1];
+        int32_t a2 = p->folded_bias[oc + 2], a3 = p->folded_bias[oc + 3];
+        for (t = 0; t < taps; t++) {
+            const int32_t xv = tml_read_s8x4(ip + in_off[t]), wv = tml_read_s8x4(wp + w_off[t]);
+            const int32_t x02 = __sxtb16(xv), w02 = __sxtb16(wv);
+            const int32_t x13 = tml_sxtb16_ror8(xv), w13 = tml_sxtb16_ror8(wv);
+            a0 = __smlabb(x02, w02, a0);
+            a2 = __smlatt(x02, w02, a2);
+            a1 = __smlabb(x13, w13, a1);
+            a3 = __smlatt(x13, w13, a3);
+        }
+        tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
+    }
+    for (; oc < c; oc++) {
+        int32_t acc = p->folded_bias[oc];
+        for (t = 0; t < taps; t++) {
+            acc += (int32_t)corner[oc + in_off[t]] * weights[oc + w_off[t]];
+        }
+        out[oc] = tml_requant_s8(&rq, acc, oc);
+    }
+}
+
 /* Armv7E-M: four output channels per step, one lane each (SMLABB/SMLATT on sign-extended pairs). Four
  * channels read four consecutive input channels (depth_multiplier 1) or one input channel
  * (depth_multiplier a multiple of 4); other channels take the scalar loop. Only the taps inside the
@@ -444,11 +491,22 @@ static inline void tml_conv_f32(const tml_conv_f32_params *p, const float *input
 TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8_params *p, const int8_t *input,
                                              const int8_t *weights, const int32_t *bias, int8_t *output)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t dm = p->depth_multiplier, cin = p->input_depth, cout = cin * dm;
     const int32_t fh = p->filter_height, fw = p->filter_width, dh = p->dilation_height, dw = p->dilation_width;
     const int32_t lanes = (dm == 1 || dm % 4 == 0) ? cout - cout % 4 : 0;
     const int32_t offset_pair = (int32_t)(((uint32_t)p->input_offset & 0xffffu) | ((uint32_t)p->input_offset << 16));
+    const int32_t taps = fh * fw, fast = dm == 1 && taps <= TML_DW_FAST_TAPS;
+    int32_t in_off[TML_DW_FAST_TAPS], w_off[TML_DW_FAST_TAPS];
     int32_t b, oy, ox, oc, fy, fx;
+    if (fast) {
+        for (fy = 0; fy < fh; fy++) {
+            for (fx = 0; fx < fw; fx++) {
+                in_off[fy * fw + fx] = (fy * dh * p->input_width + fx * dw) * cin;
+                w_off[fy * fw + fx] = (fy * fw + fx) * cout;
+            }
+        }
+    }
     for (b = 0; b < p->batches; b++) {
         const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
         for (oy = 0; oy < p->output_height; oy++) {
@@ -464,6 +522,11 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                 const int32_t pair = inside ? 0 : offset_pair;
                 const int32_t *init = inside ? p->folded_bias : bias;
                 int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * cout;
+                if (inside && fast) {
+                    tml__dwconv_s8_inside_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, in_off, w_off,
+                                              taps, out);
+                    continue;
+                }
                 for (oc = 0; oc < lanes; oc += 4) {
                     const int32_t ic = oc / dm; /* first input channel of the four lanes */
                     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -495,10 +558,7 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                             a3 = __smlatt(x13, w13, a3);
                         }
                     }
-                    out[oc] = tml__dwconv_requant(p, a0, oc);
-                    out[oc + 1] = tml__dwconv_requant(p, a1, oc + 1);
-                    out[oc + 2] = tml__dwconv_requant(p, a2, oc + 2);
-                    out[oc + 3] = tml__dwconv_requant(p, a3, oc + 3);
+                    tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
                 }
                 for (; oc < cout; oc++) { /* channels left over, one at a time */
                     int32_t acc = bias ? bias[oc] : 0;
@@ -509,7 +569,7 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                                    ((int32_t)in_b[(iy * p->input_width + ix) * cin + oc / dm] + p->input_offset);
                         }
                     }
-                    out[oc] = tml__dwconv_requant(p, acc, oc);
+                    out[oc] = tml_requant_s8(&rq, acc, oc);
                 }
             }
         }

@@ -41,8 +41,8 @@ typedef struct {
 
 TML_ALWAYS_INLINE int8_t tml__fc_requant(const tml_fully_connected_s8_params *p, int32_t acc, int32_t o)
 {
-    return tml_requantize_s8(acc, o, p->per_channel_multiplier, p->per_channel_shift, p->output_multiplier,
-                             p->output_shift, p->output_offset, p->act_min, p->act_max);
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    return tml_requant_s8(&rq, acc, o);
 }
 
 static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
@@ -90,6 +90,7 @@ static inline void tml_fully_connected_f32_ref(const tml_fully_connected_f32_par
 TML_HOT static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, int8_t *output)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t depth = p->accum_depth, rows = p->output_depth;
     int32_t b, o;
     for (b = 0; b < p->batches; b++) {
@@ -98,11 +99,11 @@ TML_HOT static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_
         for (o = 0; o + 2 <= rows; o += 2) {
             int32_t a0 = p->folded_bias[o], a1 = p->folded_bias[o + 1];
             tml_dot2_s8(in, weights + o * depth, weights + (o + 1) * depth, depth, &a0, &a1);
-            out[o] = tml__fc_requant(p, a0, o);
-            out[o + 1] = tml__fc_requant(p, a1, o + 1);
+            out[o] = tml_requant_s8(&rq, a0, o);
+            out[o + 1] = tml_requant_s8(&rq, a1, o + 1);
         }
         if (o < rows) {
-            out[o] = tml__fc_requant(p, tml_dot_s8(in, weights + o * depth, depth, p->folded_bias[o]), o);
+            out[o] = tml_requant_s8(&rq, tml_dot_s8(in, weights + o * depth, depth, p->folded_bias[o]), o);
         }
     }
 }
