@@ -245,15 +245,8 @@ def _offline_pio_env() -> dict:
     return env
 
 
-def quantize_like_c(x: np.float32, scale: float, zero_point: int) -> int:
-    """tml_quantize() for int8, in float32 as the C does it."""
-    v = np.float32(x) / np.float32(scale)
-    v = v + np.float32(0.5) if v >= 0 else v - np.float32(0.5)
-    q = int(v)
-    return 127 if q > 127 - zero_point else (-128 if q < -128 - zero_point else q + zero_point)
-
-
 def test_emulator_example_offline(tmp_path):
+    from example_outputs import quantize_like_library
     from platformio_tinyml.hostrun import HostModel
     missing = _pio_ready()
     assert missing is None, missing  # .ci/run and make set these up; a missing tool is a failure, not a skip
@@ -289,7 +282,7 @@ def test_emulator_example_offline(tmp_path):
         t_in, t_out = host.inputs[0], host.outputs[0]
         worst = 0.0
         for x, y, _ in rows:
-            q = quantize_like_c(x, t_in.q_scale, t_in.q_zero_point)
+            q = quantize_like_library(x, t_in.q_scale, t_in.q_zero_point)
             q_out = int(host.run([np.full(t_in.shape, q, dtype=np.int8)])[0].reshape(-1)[0])
             y_host = np.float32(t_out.q_scale) * np.float32(q_out - t_out.q_zero_point)
             assert y == y_host, f"x={x}: firmware y={y}, host y={y_host}"

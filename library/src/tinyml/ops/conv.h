@@ -127,16 +127,11 @@ typedef struct {
 
 /* ------------------------------------------------------------ CONV_2D reference */
 
-TML_ALWAYS_INLINE int8_t tml__conv_requant(const tml_conv_s8_params *p, int32_t acc, int32_t oc)
-{
-    const tml_requant_params rq = TML_REQUANT_OF(p);
-    return tml_requant_s8(&rq, acc, oc);
-}
-
 /* One output pixel (all its channels) of the reference convolution; iy0/ix0: its window's corner. */
 static inline void tml__conv_s8_pixel_ref(const tml_conv_s8_params *p, const int8_t *in_b, int32_t iy0,
                                           int32_t ix0, const int8_t *weights, const int32_t *bias, int8_t *out)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t fdepth = p->filter_input_depth;
     const int32_t per_group = p->output_depth / (p->input_depth / fdepth);
     int32_t oc, fy, fx, c;
@@ -166,7 +161,7 @@ static inline void tml__conv_s8_pixel_ref(const tml_conv_s8_params *p, const int
         if (bias) {
             acc += bias[oc];
         }
-        out[oc] = tml__conv_requant(p, acc, oc);
+        out[oc] = tml_requant_s8(&rq, acc, oc);
     }
 }
 
@@ -232,16 +227,11 @@ static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *i
 
 /* ------------------------------------------------------------ DEPTHWISE_CONV_2D reference */
 
-TML_ALWAYS_INLINE int8_t tml__dwconv_requant(const tml_depthwise_conv_s8_params *p, int32_t acc, int32_t oc)
-{
-    const tml_requant_params rq = TML_REQUANT_OF(p);
-    return tml_requant_s8(&rq, acc, oc);
-}
-
 /* One output pixel (all its channels) of the reference depthwise convolution. */
 static inline void tml__dwconv_s8_pixel_ref(const tml_depthwise_conv_s8_params *p, const int8_t *in_b, int32_t iy0,
                                             int32_t ix0, const int8_t *weights, const int32_t *bias, int8_t *out)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t out_depth = p->input_depth * p->depth_multiplier;
     int32_t ic, m, fy, fx;
     for (ic = 0; ic < p->input_depth; ic++) {
@@ -265,7 +255,7 @@ static inline void tml__dwconv_s8_pixel_ref(const tml_depthwise_conv_s8_params *
             if (bias) {
                 acc += bias[oc];
             }
-            out[oc] = tml__dwconv_requant(p, acc, oc);
+            out[oc] = tml_requant_s8(&rq, acc, oc);
         }
     }
 }

@@ -39,15 +39,10 @@ typedef struct {
     float act_max;
 } tml_fully_connected_f32_params;
 
-TML_ALWAYS_INLINE int8_t tml__fc_requant(const tml_fully_connected_s8_params *p, int32_t acc, int32_t o)
-{
-    const tml_requant_params rq = TML_REQUANT_OF(p);
-    return tml_requant_s8(&rq, acc, o);
-}
-
 static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, const int32_t *bias, int8_t *output)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     int32_t b, o, d;
     for (b = 0; b < p->batches; b++) {
         const int8_t *in = input + b * p->accum_depth;
@@ -60,7 +55,7 @@ static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_param
             if (bias) {
                 acc += bias[o];
             }
-            output[b * p->output_depth + o] = tml__fc_requant(p, acc, o);
+            output[b * p->output_depth + o] = tml_requant_s8(&rq, acc, o);
         }
     }
 }
