@@ -89,6 +89,7 @@ class Op:
     intermediates: list = field(default_factory=list)
     custom_code: Optional[str] = None
     version: int = 1
+    options_type: str = ""         # the builtin options table's name, e.g. "Conv2DOptions"
 
     @property
     def display(self) -> str:

@@ -159,14 +159,17 @@ def _read(name: str, data: bytes) -> Graph:
         if typ == "CUSTOM":
             custom = (code.CustomCode() or b"").decode("utf-8", "replace")
         options = {}
+        options_type = ""
         cls = opt_classes.get(o.BuiltinOptionsType())
         if cls is not None and o.BuiltinOptions() is not None:
             options = decode_options(o.BuiltinOptions(), cls)
+            options_type = cls.__name__
         ins = [int(x) for x in o.InputsAsNumpy()] if o.InputsLength() else []
         outs = [int(x) for x in o.OutputsAsNumpy()] if o.OutputsLength() else []
         inter = [int(x) for x in o.IntermediatesAsNumpy()] if o.IntermediatesLength() else []
         ops.append(Op(index=oi, type=typ, inputs=ins, outputs=outs, options=options,
-                      intermediates=inter, custom_code=custom, version=code.Version()))
+                      intermediates=inter, custom_code=custom, version=code.Version(),
+                      options_type=options_type))
 
     inputs = [int(x) for x in sg.InputsAsNumpy()] if sg.InputsLength() else []
     outputs = [int(x) for x in sg.OutputsAsNumpy()] if sg.OutputsLength() else []
