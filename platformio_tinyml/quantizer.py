@@ -72,10 +72,10 @@ def round_half_away(x: np.ndarray) -> np.ndarray:
 def asymmetric_params(lo: float, hi: float, qmin: int = -128, qmax: int = 127) -> tuple:
     """(scale, zero point) covering [lo, hi] widened to contain 0, as TFLite nudges them.
 
-    >>> asymmetric_params(0.0, 2.55)
-    (0.01, -128)
-    >>> asymmetric_params(-1.0, 1.0)
-    (0.00784313725490196, 0)
+    >>> [(round(s, 9), z) for s, z in (asymmetric_params(0.0, 2.55), asymmetric_params(-1.0, 1.0))]
+    [(0.01, -128), (0.007843138, 0)]
+    >>> asymmetric_params(0.5, 2.0)[1]    # [0, 2]: 0 stays exact
+    -128
     """
     lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
     if hi == lo:
