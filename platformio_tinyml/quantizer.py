@@ -73,7 +73,7 @@ def asymmetric_params(lo: float, hi: float, qmin: int = -128, qmax: int = 127) -
     """(scale, zero point) covering [lo, hi] widened to contain 0, as TFLite nudges them.
 
     >>> [(round(s, 9), z) for s, z in (asymmetric_params(0.0, 2.55), asymmetric_params(-1.0, 1.0))]
-    [(0.01, -128), (0.007843138, 0)]
+    [(0.01, -128), (0.007843138, -1)]
     >>> asymmetric_params(0.5, 2.0)[1]    # [0, 2]: 0 stays exact
     -128
     """
