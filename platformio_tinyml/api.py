@@ -44,16 +44,46 @@ class Report:
     macs: int
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
+    quantized: list = field(default_factory=list)   # the quantizer's report lines, if it ran
+
+
+@dataclass
+class Quantize:
+    """What to do with a float model before converting it (see :mod:`platformio_tinyml.quantizer`).
+
+    ``option`` names the setting that gives the calibration data, for error messages."""
+    scheme: str = "none"            # none | int8 | int16x8
+    calibration: object = None      # .npy/.npz path, folder, or array
+    io: str = "float"               # float: keep the float inputs/outputs; int8: expose the int8 tensors
+    option: str = "--calibration"
+    verbose: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.scheme not in ("none", "", None)
+
+
+def quantize(model_path: str, q: Quantize, progress=None) -> tuple:
+    """(model bytes, report lines): the int8 model, or None when the model is already integer."""
+    from .quantizer import quantize_model
+
+    res = quantize_model(model_path, q.calibration, io=q.io, scheme=q.scheme, option=q.option,
+                         progress=progress)
+    if res.data is None:
+        return None, [res.message]
+    return res.data, res.report.lines(q.verbose)
 
 
 def default_name(model_path: str) -> str:
     return c_identifier(Path(model_path).stem)
 
 
-def convert(model_path: str, name: str | None = None, arch: str = "reference", note: str = ""):
+def convert(model_path: str, name: str | None = None, arch: str = "reference", note: str = "",
+            data: bytes | None = None):
     """Read, lower and plan a model; return (Program, {filename: text}).
 
-    ``note`` is one more line for the generated files' banner comment."""
+    ``note`` is one more line for the generated files' banner comment; ``data`` the model's
+    bytes when they are not (or not yet) the file's, e.g. after quantization."""
     from .codegen import generate_sources
     from .lower import lower_graph
     from .reader import read_model
@@ -61,7 +91,7 @@ def convert(model_path: str, name: str | None = None, arch: str = "reference", n
     if arch not in ARCHES:
         raise TinymlError(f"unknown architecture '{arch}'; choose one of {', '.join(ARCHES)}")
     name = c_identifier(name) if name else default_name(model_path)
-    graph = read_model(str(model_path))
+    graph = read_model(str(model_path), data)
     prog = lower_graph(graph, arch)
     return prog, generate_sources(prog, name, note)
 
@@ -79,15 +109,18 @@ def _report(model_path, name, prog, files) -> Report:
 
 
 def write_atomically(files: dict, out_dir: str) -> list:
-    """Write all files or none: into a temporary directory first, then rename into place."""
+    """Write all files (text, or bytes) or none: into a temporary directory first, then rename into place."""
     out = Path(out_dir)
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tinyml-", dir=parent))
     try:
-        for fname, text in files.items():
+        for fname, content in files.items():
+            if isinstance(content, bytes):
+                (tmp / fname).write_bytes(content)
+                continue
             with open(tmp / fname, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+                f.write(content)
         if not out.exists():
             os.replace(tmp, out)
             return [str(out / f) for f in files]
@@ -99,12 +132,22 @@ def write_atomically(files: dict, out_dir: str) -> list:
 
 
 def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference",
-             note: str = "") -> Report:
-    """Convert ``model_path`` into ``out_dir/NAME.h`` and ``out_dir/NAME.c``."""
+             note: str = "", quant: Quantize | None = None, progress=None) -> Report:
+    """Convert ``model_path`` into ``out_dir/NAME.h`` and ``out_dir/NAME.c``.
+
+    With ``quant`` active, a float model is quantized first and the int8 model is written
+    beside the C files too (``NAME_int8.tflite``: TFLM, LiteRT and Netron open it)."""
     name = c_identifier(name) if name else default_name(model_path)
-    prog, files = convert(model_path, name, arch, note)
+    data, lines = None, []
+    if quant is not None and quant.active:
+        data, lines = quantize(model_path, quant, progress)
+    prog, files = convert(model_path, name, arch, note, data)
+    if data is not None:
+        files[f"{name}_int8.tflite"] = data
     written = write_atomically(files, out_dir)
-    return _report(model_path, name, prog, written)
+    rep = _report(model_path, name, prog, written)
+    rep.quantized = lines
+    return rep
 
 
 def inspect_model(model_path: str, arch: str = "reference") -> dict:

@@ -3,6 +3,8 @@
     tinyml inspect model.tflite [--json]
     tinyml convert model.tflite -o out/ [--name NAME] [--arch reference|cortex-m4|xtensa|arc-em]
     tinyml convert model.tflite --arduino -o MySketch/ [--name NAME]
+    tinyml convert float.tflite --quantize int8 --calibration calib.npy -o out/ [--io float|int8]
+    tinyml quantize float.tflite --calibration calib.npy -o model_int8.tflite [--io float|int8] [--verbose]
     tinyml run model.tflite --input in.npy --output out.npy [--target host|cortex-m4] [--float-abi hard|soft]
 
 Every user-facing problem is one line on stderr and a non-zero exit code.
@@ -17,7 +19,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .api import ARCHES, default_name, generate, inspect_model
+from .api import ARCHES, Quantize, default_name, generate, inspect_model
 from .errors import TinymlError
 
 
@@ -100,10 +102,55 @@ def cmd_convert(args) -> int:
             print(f"tinyml: note: {args.output} holds no .ino sketch; the Arduino IDE compiles only the "
                   "files in the sketch's own folder (and its src/)", file=sys.stderr)
     arch = args.arch or ("portable" if args.arduino else "reference")
-    rep = generate(args.model, args.output, name=args.name, arch=arch, note=note)
+    quant = Quantize(scheme=args.quantize, calibration=args.calibration, io=args.io, verbose=args.verbose)
+    if quant.active and args.arduino:
+        note += f" --quantize {args.quantize} --calibration {os.path.basename(str(args.calibration))}"
+    rep = generate(args.model, args.output, name=args.name, arch=arch, note=note, quant=quant,
+                   progress=_stderr_progress() if quant.active else None)
+    for line in rep.quantized:
+        print(f"tinyml: {line}")
     print(f"tinyml: {rep.model} -> {', '.join(rep.files)}")
     print(f"tinyml: {sum(rep.ops.values())} operators, weights {_fmt_bytes(rep.weight_bytes)}, "
           f"arena {_fmt_bytes(rep.arena_bytes)} (lower bound {_fmt_bytes(rep.lower_bound)}), {rep.macs:,} MACs")
+    return 0
+
+
+def progress_printer(echo, every: float = 2.0):
+    """A calibration progress callback: a line every ``every`` seconds, nothing for quick runs."""
+    import time
+    start = last = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= every or (done == total and now - start >= every):
+            last = now
+            echo(f"tinyml: calibrating: {done}/{total} samples ({now - start:.0f} s)")
+    return progress
+
+
+def _stderr_progress():
+    return progress_printer(lambda line: print(line, file=sys.stderr))
+
+
+def cmd_quantize(args) -> int:
+    from .api import quantize
+    from .reader import read_model
+
+    quant = Quantize(scheme="int8", calibration=args.calibration, io=args.io, verbose=args.verbose)
+    data, lines = quantize(args.model, quant, _stderr_progress())
+    for line in lines:
+        print(f"tinyml: {line}")
+    if data is None:
+        return 0
+    read_model(args.output, data)   # what we write must read back
+    out = Path(args.output)
+    if out.parent and not out.parent.is_dir():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, out)
+    print(f"tinyml: wrote {out} ({len(data):,} bytes)")
     return 0
 
 
@@ -157,6 +204,17 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _quant_args(p, convert: bool) -> None:
+    if convert:
+        p.add_argument("--quantize", choices=["none", "int8", "int16x8"], default="none",
+                       help="quantize a float model first (default none: keep the model's own types)")
+    p.add_argument("--calibration", required=not convert,
+                   help="representative inputs: .npy [N, *input shape], .npz (input_0, …) or a folder of them")
+    p.add_argument("--io", choices=["float", "int8"], default="float",
+                   help="float (default): the quantized model keeps float32 inputs/outputs; int8: raw int8")
+    p.add_argument("-v", "--verbose", action="store_true", help="report the error of every layer")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyml", description="TensorFlow Lite models to plain C for microcontrollers")
     p.add_argument("--version", action="version", version=f"platformio-tinyml {__version__}")
@@ -177,7 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--arduino", action="store_true",
                     help="for an Arduino IDE sketch: -o is the sketch folder (the IDE has no build hook, "
                          "so convert ahead of time and keep the files with the sketch)")
+    _quant_args(pc, convert=True)
     pc.set_defaults(fn=cmd_convert)
+
+    pq = sub.add_parser("quantize", help="write the int8 model of a float model as a .tflite")
+    pq.add_argument("model")
+    pq.add_argument("-o", "--output", required=True, help="the int8 .tflite to write")
+    _quant_args(pq, convert=False)
+    pq.set_defaults(fn=cmd_quantize)
 
     pr = sub.add_parser("run", help="compile the generated C and run it on an input")
     pr.add_argument("model")

@@ -10,6 +10,12 @@ Options in ``platformio.ini`` (paths relative to the project, one per line or co
     custom_tinyml_models = models/*.tflite      ; default: every .tflite under models/
     custom_tinyml_arch = auto                   ; auto (from build.cpu / build.mcu), reference,
                                                 ; cortex-m4, xtensa or arc-em
+    custom_tinyml_quantize = none               ; none (keep the model's types) | int8: quantize
+                                                ; float models at build time
+    custom_tinyml_calibration = data/calib.npy  ; representative inputs (.npy/.npz or a folder); with
+                                                ; several models, NAME = path per model
+    custom_tinyml_io = float                    ; float: quantized models keep float inputs/outputs;
+                                                ; int8: the generated API takes and returns int8
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .api import ARCHES, default_name, generate, library_dir
+from .api import ARCHES, Quantize, default_name, generate, library_dir
 from .errors import TinymlError
 
 TOOL = "tinyml"
@@ -134,6 +140,54 @@ def pick_arch(option: str, cpu: str = "", mcu: str = "") -> str:
     return "reference"
 
 
+def quant_options(project_dir: str, jobs: list, scheme: str = "", calibration=None, io: str = "") -> dict:
+    """The :class:`Quantize` spec of each job (by C name) from the three options.
+
+    ``custom_tinyml_calibration`` is one path for every model, or ``NAME = path`` items (NAME
+    is the model's C name, i.e. its file name as an identifier); paths are project-relative.
+
+    >>> jobs = [ModelJob("/p/models/a.tflite", "models/a.tflite", "a"), ModelJob("/p/models/b.tflite", "", "b")]
+    >>> q = quant_options("/p", jobs, "int8", "data/all.npy, b = data/b.npy")
+    >>> q["a"].calibration, q["b"].calibration, q["b"].io
+    ('/p/data/all.npy', '/p/data/b.npy', 'float')
+    >>> quant_options("/p", jobs, "", None)["a"].active
+    False
+    """
+    scheme = (scheme or "none").strip().lower()
+    if scheme not in ("none", "int8", "int16x8"):
+        raise HookError(f"custom_tinyml_quantize = {scheme} is not known; use none, int8 or int16x8")
+    io = (io or "float").strip().lower()
+    if io not in ("float", "int8"):
+        raise HookError(f"custom_tinyml_io = {io} is not known; use float or int8")
+    default, per_model = None, {}
+    for item in split_option(calibration):
+        if "=" in item:
+            name, path = (x.strip() for x in item.split("=", 1))
+            if name not in {j.name for j in jobs}:
+                raise HookError(f"custom_tinyml_calibration: no model is named '{name}' (models: "
+                                f"{', '.join(j.name for j in jobs) or 'none'})")
+            per_model[name] = path
+        else:
+            default = item
+    out = {}
+    for job in jobs:
+        path = per_model.get(job.name, default)
+        if path is not None and not os.path.isabs(path):
+            path = os.path.join(project_dir, path)
+        out[job.name] = Quantize(scheme=scheme, calibration=path, io=io, option="custom_tinyml_calibration")
+    return out
+
+
+def quant_key(q: Quantize | None) -> str:
+    """The part of the cache key the quantization adds: options and the calibration data's digest."""
+    if q is None or not q.active:
+        return ""
+    from .quantizer import calibration_hash
+    path = q.calibration
+    digest = calibration_hash(path) if path and os.path.exists(path) else "missing"
+    return f"{q.scheme}/{q.io}/{digest}"
+
+
 def arch_defines(arch: str, explicit: bool) -> list:
     """C defines for the build: the reference kernels are forced only when the user asked for them.
 
@@ -157,10 +211,11 @@ def converter_version() -> str:
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
-def cache_key(model_bytes: bytes, name: str, arch: str, version: str) -> str:
-    """What the outputs depend on: the model's bytes, the options, our version and the arch."""
+def cache_key(model_bytes: bytes, name: str, arch: str, version: str, quant: str = "") -> str:
+    """What the outputs depend on: the model's bytes, the options (quantization and its data too),
+    our version and the arch."""
     h = hashlib.sha256()
-    for part in (model_bytes, name.encode(), arch.encode(), version.encode()):
+    for part in (model_bytes, name.encode(), arch.encode(), version.encode(), quant.encode()):
         h.update(len(part).to_bytes(8, "little") + part)
     return h.hexdigest()
 
@@ -203,7 +258,8 @@ def user_message(err: Exception, job: ModelJob) -> str:
     return f"{job.rel}: {msg}"
 
 
-def convert_job(job: ModelJob, out_dir: str, arch: str, check=None) -> dict:
+def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quantize | None = None,
+                echo=print) -> dict:
     """Generate NAME.h/NAME.c for one model; return its report as a dict.
 
     Converts into a staging folder, and replaces the previous outputs only when that succeeded
@@ -213,7 +269,9 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None) -> dict:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         try:
-            report = generate(job.path, staging, name=job.name, arch=arch)
+            from .cli import progress_printer
+            report = generate(job.path, staging, name=job.name, arch=arch, quant=quant,
+                              progress=progress_printer(echo))
         except TinymlError as e:
             raise HookError(user_message(e, job) + " (the previous generated files are kept)") from None
         except ImportError as e:
@@ -229,11 +287,16 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None) -> dict:
             raise HookError(f"{job.rel}: internal error of the converter ({type(e).__name__}: {e}); "
                             "please report it with the model (run `pio run -v` for the traceback)") from None
         result = dict(ops=report.ops, weight_bytes=report.weight_bytes, arena_bytes=report.arena_bytes,
-                      macs=report.macs)
+                      macs=report.macs, quantized=report.quantized)
         if check is not None:
             check(result)
         for src in output_paths(staging, job.name):
             os.replace(src, os.path.join(out_dir, os.path.basename(src)))
+        staged, final = (os.path.join(d, job.name + "_int8.tflite") for d in (staging, out_dir))
+        if os.path.exists(staged):        # the quantized model, for TFLM / Netron
+            os.replace(staged, final)
+        elif os.path.exists(final):       # quantization was turned off: no stale int8 model
+            os.remove(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -266,7 +329,7 @@ def remove_stale(out_dir: str, keep: set) -> list:
         name = fname[: -len(STAMP_SUFFIX)]
         if name in keep:
             continue
-        for ext in (".h", ".c", ".o", STAMP_SUFFIX):
+        for ext in (".h", ".c", ".o", "_int8.tflite", STAMP_SUFFIX):
             try:
                 os.remove(os.path.join(out_dir, name + ext))
             except FileNotFoundError:
@@ -309,12 +372,14 @@ def check_limits(reports: list, board: str, max_flash: int, max_ram: int) -> Non
                             "(custom_tinyml_models) or use a board with more " + mem)
 
 
-def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0)) -> list:
+def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0), quant=None) -> list:
     """Bring ``out_dir`` up to date for ``jobs``; return (job, report) pairs. Raises HookError.
 
     ``limits`` is (board, max flash, max RAM): a model that does not fit fails before its new
-    outputs replace the previous ones; all models together are checked at the end.
+    outputs replace the previous ones; all models together are checked at the end. ``quant``
+    maps job names to their :class:`Quantize` spec (see :func:`quant_options`).
     """
+    quant = quant or {}
     os.makedirs(out_dir, exist_ok=True)
     for name in remove_stale(out_dir, {j.name for j in jobs}):
         echo(f"{TOOL}: Removing {name} (its model is gone)")
@@ -326,14 +391,19 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
                 data = f.read()
         except OSError as e:
             raise HookError(f"{job.rel}: cannot read the model ({e.strerror}); check the path") from None
-        key = cache_key(data, job.name, arch, version)
+        q = quant.get(job.name)
+        key = cache_key(data, job.name, arch, version, quant_key(q))
         stamp = is_fresh(out_dir, job.name, key)
         if stamp is not None:
             echo(f"{TOOL}: Skipping {job.rel} ({job.name}.h is up to date)")
             results.append((job, stamp["report"]))
             continue
-        echo(f"{TOOL}: Generating {job.name}.h/.c from {job.rel} (arch {arch})")
-        report = convert_job(job, out_dir, arch, check=lambda rep, job=job: check_limits([(job, rep)], *limits))
+        how = f"arch {arch}" + (f", quantize {q.scheme}" if q is not None and q.active else "")
+        echo(f"{TOOL}: Generating {job.name}.h/.c from {job.rel} ({how})")
+        report = convert_job(job, out_dir, arch, check=lambda rep, job=job: check_limits([(job, rep)], *limits),
+                             quant=q, echo=echo)
+        for line in report.get("quantized") or []:
+            echo(f"{TOOL}:   {line}")
         write_stamp(out_dir, job, key, arch, report)
         echo(f"{TOOL}:   {job.name}: {format_report(report)}")
         results.append((job, report))
@@ -387,7 +457,11 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
         if not jobs:
             echo(f"{TOOL}: no models found ({', '.join(patterns)}); put .tflite files in models/ "
                  "or set custom_tinyml_models")
-        results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram))
+        quant = quant_options(project_dir, jobs, str(env.GetProjectOption("custom_tinyml_quantize", "") or ""),
+                              env.GetProjectOption("custom_tinyml_calibration", ""),
+                              str(env.GetProjectOption("custom_tinyml_io", "") or ""))
+        results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram),
+                              quant=quant)
     except HookError as e:
         sys.stderr.write(f"{TOOL}: error: {e}\n")
         sys.stderr.flush()

@@ -638,13 +638,16 @@ def fake_quant(q: Graph) -> Callable:
 @dataclass
 class QuantReport:
     model: str
-    samples: int
+    samples: int                        # how many samples the report ran
     outputs: list                       # per model output: dict(name, sqnr_db, max_abs_error, max_abs)
     layers: list = field(default_factory=list)   # per op: dict(index, op, tensor, sqnr_db, max_abs_error)
     rewrites: list = field(default_factory=list)
+    calibrated: int = 0                 # how many samples calibration ran
 
     def lines(self, verbose: bool = False) -> list:
-        out = [f"{self.model}: int8 vs float on {self.samples} calibration sample(s) (simulated int8 rounding):"]
+        of = f" of {self.calibrated}" if self.calibrated > self.samples else ""
+        out = [f"{self.model}: calibrated on {self.calibrated} sample(s); int8 vs float on {self.samples}{of} "
+               "(simulated int8 rounding):"]
         for o in self.outputs:
             out.append(f"  output '{o['name']}': SQNR {o['sqnr_db']:.1f} dB, max abs error {o['max_abs_error']:.4g} "
                        f"(max |float| {o['max_abs']:.4g})")
@@ -738,4 +741,6 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
     q.description = f"int8 by platformio-tinyml from {g.name} ({len(samples)} calibration samples)"
     data = write_model(q)
     rep = error_report(f, q, samples[:report_samples], rewrites) if report_samples else None
+    if rep is not None:
+        rep.calibrated = len(samples)
     return QuantResult(data, rep)
