@@ -249,9 +249,9 @@ def _check_float_model(g: Graph) -> None:
 
 
 def is_float_model(g: Graph) -> bool:
-    """True when the model computes in float32 (its activations are float)."""
-    acts = [g.tensors[o] for op in g.ops for o in op.outputs]
-    return bool(acts) and all(t.dtype == "float32" for t in acts)
+    """True when the model computes in float32: its inputs and every tensor its ops produce are float."""
+    acts = [g.tensors[o] for op in g.ops for o in op.outputs] + [g.tensors[i] for i in g.inputs]
+    return bool(g.ops) and all(t.dtype == "float32" for t in acts)
 
 
 def _consumers(g: Graph) -> dict:
@@ -730,9 +730,10 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
                                "use int8")
     g = read_model(str(model_path))
     if not is_float_model(g):
-        dtypes = sorted({g.tensors[o].dtype for op in g.ops for o in op.outputs})
-        return QuantResult(None, None, f"{g.name} is already quantized ({'/'.join(dtypes)} activations); "
-                                       "it is used as it is")
+        dtypes = sorted({g.tensors[o].dtype for op in g.ops for o in op.outputs} |
+                        {g.tensors[i].dtype for i in g.inputs})
+        return QuantResult(None, None, f"{g.name} is already quantized ({'/'.join(dtypes)} tensors), so "
+                                       "quantization is skipped and the model is used as it is")
     _check_float_model(g)
     samples = load_calibration(calibration, g, option)
     f, rewrites = simplify_float_graph(g)

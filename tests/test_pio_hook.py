@@ -245,6 +245,18 @@ def _offline_pio_env() -> dict:
     return env
 
 
+def _pio_runner(project):
+    """pio(*args): run `pio ARGS -d project` offline; its stdout, or a failure with everything it printed."""
+    env = _offline_pio_env()
+
+    def pio(*args):
+        res = subprocess.run(["pio", *args, "-d", str(project)], env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert res.returncode == 0, res.stdout + res.stderr
+        return res.stdout
+    return pio
+
+
 def test_emulator_example_offline(tmp_path):
     from example_outputs import quantize_like_library
     from platformio_tinyml.hostrun import HostModel
@@ -254,13 +266,7 @@ def test_emulator_example_offline(tmp_path):
     # The example as a user gets it, in a folder with spaces; relative links to library and platform kept.
     example = _copy_example(tmp_path / "my projects" / "tiny ml", "hello_world")
 
-    env = _offline_pio_env()
-
-    def pio(*args):
-        res = subprocess.run(["pio", *args, "-d", str(example)], env=env, capture_output=True, text=True,
-                             timeout=300)
-        assert res.returncode == 0, res.stdout + res.stderr
-        return res.stdout
+    pio = _pio_runner(example)
 
     built = pio("run", "-e", "emulator")
     assert "tinyml: Generating hello_world_int8.h/.c from models/hello_world_int8.tflite (arch cortex-m4)" in built
@@ -293,6 +299,34 @@ def test_emulator_example_offline(tmp_path):
     assert "3 test cases: 3 succeeded" in tested
 
 
+def test_float_model_quantized_at_build_time_on_emulator(tmp_path):
+    """env emulator_quantized: `pio run` quantizes models/hello_world_float.tflite to int8 with
+    data/calibration.npy, writes the int8 .tflite beside the C, and the firmware on QEMU prints
+    exactly what TFLM computes with that int8 model. The calibration data is part of the cache key."""
+    from example_outputs import check_sweep_output
+    from platformio_tinyml.reader import read_model
+    missing = _pio_ready()
+    assert missing is None, missing
+    example = _copy_example(tmp_path / "repo", "hello_world")
+    pio = _pio_runner(example)
+
+    ran = pio("run", "-e", "emulator_quantized", "-t", "exec")
+    assert ("tinyml: Generating hello_world_float.h/.c from models/hello_world_float.tflite "
+            "(arch cortex-m4, quantize int8)") in ran
+    assert re.search(r"calibrated on 200 sample\(s\).*\n.*SQNR [\d.]+ dB", ran), ran
+    int8_model = example / ".pio" / "build" / "emulator_quantized" / "tinyml" / "hello_world_float_int8.tflite"
+    g = read_model(str(int8_model))
+    assert [op.type for op in g.ops] == ["QUANTIZE"] + ["FULLY_CONNECTED"] * 3 + ["DEQUANTIZE"]
+    sweep = ran[ran.index("Running .pio/build/emulator_quantized/program.elf"):ran.index("[SUCCESS]")]
+    max_error = check_sweep_output(sweep, str(int8_model))
+    assert max_error < 0.1   # the float model's own error is about 0.03; TF's int8 model reaches 0.116
+
+    assert "Skipping models/hello_world_float.tflite" in pio("run", "-e", "emulator_quantized")
+    calib = example / "data" / "calibration.npy"
+    np.save(calib, np.load(calib)[:50])
+    assert "calibrated on 50 sample(s)" in pio("run", "-e", "emulator_quantized")
+
+
 @pytest.mark.parametrize("example,model", [("micro_speech", "micro_speech"), ("person_detection", "person_detect")])
 def test_classifier_examples_on_emulator(example, model, tmp_path):
     """The keyword-spotting and person-detection examples, built by `pio run` and run on QEMU: every
@@ -301,9 +335,6 @@ def test_classifier_examples_on_emulator(example, model, tmp_path):
     missing = _pio_ready()
     assert missing is None, missing
     project = _copy_example(tmp_path / "repo", example)
-    env = _offline_pio_env()
-    res = subprocess.run(["pio", "run", "-e", "emulator", "-t", "exec", "-d", str(project)], env=env,
-                         capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stdout + res.stderr
-    assert f"tinyml: Generating {model}.h/.c from models/{model}.tflite (arch cortex-m4)" in res.stdout
-    check_classifier_output(res.stdout, project / "models" / f"{model}.tflite", project / "src" / "samples.h")
+    out = _pio_runner(project)("run", "-e", "emulator", "-t", "exec")
+    assert f"tinyml: Generating {model}.h/.c from models/{model}.tflite (arch cortex-m4)" in out
+    check_classifier_output(out, project / "models" / f"{model}.tflite", project / "src" / "samples.h")
