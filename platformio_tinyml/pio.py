@@ -460,6 +460,8 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
         quant = quant_options(project_dir, jobs, str(env.GetProjectOption("custom_tinyml_quantize", "") or ""),
                               env.GetProjectOption("custom_tinyml_calibration", ""),
                               str(env.GetProjectOption("custom_tinyml_io", "") or ""))
+        for q in quant.values():
+            q.verbose = _verbose()     # `pio run -v`: the quantization error of every layer
         results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram),
                               quant=quant)
     except HookError as e:
