@@ -351,6 +351,7 @@ def simplify_float_graph(g: Graph) -> tuple:
 
 @dataclass
 class Ranges:
+    """Calibrated min/max per tensor (and per LSTM cell state, keys ``("cell", id)``)."""
     lo: dict = field(default_factory=dict)
     hi: dict = field(default_factory=dict)
     samples: int = 0
@@ -506,8 +507,7 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
                 b = g.tensors[ins[k]]
                 bs = (np.float32(in_scale(0)) * wsc[1 + gate]).astype(np.float32)
                 ins[k] = new_const(b, quantize_bias(b.data, bs), "int32", bs, 0)
-            cell_max = max(abs(ranges.lo.get(("cell", c), 0.0)), abs(ranges.hi.get(("cell", c), 0.0)), 2.0 ** -15)
-            power = max(math.ceil(math.log2(cell_max)), -15)
+            power = cell_state_power(ranges, ("cell", c))
             set_q(tensors[c], "int16", 2.0 ** power / 32768.0, 0)
             tensors[c].variable_init = np.zeros(tensors[c].shape, np.int16)
             op.inputs = ins
@@ -537,6 +537,18 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
     if io == "float":
         _float_io(q, g)
     return _drop_unused(q)
+
+
+def cell_state_power(ranges: Ranges, key) -> int:
+    """The power of two p of an LSTM cell state's int16 scale 2^p / 32768 (TFLM needs a power of two):
+    the smallest whose range covers every calibrated value. (With 16 bits, saturating even a few
+    outliers costs more squared error than the resolution a smaller power would win.)
+
+    >>> r = Ranges(); r.add(("cell", 0), np.array([-10.0, 5.0])); cell_state_power(r, ("cell", 0))
+    4
+    """
+    m = max(abs(ranges.lo.get(key, 0.0)), abs(ranges.hi.get(key, 0.0)), 2.0 ** -15)
+    return max(math.ceil(math.log2(m)), -15)
 
 
 def _const_range(t: Tensor) -> tuple:
