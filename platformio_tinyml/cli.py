@@ -4,7 +4,8 @@
     tinyml convert model.tflite -o out/ [--name NAME] [--arch reference|cortex-m4|xtensa|arc-em]
     tinyml convert model.tflite --arduino -o MySketch/ [--name NAME]
     tinyml convert float.tflite --quantize int8 --calibration calib.npy -o out/ [--io float|int8]
-    tinyml quantize float.tflite --calibration calib.npy -o model_int8.tflite [--io float|int8] [--verbose]
+    tinyml quantize float.tflite --calibration calib.npy -o model_int8.tflite [--scheme int8|int16x8]
+                    [--io float|int8|int16] [--verbose]
     tinyml run model.tflite --input in.npy --output out.npy [--target host|cortex-m4] [--float-abi hard|soft]
 
 Every user-facing problem is one line on stderr and a non-zero exit code.
@@ -137,7 +138,7 @@ def cmd_quantize(args) -> int:
     from .api import quantize
     from .reader import read_model
 
-    quant = Quantize(scheme="int8", calibration=args.calibration, io=args.io, verbose=args.verbose)
+    quant = Quantize(scheme=args.scheme, calibration=args.calibration, io=args.io, verbose=args.verbose)
     data, lines = quantize(args.model, quant, _stderr_progress())
     for line in lines:
         print(f"tinyml: {line}")
@@ -208,10 +209,14 @@ def _quant_args(p, convert: bool) -> None:
     if convert:
         p.add_argument("--quantize", choices=["none", "int8", "int16x8"], default="none",
                        help="quantize a float model first (default none: keep the model's own types)")
+    else:
+        p.add_argument("--scheme", choices=["int8", "int16x8"], default="int8",
+                       help="int8 (default), or int16x8: int16 activations, int8 weights (more precise, 2x RAM)")
     p.add_argument("--calibration", required=not convert,
                    help="representative inputs: .npy [N, *input shape], .npz (input_0, …) or a folder of them")
-    p.add_argument("--io", choices=["float", "int8"], default="float",
-                   help="float (default): the quantized model keeps float32 inputs/outputs; int8: raw int8")
+    p.add_argument("--io", choices=["float", "int8", "int16"], default="float",
+                   help="float (default): the quantized model keeps float32 inputs/outputs; int8 (int16 with "
+                        "int16x8): its own quantized tensors")
     p.add_argument("-v", "--verbose", action="store_true", help="report the error of every layer")
 
 

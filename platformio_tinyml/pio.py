@@ -10,12 +10,12 @@ Options in ``platformio.ini`` (paths relative to the project, one per line or co
     custom_tinyml_models = models/*.tflite      ; default: every .tflite under models/
     custom_tinyml_arch = auto                   ; auto (from build.cpu / build.mcu), reference,
                                                 ; cortex-m4, xtensa or arc-em
-    custom_tinyml_quantize = none               ; none (keep the model's types) | int8: quantize
-                                                ; float models at build time
+    custom_tinyml_quantize = none               ; none (keep the model's types) | int8 | int16x8:
+                                                ; quantize float models at build time
     custom_tinyml_calibration = data/calib.npy  ; representative inputs (.npy/.npz or a folder); with
                                                 ; several models, NAME = path per model
     custom_tinyml_io = float                    ; float: quantized models keep float inputs/outputs;
-                                                ; int8: the generated API takes and returns int8
+                                                ; int8 (int16 for int16x8): the quantized tensors
 """
 from __future__ import annotations
 
@@ -157,8 +157,8 @@ def quant_options(project_dir: str, jobs: list, scheme: str = "", calibration=No
     if scheme not in ("none", "int8", "int16x8"):
         raise HookError(f"custom_tinyml_quantize = {scheme} is not known; use none, int8 or int16x8")
     io = (io or "float").strip().lower()
-    if io not in ("float", "int8"):
-        raise HookError(f"custom_tinyml_io = {io} is not known; use float or int8")
+    if io not in ("float", "int8", "int16"):
+        raise HookError(f"custom_tinyml_io = {io} is not known; use float, int8 or int16 (with int16x8)")
     default, per_model = None, {}
     for item in split_option(calibration):
         if "=" in item:

@@ -42,12 +42,14 @@ from .ir import Graph, Op, Tensor
 from .quant import ACTIVATIONS
 
 SCHEMES = ("none", "int8", "int16x8")
-IO_TYPES = ("float", "int8")
+IO_TYPES = ("float", "int8", "int16")   # int8/int16: the quantized model's own tensors, per scheme
 
 #: operators whose output keeps the input's scale and zero point (TFLite requires it)
 SAME_SCALE = ("MAX_POOL_2D", "AVERAGE_POOL_2D", "RESHAPE", "SQUEEZE", "STRIDED_SLICE", "PAD", "PADV2")
 #: operators with a fixed output quantization: (scale, zero point)
 FIXED_OUTPUT = {"SOFTMAX": (1.0 / 256, -128), "LOGISTIC": (1.0 / 256, -128), "TANH": (1.0 / 128, 0)}
+#: the same for int16 activations (int16x8)
+FIXED_OUTPUT_16 = {"SOFTMAX": (1.0 / 32768, 0), "LOGISTIC": (1.0 / 32768, 0), "TANH": (1.0 / 32768, 0)}
 #: the rest, with their own calibrated output range
 OWN_RANGE = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN", "RELU", "RELU6",
              "CONCATENATION", "UNIDIRECTIONAL_SEQUENCE_LSTM")
@@ -105,9 +107,20 @@ def quantize_symmetric(w: np.ndarray, scales: np.ndarray, axis: Optional[int], q
     return np.clip(round_half_away(w.astype(np.float64) / s), -qmax, qmax).astype(np.int8)
 
 
-def quantize_bias(b: np.ndarray, scales: np.ndarray) -> np.ndarray:
+def quantize_bias(b: np.ndarray, scales: np.ndarray, dtype: str = "int32") -> np.ndarray:
     q = round_half_away(b.astype(np.float64) / scales.astype(np.float64))
-    return np.clip(q, -2**31 + 1, 2**31 - 1).astype(np.int32)
+    bits = 32 if dtype == "int32" else 48     # TFLM's 64-bit accumulators assume |acc| < 2^47
+    return np.clip(q, -2.0 ** (bits - 1) + 1, 2.0 ** (bits - 1) - 1).astype(dtype)
+
+
+def symmetric_params(lo: float, hi: float, qmax: int = 32767) -> tuple:
+    """(scale, 0) for int16 activations: symmetric, as TFLM's int16 kernels require.
+
+    >>> symmetric_params(-0.5, 2.0)
+    (6.103701889514923e-05, 0)
+    """
+    m = max(abs(float(lo)), abs(float(hi)))
+    return (float(np.float32(m / qmax)) if m > 0 else 1.0, 0)
 
 
 def sqnr_db(ref: np.ndarray, got: np.ndarray) -> float:
@@ -404,11 +417,23 @@ def _lstm_state(op: Op) -> tuple:
     return ins[18], ins[19]
 
 
-def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
-    """The int8 graph for float graph ``g`` with calibrated ``ranges``."""
+def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "int8") -> Graph:
+    """The quantized graph for float graph ``g`` with calibrated ``ranges``.
+
+    ``scheme`` int8: int8 activations; int16x8: int16 activations (symmetric), int8 weights and
+    int64 biases, TFLite's 16x8 mode (about 8 more bits of activation precision, 2x the RAM)."""
     if io not in IO_TYPES:
         raise TinymlError(f"unknown I/O type '{io}'; choose one of {', '.join(IO_TYPES)}")
     _check_float_model(g)
+    wide = scheme == "int16x8"
+    act_dtype, bias_dtype = ("int16", "int64") if wide else ("int8", "int32")
+    fixed_outputs = FIXED_OUTPUT_16 if wide else FIXED_OUTPUT
+    act_params = symmetric_params if wide else asymmetric_params
+    if wide:
+        lstm = [op for op in g.ops if op.type == "UNIDIRECTIONAL_SEQUENCE_LSTM"]
+        if lstm:
+            raise UnsupportedError(f"{g.name}: operator {lstm[0].index} (UNIDIRECTIONAL_SEQUENCE_LSTM) cannot be "
+                                   "quantized to int16x8 yet; use int8")
     q = copy.deepcopy(g)
     tensors = q.tensors
 
@@ -426,8 +451,8 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
         elif op.type == "CONCATENATION":
             for i in op.inputs:
                 groups.union(out, i)
-        elif op.type in FIXED_OUTPUT:
-            fixed[out] = FIXED_OUTPUT[op.type]
+        elif op.type in fixed_outputs:
+            fixed[out] = fixed_outputs[op.type]
         elif op.type == "UNIDIRECTIONAL_SEQUENCE_LSTM":
             h, c = _lstm_state(op)
             if h < 0 or c < 0:
@@ -450,7 +475,7 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
         else:
             lo = min(ranges.lo[t] if t in ranges.lo else _const_range(tensors[t])[0] for t in tids)
             hi = max(ranges.hi[t] if t in ranges.hi else _const_range(tensors[t])[1] for t in tids)
-            p = asymmetric_params(lo, hi)
+            p = act_params(lo, hi)
         for t in tids:
             params[t] = p
 
@@ -473,8 +498,9 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
 
     def quantize_const_like(tid: int, p: tuple) -> int:
         base = g.tensors[tid]
-        data = np.clip(round_half_away(base.data.astype(np.float64) / p[0]) + p[1], -128, 127).astype(np.int8)
-        return new_const(base, data, "int8", p[0], p[1])
+        lo, hi = (-32768, 32767) if wide else (-128, 127)
+        data = np.clip(round_half_away(base.data.astype(np.float64) / p[0]) + p[1], lo, hi).astype(act_dtype)
+        return new_const(base, data, act_dtype, p[0], p[1])
 
     for op in q.ops:
         in_scale = lambda k: params[op.inputs[k]][0]  # noqa: E731
@@ -489,7 +515,7 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
             if len(ins) > bi and ins[bi] >= 0:
                 b = g.tensors[ins[bi]]
                 bs = (np.float32(in_scale(0)) * ws).astype(np.float32)
-                ins[bi] = new_const(b, quantize_bias(b.data, bs), "int32", bs, 0, 0)
+                ins[bi] = new_const(b, quantize_bias(b.data, bs, bias_dtype), bias_dtype, bs, 0, 0)
             op.inputs = ins
         elif op.type == "UNIDIRECTIONAL_SEQUENCE_LSTM":
             ins = list(op.inputs) + [-1] * (24 - len(op.inputs))
@@ -521,15 +547,17 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float") -> Graph:
                 if op.type == "PADV2" and k == 1:
                     continue
                 tied = params.get(op.outputs[0]) if op.type in ("CONCATENATION", "PADV2") else None
-                ins[k] = quantize_const_like(i, tied if tied else asymmetric_params(*_const_range(t)))
+                ins[k] = quantize_const_like(i, tied if tied else act_params(*_const_range(t)))
             op.inputs = ins
+        if wide and op.type == "ADD":
+            op.options["pot_scale_int16"] = False   # general int16 scales, as TFLite's 16x8 mode writes
         op.version = max(op.version, INT8_VERSIONS.get(op.type, 1))
 
     for tid, (scale, zp) in params.items():
         t = tensors[tid]
         if t.is_const:  # a constant operand of a concatenation: quantized above into a new tensor
             continue
-        set_q(t, "int8", scale, zp)
+        set_q(t, act_dtype, scale, zp)
         if t.is_variable:
             t.variable_init = np.full(t.shape, zp, np.int8)
     tensors.extend(new_tensors)
@@ -617,7 +645,7 @@ def simulated_graph(q: Graph) -> Graph:
     :func:`fake_quant` as the transform to simulate the int8 model's rounding in float."""
     s = copy.deepcopy(q)
     for t in s.tensors:
-        if t.is_const and t.quantized and t.dtype in ("int8", "int16", "int32"):
+        if t.is_const and t.quantized and t.dtype in ("int8", "int16", "int32", "int64"):
             scale = t.scale.astype(np.float64)
             zp = (t.zero_point if t.zero_point is not None else np.zeros(len(scale))).astype(np.float64)
             if len(scale) > 1:
@@ -655,11 +683,12 @@ class QuantReport:
     layers: list = field(default_factory=list)   # per op: dict(index, op, tensor, sqnr_db, max_abs_error)
     rewrites: list = field(default_factory=list)
     calibrated: int = 0                 # how many samples calibration ran
+    scheme: str = "int8"
 
     def lines(self, verbose: bool = False) -> list:
         of = f" of {self.calibrated}" if self.calibrated > self.samples else ""
-        out = [f"{self.model}: calibrated on {self.calibrated} sample(s); int8 vs float on {self.samples}{of} "
-               "(simulated int8 rounding):"]
+        out = [f"{self.model}: calibrated on {self.calibrated} sample(s); {self.scheme} vs float on "
+               f"{self.samples}{of} (simulated rounding):"]
         for o in self.outputs:
             out.append(f"  output '{o['name']}': SQNR {o['sqnr_db']:.1f} dB, max abs error {o['max_abs_error']:.4g} "
                        f"(max |float| {o['max_abs']:.4g})")
@@ -728,7 +757,8 @@ class QuantResult:
 def quantize_model(model_path, calibration, io: str = "float", scheme: str = "int8",
                    option: str = "--calibration", report_samples: int = 100,
                    progress: Optional[Callable] = None) -> QuantResult:
-    """Quantize the float model at ``model_path`` with ``calibration`` (path or array) to int8.
+    """Quantize the float model at ``model_path`` with ``calibration`` (path or array) to int8
+    (``scheme`` int8) or to int16 activations with int8 weights (int16x8).
 
     Returns the .tflite bytes and an error report. A model that is already integer is left
     as it is (``data`` None and a message saying so)."""
@@ -737,9 +767,12 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
 
     if scheme not in SCHEMES:
         raise TinymlError(f"unknown quantization '{scheme}'; choose one of {', '.join(SCHEMES)}")
-    if scheme == "int16x8":
-        raise UnsupportedError(f"{os.path.basename(str(model_path))}: int16x8 quantization is not available yet; "
-                               "use int8")
+    if io not in IO_TYPES:
+        raise TinymlError(f"unknown I/O type '{io}'; choose one of {', '.join(IO_TYPES)}")
+    raw = "int16" if scheme == "int16x8" else "int8"
+    if io != "float" and io != raw:
+        raise TinymlError(f"I/O type {io} does not go with {scheme} quantization, whose tensors are {raw}: "
+                          f"use {raw} (or float)")
     g = read_model(str(model_path))
     if not is_float_model(g):
         dtypes = sorted({g.tensors[o].dtype for op in g.ops for o in op.outputs} |
@@ -750,10 +783,10 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
     samples = load_calibration(calibration, g, option)
     f, rewrites = simplify_float_graph(g)
     ranges = calibrate(f, samples, progress)
-    q = quantize_graph(f, ranges, io)
-    q.description = f"int8 by platformio-tinyml from {g.name} ({len(samples)} calibration samples)"
+    q = quantize_graph(f, ranges, io, scheme)
+    q.description = f"{scheme} by platformio-tinyml from {g.name} ({len(samples)} calibration samples)"
     data = write_model(q)
     rep = error_report(f, q, samples[:report_samples], rewrites) if report_samples else None
     if rep is not None:
-        rep.calibrated = len(samples)
+        rep.calibrated, rep.scheme = len(samples), scheme
     return QuantResult(data, rep)

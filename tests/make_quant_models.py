@@ -14,6 +14,8 @@ For every model NAME it writes into tests/quant/:
                       optimizations=[Optimize.DEFAULT], a representative_dataset yielding exactly
                       the samples of NAME_calib.npy in order, supported_ops=[TFLITE_BUILTINS_INT8]
                       and float32 inference input/output (QUANTIZE/DEQUANTIZE at the ends)
+- NAME_tf_int16x8.tflite  the same with int16 activations and int8 weights (TensorFlow's 16x8 mode,
+                      OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8); not for mnist_lstm
 - NAME_float.tflite   the float conversion of the same Keras model (trained models only)
 
 Models trained here on synthetic, learnable data (seeded, a few seconds each on a CPU, with
@@ -104,7 +106,8 @@ def to_float(model) -> bytes:
     return tf().lite.TFLiteConverter.from_keras_model(model).convert()
 
 
-def to_tf_int8(model, calib: np.ndarray) -> bytes:
+def to_tf_int8(model, calib: np.ndarray, int16x8: bool = False) -> bytes:
+    """TensorFlow's full-integer quantization (int16 activations and int8 weights with int16x8)."""
     tfm = tf()
     conv = tfm.lite.TFLiteConverter.from_keras_model(model)
 
@@ -114,7 +117,8 @@ def to_tf_int8(model, calib: np.ndarray) -> bytes:
 
     conv.optimizations = [tfm.lite.Optimize.DEFAULT]
     conv.representative_dataset = representative
-    conv.target_spec.supported_ops = [tfm.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.target_spec.supported_ops = [tfm.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+                                      if int16x8 else tfm.lite.OpsSet.TFLITE_BUILTINS_INT8]
     return conv.convert()
 
 
@@ -241,6 +245,7 @@ def make_trained(name: str) -> None:
     write(f"{name}_calib.npy", calib.astype(np.float16))
     write(f"{name}_float.tflite", f32)
     write(f"{name}_tf_int8.tflite", int8)
+    write(f"{name}_tf_int16x8.tflite", to_tf_int8(export, calib, int16x8=True))
 
 
 def check_ops(name: str, model: bytes, allowed: set) -> None:
@@ -358,6 +363,8 @@ def make_shared(name: str, file: str, rebuild, calib: np.ndarray, test: np.ndarr
     print(f"  original {file} ops: {' '.join(op_types(path))}")
     write(f"{name}_calib.npy", calib.astype(np.float16))
     write(f"{name}_tf_int8.tflite", int8)
+    if name != "mnist_lstm":   # int16x8 LSTMs are not part of the comparison (our quantizer refuses them)
+        write(f"{name}_tf_int16x8.tflite", to_tf_int8(model, calib, int16x8=True))
     return ref, run_tflite(int8, test)
 
 
@@ -408,6 +415,10 @@ def write_versions() -> None:
             what = f"{a.dtype} {list(a.shape)}"
         elif f.endswith("_tf_int8.tflite"):
             what = f"TFLiteConverter int8 (float I/O), tensorflow {tfm.__version__}"
+        elif f.endswith("_tf_int16x8.tflite"):
+            what = f"TFLiteConverter int16x8 (float I/O), tensorflow {tfm.__version__}"
+        elif f.endswith(".npz"):
+            what = "scikit-learn's 8x8 digits (images 0..16, labels)"
         else:
             what = f"TFLiteConverter float, tensorflow {tfm.__version__}"
         lines.append(f"{f} {what}")

@@ -1,8 +1,9 @@
 """Our int8 quantizer against TensorFlow's own converter, on held-aside data.
 
 For each float model, tests/quant/ holds (made by tests/make_quant_models.py, which needs tensorflow):
-NAME_calib.npy (representative inputs) and NAME_tf_int8.tflite (TFLiteConverter full-integer
-quantization with exactly those representative inputs, float I/O). Held-aside inputs are drawn here
+NAME_calib.npy (representative inputs), NAME_tf_int8.tflite (TFLiteConverter full-integer
+quantization with exactly those representative inputs, float I/O) and NAME_tf_int16x8.tflite (the
+same in TensorFlow's 16x8 mode: int16 activations, int8 weights). Held-aside inputs are drawn here
 from the same distributions (tests/quant_data.py) with seeds never used for calibration or training;
 for mnist_lstm they are the digits not calibrated on. Both int8 models run in TFLM; the float model
 runs in LiteRT. The error is the RMS difference between an int8 model's outputs and the float
@@ -57,25 +58,29 @@ def int8_outputs(path, xs):
     return np.stack([tflm_run(str(path), [x])[0].reshape(-1).astype(np.float64) for x in xs])
 
 
-def compare(name, tmp_path):
+def compare(name, scheme, tmp_path):
     """(our RMS error, TF's RMS error, our top-1 agreement, TF's top-1 agreement) on held-aside data."""
     calib = np.load(os.path.join(QUANT_DATA, f"{name}_calib.npy"))
     test = held_aside(name)
-    ours = tmp_path / f"{name}_ours_int8.tflite"
-    ours.write_bytes(quantize_model(MODELS[name], calib, report_samples=0).data)
+    ours = tmp_path / f"{name}_ours_{scheme}.tflite"
+    ours.write_bytes(quantize_model(MODELS[name], calib, scheme=scheme, report_samples=0).data)
     ref = float_outputs(MODELS[name], test)
     got = int8_outputs(ours, test)
-    tf = int8_outputs(os.path.join(QUANT_DATA, f"{name}_tf_int8.tflite"), test)
+    tf = int8_outputs(os.path.join(QUANT_DATA, f"{name}_tf_{scheme}.tflite"), test)
     rms = lambda a: float(np.sqrt(np.mean((a - ref) ** 2)))  # noqa: E731
     top1 = lambda a: float(np.mean(a.argmax(1) == ref.argmax(1)))  # noqa: E731
     return rms(got), rms(tf), top1(got), top1(tf)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_int8_error_no_worse_than_tensorflow(name, tmp_path):
-    for f in (f"{name}_calib.npy", f"{name}_tf_int8.tflite"):
+CASES = [(name, "int8") for name in sorted(MODELS)] + \
+    [(name, "int16x8") for name in sorted(MODELS) if name != "mnist_lstm"]   # no int16x8 LSTM (yet)
+
+
+@pytest.mark.parametrize("name,scheme", CASES)
+def test_error_no_worse_than_tensorflow(name, scheme, tmp_path):
+    for f in (f"{name}_calib.npy", f"{name}_tf_{scheme}.tflite"):
         assert os.path.isfile(os.path.join(QUANT_DATA, f)), f"{f} missing: run python tests/make_quant_models.py"
-    ours, tf, top_ours, top_tf = compare(name, tmp_path)
-    print(f"{name}: RMS error ours {ours:.5f}, TensorFlow {tf:.5f} (ratio {ours / tf:.3f}); "
+    ours, tf, top_ours, top_tf = compare(name, scheme, tmp_path)
+    print(f"{name} {scheme}: RMS error ours {ours:.5f}, TensorFlow {tf:.5f} (ratio {ours / tf:.3f}); "
           f"top-1 agreement with float ours {top_ours:.3f}, TensorFlow {top_tf:.3f}")
-    assert ours <= TOLERANCE * tf, f"{name}: our int8 RMS error {ours:.5f} > {TOLERANCE} x TensorFlow's {tf:.5f}"
+    assert ours <= TOLERANCE * tf, f"{name}: our {scheme} RMS error {ours:.5f} > {TOLERANCE} x TensorFlow's {tf:.5f}"

@@ -127,12 +127,20 @@ def test_written_model_runs_the_same_in_tflm(name, tmp_path):
 
 # ---------------------------------------------------------------- (c) quantized models: TFLM == our C
 
+@pytest.mark.parametrize("scheme", ["int8", "int16x8"])
 @pytest.mark.parametrize("path", QUANTIZABLE_MODELS, ids=_id)
-def test_quantized_model_runs_in_tflm_and_our_c_matches(path, tmp_path):
+def test_quantized_model_runs_in_tflm_and_our_c_matches(path, scheme, tmp_path):
     from platformio_tinyml.hostrun import HostModel
     g = read_model(path)
-    res = quantize_model(path, calibration_source(g, random_calibration(g, 32), tmp_path), report_samples=4)
+    calib = calibration_source(g, random_calibration(g, 32), tmp_path)
+    if scheme == "int16x8" and any(op.type == "UNIDIRECTIONAL_SEQUENCE_LSTM" for op in g.ops):
+        with pytest.raises(UnsupportedError, match="UNIDIRECTIONAL_SEQUENCE_LSTM.*cannot be quantized to int16x8"):
+            quantize_model(path, calib, scheme=scheme)
+        return
+    res = quantize_model(path, calib, scheme=scheme, report_samples=4)
     q = read_model("q.tflite", res.data)
+    act = "int16" if scheme == "int16x8" else "int8"
+    assert {q.tensors[o].dtype for op in q.ops[len(g.inputs):-len(g.outputs)] for o in op.outputs} == {act}
     assert not is_float_model(q)
     # float inputs and outputs kept, int8 inside
     assert [q.tensors[t].dtype for t in q.inputs + q.outputs] == ["float32"] * (len(g.inputs) + len(g.outputs))
@@ -145,7 +153,7 @@ def test_quantized_model_runs_in_tflm_and_our_c_matches(path, tmp_path):
             rng = np.random.default_rng(seed)
             xs = [rng.uniform(-1, 1, t.shape).astype(np.float32) for t in hm.inputs]
             for k, (ours, ref) in enumerate(zip(hm.run(xs), tflm_run(str(qpath), xs))):
-                assert_same(ours, ref, f"{_id(path)} quantized, seed {seed}, output {k}")
+                assert_same(ours, ref, f"{_id(path)} quantized to {scheme}, seed {seed}, output {k}")
 
 
 def test_tflite_conventions_of_the_quantized_model(tmp_path):
@@ -316,6 +324,14 @@ def test_cli_quantize_and_convert(tmp_path):
     assert_clean_failure(tinyml("convert", HELLO_FLOAT, "--quantize", "int8", "-o", str(tmp_path / "g2")),
                          "--calibration", "[1, 1]")
     assert not (tmp_path / "g2").exists()
+    wide = tmp_path / "hello_int16.tflite"
+    res = tinyml("quantize", HELLO_FLOAT, "--calibration", str(calib), "-o", str(wide), "--scheme", "int16x8",
+                 "--io", "int16")
+    assert res.returncode == 0 and "int16x8 vs float" in res.stdout, res.stderr
+    g = read_model(str(wide))
+    assert [g.tensors[t].dtype for t in g.inputs + g.outputs] == ["int16", "int16"]
+    assert_clean_failure(tinyml("quantize", HELLO_FLOAT, "--calibration", str(calib), "-o", str(wide),
+                                "--scheme", "int16x8", "--io", "int8"), "use int16")
     res = tinyml("quantize", os.path.join(SHARED_MODELS, "hello_world_int8.tflite"), "--calibration", str(calib),
                  "-o", str(tmp_path / "y.tflite"))
     assert res.returncode == 0 and "already quantized" in res.stdout and not (tmp_path / "y.tflite").exists()

@@ -82,3 +82,28 @@ def flat_size(shape) -> int:
     for d in shape:
         n *= int(d)
     return n
+
+
+#: TFLM's int16x8 kernels accumulate in 64 bits with an int64 bias and requantize with the 64-bit
+#: MultiplyByQuantizedMultiplier; with an int32 bias they use the 32-bit one. Without a bias:
+NO_BIAS_ACC64 = 1
+
+
+def int16x8_params(op, ctx, inp: Tensor, w: Tensor, bias, out: Tensor, channels: int, quant_dim: int,
+                   float_product: bool = False) -> dict:
+    """Requantization parameters of an int16x8 FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D
+    (int16 activations with zero point 0, int8 symmetric weights, int64 or int32 bias)."""
+    require_quantized(ctx, inp, w, out)
+    if inp.q_zero_point != 0 or out.q_zero_point != 0:
+        ctx.fail(f"int16 input and output need zero point 0 (got {inp.q_zero_point} and {out.q_zero_point})")
+    if w.zero_point is not None and any(int(z) != 0 for z in w.zero_point):
+        ctx.fail("int8 weights must be symmetric (zero point 0)")
+    if len(w.scale) > 1 and w.quant_dim != quant_dim:
+        ctx.fail(f"per-channel weights must be quantized along dimension {quant_dim}, got {w.quant_dim}")
+    if bias is not None and bias.dtype not in ("int64", "int32"):
+        ctx.fail(f"an int16x8 {op.type} needs an int64 (or int32) bias, got {bias.dtype}")
+    m, s, pm, ps = requant_params(ctx, inp, w, out, channels, float_product)
+    lo, hi = act_range(op, ctx, out)
+    acc64 = NO_BIAS_ACC64 if bias is None else int(bias.dtype == "int64")
+    return dict(output_offset=0, output_multiplier=m, output_shift=s, per_channel_multiplier=pm,
+                per_channel_shift=ps, act_min=lo, act_max=hi, acc64=acc64)

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..lower import register
-from .common import act_range, folded_bias, requant_params, require_quantized
+from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
 
@@ -86,8 +86,8 @@ def _int8_common(op, ctx, inp, w, bias, out, channels: int, quant_dim: int) -> d
                 output_shift=s, per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi)
 
 
-_UNSUPPORTED = ("are not supported (float32/float32/float32 and int8/int8/int8 are; "
-                "hybrid and int16 models need full int8 quantization)")
+_UNSUPPORTED = ("are not supported (float32/float32/float32, int8/int8/int8 and int16/int8/int16 are; "
+                "hybrid models need full-integer quantization)")
 
 
 def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
@@ -106,6 +106,10 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c,
                                        channels_last=kernel == "tml_depthwise_conv")
         ctx.emit(f"{kernel}_s8", *args, params_type=f"{kernel}_s8_params", params=dict(geo, **q))
+        return
+    if kind == "int16/int8/int16":
+        q = int16x8_params(op, ctx, inp, w, bias, out, out_c, channel_axis)
+        ctx.emit(f"{kernel}_s16", *args, params_type=f"{kernel}_s16_params", params=dict(geo, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
 

@@ -1,8 +1,8 @@
-"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32."""
+"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights), int16x8 and float32."""
 from __future__ import annotations
 
 from ..lower import register
-from .common import act_range, flat_size, folded_bias, requant_params, require_quantized
+from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
 
 
 @register("FULLY_CONNECTED")
@@ -41,5 +41,11 @@ def lower_fully_connected(op, ctx):
                              per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi,
                              folded_bias=folded_bias(ctx, w, bias, -inp.q_zero_point, units)))
         return
-    ctx.fail(f"input/weights/output dtypes {kind} are not supported "
-             "(float32/float32/float32 and int8/int8/int8 are; hybrid models need full-integer quantization)")
+    if kind == "int16/int8/int16":
+        q = int16x8_params(op, ctx, inp, w, bias, out, units, 0, float_product=True)
+        ctx.emit("tml_fully_connected_s16", ctx.tensor(inp.index), ctx.tensor(w.index),
+                 ctx.opt_tensor(bias.index if bias is not None else -1), ctx.tensor(out.index),
+                 params_type="tml_fully_connected_s16_params", params=dict(common, **q))
+        return
+    ctx.fail(f"input/weights/output dtypes {kind} are not supported (float32/float32/float32, int8/int8/int8 "
+             "and int16/int8/int16 are; hybrid models need full-integer quantization)")

@@ -1,4 +1,4 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 and float32."""
+"""AVERAGE_POOL_2D and MAX_POOL_2D: int8, int16 and float32."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,14 +36,15 @@ def lower_pool_2d(op, ctx):
         ctx.emit(f"{fn}_f32", ctx.tensor(inp.index), ctx.tensor(out.index), params_type="tml_pool_f32_params",
                  params=dict(geo, act_min=float(lo), act_max=float(hi)))
         return
-    if kind == "int8/int8":
+    if kind in ("int8/int8", "int16/int16"):
         require_quantized(ctx, inp, out)
         # TFLM's Prepare: input and output must share quantization (scales within 1e-6)
         if abs(float(np.float32(inp.q_scale)) - float(np.float32(out.q_scale))) > 1e-6 or \
                 inp.q_zero_point != out.q_zero_point:
-            ctx.fail("int8 pooling needs the same scale and zero point on input and output")
+            ctx.fail(f"{inp.dtype} pooling needs the same scale and zero point on input and output")
         lo, hi = act_range(op, ctx, out)
-        ctx.emit(f"{fn}_s8", ctx.tensor(inp.index), ctx.tensor(out.index), params_type="tml_pool_s8_params",
+        sfx = "s8" if inp.dtype == "int8" else "s16"
+        ctx.emit(f"{fn}_{sfx}", ctx.tensor(inp.index), ctx.tensor(out.index), params_type=f"tml_pool_{sfx}_params",
                  params=dict(geo, act_min=lo, act_max=hi))
         return
-    ctx.fail(f"input/output dtypes {kind} are not supported (float32 and int8 are)")
+    ctx.fail(f"input/output dtypes {kind} are not supported (float32, int8 and int16 are)")

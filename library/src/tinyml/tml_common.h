@@ -190,6 +190,29 @@ TML_ALWAYS_INLINE int8_t tml_requant_s8(const tml_requant_params *rq, int32_t ac
     return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
 }
 
+/** An int16x8 accumulator of output channel oc as int16 (zero point 0): TFLM's 64-bit requantization
+ *  (acc64, the kernels with an int64 bias) or its 32-bit one (an int32 bias or none), clamped. */
+TML_ALWAYS_INLINE int16_t tml_requant_s16(const tml_requant_params *rq, int64_t acc, int32_t oc, int32_t acc64)
+{
+    int32_t multiplier = rq->multiplier, shift = rq->shift, v;
+    if (rq->per_channel_multiplier) {
+        multiplier = rq->per_channel_multiplier[oc];
+        shift = rq->per_channel_shift[oc];
+    }
+    v = acc64 ? tml_mul_by_quantized_mul_64(acc, multiplier, shift)
+              : tml_mul_by_quantized_mul((int32_t)acc, multiplier, shift);
+    return (int16_t)tml_clamp_i32(v + rq->output_offset, rq->act_min, rq->act_max);
+}
+
+/** Bias element oc of an int16x8 kernel: int64 when acc64, else int32 (or no bias: 0). */
+TML_ALWAYS_INLINE int64_t tml_bias_s16(const void *bias, int32_t oc, int32_t acc64)
+{
+    if (!bias) {
+        return 0;
+    }
+    return acc64 ? ((const int64_t *)bias)[oc] : (int64_t)((const int32_t *)bias)[oc];
+}
+
 static inline float tml_clamp_f32(float x, float lo, float hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);

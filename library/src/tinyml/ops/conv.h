@@ -55,6 +55,7 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
+    int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
 } tml_conv_s8_params;
 
 typedef struct {
@@ -103,6 +104,7 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
+    int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -583,6 +585,99 @@ static inline void tml_depthwise_conv_f32(const tml_depthwise_conv_f32_params *p
                                           const float *weights, const float *bias, float *output)
 {
     tml_depthwise_conv_f32_ref(p, input, weights, bias, output);
+}
+
+/* ------------------------------------------------------------ int16x8 (reference only)
+ * int16 input and output (zero point 0), int8 symmetric weights, bias int64 (acc64 = 1) or int32
+ * (acc64 = 0) or NULL. The sums are exact in 64 bits; requantization is TFLM's for that bias type. */
+
+/* The int8 parameter blocks, with input_offset 0, output_offset 0 and no folded bias. */
+typedef tml_conv_s8_params tml_conv_s16_params;
+typedef tml_depthwise_conv_s8_params tml_depthwise_conv_s16_params;
+
+static inline void tml_conv_s16(const tml_conv_s16_params *p, const int16_t *input, const int8_t *weights,
+                                const void *bias, int16_t *output)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    const int32_t fdepth = p->filter_input_depth;
+    const int32_t per_group = p->output_depth / (p->input_depth / fdepth);
+    int32_t b, oy, ox, oc, fy, fx, c;
+    for (b = 0; b < p->batches; b++) {
+        const int16_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int16_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
+                for (oc = 0; oc < p->output_depth; oc++) {
+                    const int32_t cin0 = (oc / per_group) * fdepth;
+                    const int8_t *w_oc = weights + oc * p->filter_height * p->filter_width * fdepth;
+                    int64_t acc = 0;
+                    for (fy = 0; fy < p->filter_height; fy++) {
+                        const int32_t iy = iy0 + fy * p->dilation_height;
+                        if (iy < 0 || iy >= p->input_height) {
+                            continue;
+                        }
+                        for (fx = 0; fx < p->filter_width; fx++) {
+                            const int32_t ix = ix0 + fx * p->dilation_width;
+                            const int16_t *in;
+                            const int8_t *w;
+                            if (ix < 0 || ix >= p->input_width) {
+                                continue;
+                            }
+                            in = in_b + (iy * p->input_width + ix) * p->input_depth + cin0;
+                            w = w_oc + (fy * p->filter_width + fx) * fdepth;
+                            for (c = 0; c < fdepth; c++) {
+                                acc += (int32_t)w[c] * (int32_t)in[c];
+                            }
+                        }
+                    }
+                    acc += tml_bias_s16(bias, oc, p->acc64);
+                    out[oc] = tml_requant_s16(&rq, acc, oc, p->acc64);
+                }
+            }
+        }
+    }
+}
+
+static inline void tml_depthwise_conv_s16(const tml_depthwise_conv_s16_params *p, const int16_t *input,
+                                          const int8_t *weights, const void *bias, int16_t *output)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    const int32_t out_depth = p->input_depth * p->depth_multiplier;
+    int32_t b, oy, ox, ic, m, fy, fx;
+    for (b = 0; b < p->batches; b++) {
+        const int16_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
+        for (oy = 0; oy < p->output_height; oy++) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_height;
+            for (ox = 0; ox < p->output_width; ox++) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_width;
+                int16_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * out_depth;
+                for (ic = 0; ic < p->input_depth; ic++) {
+                    for (m = 0; m < p->depth_multiplier; m++) {
+                        const int32_t oc = ic * p->depth_multiplier + m;
+                        int64_t acc = 0;
+                        for (fy = 0; fy < p->filter_height; fy++) {
+                            const int32_t iy = iy0 + fy * p->dilation_height;
+                            if (iy < 0 || iy >= p->input_height) {
+                                continue;
+                            }
+                            for (fx = 0; fx < p->filter_width; fx++) {
+                                const int32_t ix = ix0 + fx * p->dilation_width;
+                                if (ix < 0 || ix >= p->input_width) {
+                                    continue;
+                                }
+                                acc += (int32_t)weights[(fy * p->filter_width + fx) * out_depth + oc] *
+                                       (int32_t)in_b[(iy * p->input_width + ix) * p->input_depth + ic];
+                            }
+                        }
+                        acc += tml_bias_s16(bias, oc, p->acc64);
+                        out[oc] = tml_requant_s16(&rq, acc, oc, p->acc64);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #endif /* TINYML_OPS_CONV_H */

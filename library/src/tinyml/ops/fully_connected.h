@@ -29,6 +29,7 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL */
+    int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
 } tml_fully_connected_s8_params;
 
 typedef struct {
@@ -38,6 +39,30 @@ typedef struct {
     float act_min;
     float act_max;
 } tml_fully_connected_f32_params;
+
+/* int16x8: int16 input and output (zero point 0), int8 symmetric weights, bias int64 (acc64 = 1) or
+ * int32 (acc64 = 0) or NULL; the sum is exact in 64 bits and requantized as TFLM does for that bias
+ * type. The int8 parameter block, with the offsets 0 and no folded bias. */
+typedef tml_fully_connected_s8_params tml_fully_connected_s16_params;
+
+static inline void tml_fully_connected_s16(const tml_fully_connected_s16_params *p, const int16_t *input,
+                                           const int8_t *weights, const void *bias, int16_t *output)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    int32_t b, o, d;
+    for (b = 0; b < p->batches; b++) {
+        const int16_t *in = input + b * p->accum_depth;
+        for (o = 0; o < p->output_depth; o++) {
+            const int8_t *w = weights + o * p->accum_depth;
+            int64_t acc = 0;
+            for (d = 0; d < p->accum_depth; d++) {
+                acc += (int32_t)in[d] * (int32_t)w[d];
+            }
+            acc += tml_bias_s16(bias, o, p->acc64);
+            output[b * p->output_depth + o] = tml_requant_s16(&rq, acc, o, p->acc64);
+        }
+    }
+}
 
 static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, const int32_t *bias, int8_t *output)

@@ -7,7 +7,7 @@
  * ox * stride_width - pad_width), clipped to the image (padded taps are not counted).
  * pad_height / pad_width are TFLite's leading paddings, computed at generation time.
  *
- * int8: input and output share scale and zero point (as TFLM requires). Average pool sums
+ * int8 and int16: input and output share scale and zero point (as TFLM requires). Average pool sums
  * the raw values and divides by the number of taps rounding half away from zero, as TFLM's
  * reference kernel does; then clamps to [act_min, act_max]. Max pool clamps the maximum.
  * float32: mean or maximum, clamped to [act_min, act_max].
@@ -62,64 +62,79 @@ static inline void tml_pool_window_(int32_t origin_y, int32_t origin_x, int32_t 
     *x1 = input_width - origin_x < filter_width ? input_width - origin_x : filter_width;
 }
 
-static inline void tml_average_pool_s8_ref(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+/* The integer pools: one loop for int8 and int16 (wide = 0 / 1, a constant once inlined). */
+TML_ALWAYS_INLINE int32_t tml__pool_load(const void *base, int32_t i, int wide)
 {
+    return wide ? ((const int16_t *)base)[i] : ((const int8_t *)base)[i];
+}
+
+TML_ALWAYS_INLINE void tml__pool_store(void *base, int32_t i, int32_t v, int wide)
+{
+    if (wide) {
+        ((int16_t *)base)[i] = (int16_t)v;
+    } else {
+        ((int8_t *)base)[i] = (int8_t)v;
+    }
+}
+
+TML_ALWAYS_INLINE void tml__pool_int(const tml_pool_s8_params *p, const void *input, void *output, int wide,
+                                     int average)
+{
+    const int32_t lowest = wide ? -32768 : -128;
     int32_t b, oy, ox, c, fy, fx;
     for (b = 0; b < p->batches; b++) {
-        const int8_t *in_b = input + b * p->input_height * p->input_width * p->depth;
+        const int32_t in_b = b * p->input_height * p->input_width * p->depth;
         for (oy = 0; oy < p->output_height; oy++) {
             const int32_t iy0 = oy * p->stride_height - p->pad_height;
             for (ox = 0; ox < p->output_width; ox++) {
                 const int32_t ix0 = ox * p->stride_width - p->pad_width;
-                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
+                const int32_t out = ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
                 int32_t y0, y1, x0, x1, count;
                 tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
                                  &y0, &y1, &x0, &x1);
                 count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
                 for (c = 0; c < p->depth; c++) {
-                    int32_t acc = 0;
+                    int32_t acc = average ? 0 : lowest;
                     for (fy = y0; fy < y1; fy++) {
                         for (fx = x0; fx < x1; fx++) {
-                            acc += in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
+                            const int32_t v =
+                                tml__pool_load(input, in_b + ((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c,
+                                               wide);
+                            acc = average ? acc + v : (v > acc ? v : acc);
                         }
                     }
-                    if (count > 0) {
+                    if (average && count > 0) {
                         /* round half away from zero, with C's truncating division */
                         acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
                     }
-                    out[c] = (int8_t)tml_clamp_i32(acc, p->act_min, p->act_max);
+                    tml__pool_store(output, out + c, tml_clamp_i32(acc, p->act_min, p->act_max), wide);
                 }
             }
         }
     }
 }
 
+static inline void tml_average_pool_s8_ref(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
+{
+    tml__pool_int(p, input, output, 0, 1);
+}
+
 static inline void tml_max_pool_s8_ref(const tml_pool_s8_params *p, const int8_t *input, int8_t *output)
 {
-    int32_t b, oy, ox, c, fy, fx;
-    for (b = 0; b < p->batches; b++) {
-        const int8_t *in_b = input + b * p->input_height * p->input_width * p->depth;
-        for (oy = 0; oy < p->output_height; oy++) {
-            const int32_t iy0 = oy * p->stride_height - p->pad_height;
-            for (ox = 0; ox < p->output_width; ox++) {
-                const int32_t ix0 = ox * p->stride_width - p->pad_width;
-                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->depth;
-                int32_t y0, y1, x0, x1;
-                tml_pool_window_(iy0, ix0, p->filter_height, p->filter_width, p->input_height, p->input_width,
-                                 &y0, &y1, &x0, &x1);
-                for (c = 0; c < p->depth; c++) {
-                    int32_t mx = -128;
-                    for (fy = y0; fy < y1; fy++) {
-                        for (fx = x0; fx < x1; fx++) {
-                            const int32_t v = in_b[((iy0 + fy) * p->input_width + ix0 + fx) * p->depth + c];
-                            mx = v > mx ? v : mx;
-                        }
-                    }
-                    out[c] = (int8_t)tml_clamp_i32(mx, p->act_min, p->act_max);
-                }
-            }
-        }
-    }
+    tml__pool_int(p, input, output, 0, 0);
+}
+
+/* int16: the same arithmetic on 16-bit values (TFLM's int16 pooling). */
+typedef tml_pool_s8_params tml_pool_s16_params;
+
+static inline void tml_average_pool_s16(const tml_pool_s16_params *p, const int16_t *input, int16_t *output)
+{
+    tml__pool_int(p, input, output, 1, 1);
+}
+
+static inline void tml_max_pool_s16(const tml_pool_s16_params *p, const int16_t *input, int16_t *output)
+{
+    tml__pool_int(p, input, output, 1, 0);
 }
 
 static inline void tml_average_pool_f32_ref(const tml_pool_f32_params *p, const float *input, float *output)
