@@ -214,6 +214,30 @@ def test_hook_board_limits_and_options(project, capsys):
     assert "sine_two.h/.c from models/sine two.tflite (arch xtensa)" in out and len(env["PIOBUILDFILES"]) == 2
 
 
+def test_hook_quantization_states(project, capsys):
+    """custom_tinyml_quantize through the hook: an int8 model is used as it is (with a note), a float
+    model without calibration data is one error naming the option, with data it is quantized and its
+    int8 .tflite lands beside the C; turning quantization off removes that file."""
+    import numpy as np
+    out_dir = project / ".pio" / "build" / "fake" / "tinyml"
+    run_script(str(project), {"custom_tinyml_quantize": "int8"})   # an int8 model needs no calibration data
+    assert "already quantized" in capsys.readouterr().out and not (out_dir / "sine_int8.tflite").exists()
+    np.save(project / "calib.npy", np.linspace(0, 6.28, 50, dtype=np.float32).reshape(50, 1, 1))
+    opts = {"custom_tinyml_quantize": "int8", "custom_tinyml_calibration": "calib.npy"}
+
+    shutil.copy(FLOAT_MODEL, project / "models" / "sine.tflite")
+    with pytest.raises(SystemExit):
+        run_script(str(project), {"custom_tinyml_quantize": "int8"})
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "models/sine.tflite" in err and "custom_tinyml_calibration" in err
+    assert "float32 [1, 1]" in err
+    run_script(str(project), opts)
+    out = capsys.readouterr().out
+    assert "(arch reference, quantize int8)" in out and "SQNR" in out and (out_dir / "sine_int8.tflite").is_file()
+    run_script(str(project), {})
+    assert "Generating" in capsys.readouterr().out and not (out_dir / "sine_int8.tflite").exists()
+
+
 # ---------------------------------------------------------------- (b) real PlatformIO + QEMU
 
 def _pio_ready():

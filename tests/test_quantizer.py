@@ -352,3 +352,22 @@ def test_hook_options(tmp_path):
     (tmp_path / "d.npy").write_bytes(b"2")
     assert tinyml_pio.quant_key(q) != k1 and tinyml_pio.quant_key(None) == ""
 
+
+
+@pytest.mark.parametrize("scheme", ["int8", "int16x8"])
+@pytest.mark.parametrize("name", ["magic_wand", "hello_world_float"])
+def test_litert_opens_the_quantized_model(name, scheme, tmp_path):
+    """The written model is a standard .tflite: LiteRT (which checks operator versions) runs it too and
+    agrees with TFLM to within its single- versus double-rounding difference."""
+    path = os.path.join(SHARED_MODELS, f"{name}.tflite")
+    g = read_model(path)
+    data = quantize_model(path, random_calibration(g, 16)[0] * (300 if name == "magic_wand" else 3),
+                          scheme=scheme, report_samples=0).data
+    qpath = tmp_path / "q.tflite"
+    qpath.write_bytes(data)
+    q = read_model(str(qpath))
+    step = q.tensors[q.ops[-1].inputs[0]].q_scale          # the DEQUANTIZE input's scale: one output step
+    x = random_calibration(g, 1, seed=9)[0][0] * (300 if name == "magic_wand" else 3)
+    a = litert_run(data, [x])[0]
+    b = tflm_run(str(qpath), [x])[0]
+    assert np.abs(a.astype(np.float64) - b).max() <= 2 * step + 1e-9
