@@ -371,3 +371,19 @@ def test_litert_opens_the_quantized_model(name, scheme, tmp_path):
     a = litert_run(data, [x])[0]
     b = tflm_run(str(qpath), [x])[0]
     assert np.abs(a.astype(np.float64) - b).max() <= 2 * step + 1e-9
+
+
+def test_calibration_from_a_folder_and_npz(tmp_path):
+    from platformio_tinyml.quantizer import load_calibration
+    g = read_model(HELLO_FLOAT)
+    folder = tmp_path / "calib"
+    folder.mkdir()
+    np.save(folder / "a.npy", np.zeros((3, 1, 1), np.float32))
+    np.savez(folder / "b.npz", input_0=np.ones((2, 1), np.float32))   # [N, *shape without the batch 1]
+    (folder / "notes.txt").write_text("ignored")
+    samples = load_calibration(str(folder), g)
+    assert len(samples) == 5 and [float(s[0].reshape(-1)[0]) for s in samples] == [0, 0, 0, 1, 1]
+    assert all(s[0].shape == (1, 1) and s[0].dtype == np.float32 for s in samples)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TinymlError, match="holds no .npy or .npz"):
+        load_calibration(str(tmp_path / "empty"), g)
