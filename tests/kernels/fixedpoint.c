@@ -1,8 +1,10 @@
 /*
  * The library's fixed-point primitives against their definitions (gemmlowp / TFLite), written here
  * the slow, literal way: SaturatingRoundingDoublingHighMul with its nudge and truncating division,
- * RoundingDivideByPOT with mask and threshold. Edge values and a million random pairs; built and run
- * on the host and on the Cortex-M4 (tests/test_kernels_m4.py). Exits 1 on any difference.
+ * RoundingDivideByPOT with mask and threshold, and MultiplyByQuantizedMultiplier made of the two; the
+ * kernels' split-shift requantization (tml_requant_core) against the latter. Edge values and a million
+ * random cases each; built and run on the host and on the Cortex-M4 (tests/test_kernels_m4.py). Exits 1
+ * on any difference.
  */
 #include <stdio.h>
 
@@ -15,6 +17,21 @@ static int32_t srdhm_definition(int32_t a, int32_t b)
     ab = (int64_t)a * (int64_t)b;
     nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
     return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+static int32_t rdbpot_definition(int32_t x, int exponent)
+{
+    const int64_t mask = ((int64_t)1 << exponent) - 1;
+    const int64_t remainder = (int64_t)x & mask;
+    const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (int32_t)(((int64_t)x >> exponent) + (remainder > threshold ? 1 : 0));
+}
+
+/* TFLite's MultiplyByQuantizedMultiplier (double rounding), literally */
+static int32_t mbqm_definition(int32_t x, int32_t multiplier, int shift)
+{
+    const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    return rdbpot_definition(srdhm_definition((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
 static uint32_t state = 987654321u;
@@ -48,6 +65,18 @@ int main(void)
         checked++;
         if (tml_sat_rounding_doubling_high_mul(a, b) != srdhm_definition(a, b)) {
             if (bad++ < 5) printf("differs: a=%ld b=%ld\n", (long)a, (long)b);
+        }
+    }
+    for (i = 0; i < 1000000; i++) {
+        int32_t x = rnd32(), m = (int32_t)(0x40000000u + ((uint32_t)rnd32() & 0x3fffffffu));
+        const int shift = (int)((uint32_t)rnd32() % 39u) - 31; /* [-31, 7], as quantize_multiplier gives */
+        const int left = shift > 0 ? shift : 0;
+        if (i & 1) x >>= (i >> 1) % 31;
+        if (i % 97 == 0) m = 0x7fffffff;
+        if (i % 101 == 0) m = 0; /* a zero scale */
+        checked++;
+        if (tml_requant_core(x, m, left, left - shift) != mbqm_definition(x, m, shift)) {
+            if (bad++ < 5) printf("requant differs: x=%ld m=%ld shift=%d\n", (long)x, (long)m, shift);
         }
     }
     printf("fixedpoint: %ld cases, %ld differ\n", checked, bad);

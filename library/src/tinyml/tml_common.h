@@ -166,6 +166,8 @@ typedef struct {
     const int32_t *per_channel_shift;
     int32_t multiplier;
     int32_t shift;
+    int32_t left;  /* the per-tensor shift split once per call: max(shift, 0) */
+    int32_t right; /* and max(-shift, 0) */
     int32_t output_offset;
     int32_t act_min;
     int32_t act_max;
@@ -174,19 +176,36 @@ typedef struct {
 /** The requantization fields of any int8 kernel's params struct (they share the names). */
 #define TML_REQUANT_OF(p)                                                                                       \
     {(p)->per_channel_multiplier, (p)->per_channel_shift, (p)->output_multiplier, (p)->output_shift,            \
+     (p)->output_shift > 0 ? (p)->output_shift : 0, (p)->output_shift > 0 ? 0 : -(p)->output_shift,             \
      (p)->output_offset, (p)->act_min, (p)->act_max}
+
+/** tml_mul_by_quantized_mul for a requantization multiplier (in [0, 2^31), as quantize_multiplier
+ *  makes them) with its shift already split: the doubling high multiply cannot saturate then, so
+ *  it is one 64-bit multiply-add and a shift, and the rounding division needs no branch. */
+TML_ALWAYS_INLINE int32_t tml_requant_core(int32_t x, int32_t multiplier, int32_t left, int32_t right)
+{
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    int32_t remainder, threshold;
+    x = (int32_t)((uint32_t)x << left);
+    x = (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31);
+    remainder = x & mask;
+    threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> right) + (remainder > threshold ? 1 : 0);
+}
 
 /** An int32 accumulator of output channel oc as int8: TFLM's requantization with the per-channel
  *  multiplier and shift (or the per-tensor ones), plus the output zero point, clamped to the
  *  activation range. */
 TML_ALWAYS_INLINE int8_t tml_requant_s8(const tml_requant_params *rq, int32_t acc, int32_t oc)
 {
-    int32_t multiplier = rq->multiplier, shift = rq->shift;
+    int32_t multiplier = rq->multiplier, left = rq->left, right = rq->right;
     if (rq->per_channel_multiplier) {
+        const int32_t shift = rq->per_channel_shift[oc];
         multiplier = rq->per_channel_multiplier[oc];
-        shift = rq->per_channel_shift[oc];
+        left = shift > 0 ? shift : 0;
+        right = left - shift;
     }
-    acc = tml_mul_by_quantized_mul(acc, multiplier, shift) + rq->output_offset;
+    acc = tml_requant_core(acc, multiplier, left, right) + rq->output_offset;
     return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
 }
 
