@@ -389,6 +389,7 @@ def main(argv=None) -> int:
         *(["**Failures:**", "", *(f"* {f}" for f in failures), ""] if failures else []),
     ])
     out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
     (out / "RESULTS.md").write_text(md)
     (out / "results.json").write_text(json.dumps(dict(
         command=command, date=date, compiler=cc_version, source=source, library_sha256=lib_sha,

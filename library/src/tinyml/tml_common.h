@@ -166,8 +166,6 @@ typedef struct {
     const int32_t *per_channel_shift;
     int32_t multiplier;
     int32_t shift;
-    int32_t left;  /* the per-tensor shift split once per call: max(shift, 0) */
-    int32_t right; /* and max(-shift, 0) */
     int32_t output_offset;
     int32_t act_min;
     int32_t act_max;
@@ -176,7 +174,6 @@ typedef struct {
 /** The requantization fields of any int8 kernel's params struct (they share the names). */
 #define TML_REQUANT_OF(p)                                                                                       \
     {(p)->per_channel_multiplier, (p)->per_channel_shift, (p)->output_multiplier, (p)->output_shift,            \
-     (p)->output_shift > 0 ? (p)->output_shift : 0, (p)->output_shift > 0 ? 0 : -(p)->output_shift,             \
      (p)->output_offset, (p)->act_min, (p)->act_max}
 
 /** tml_mul_by_quantized_mul for a requantization multiplier (in [0, 2^31), as quantize_multiplier
@@ -198,14 +195,13 @@ TML_ALWAYS_INLINE int32_t tml_requant_core(int32_t x, int32_t multiplier, int32_
  *  activation range. */
 TML_ALWAYS_INLINE int8_t tml_requant_s8(const tml_requant_params *rq, int32_t acc, int32_t oc)
 {
-    int32_t multiplier = rq->multiplier, left = rq->left, right = rq->right;
+    int32_t multiplier = rq->multiplier, shift = rq->shift, left;
     if (rq->per_channel_multiplier) {
-        const int32_t shift = rq->per_channel_shift[oc];
         multiplier = rq->per_channel_multiplier[oc];
-        left = shift > 0 ? shift : 0;
-        right = left - shift;
+        shift = rq->per_channel_shift[oc];
     }
-    acc = tml_requant_core(acc, multiplier, left, right) + rq->output_offset;
+    left = shift > 0 ? shift : 0;
+    acc = tml_requant_core(acc, multiplier, left, left - shift) + rq->output_offset;
     return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
 }
 

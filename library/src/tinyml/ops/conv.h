@@ -167,7 +167,7 @@ static inline void tml__conv_s8_pixel_ref(const tml_conv_s8_params *p, const int
     }
 }
 
-static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+TML_HOT static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                    const int32_t *bias, int8_t *output)
 {
     int32_t b, oy, ox;
@@ -262,7 +262,7 @@ static inline void tml__dwconv_s8_pixel_ref(const tml_depthwise_conv_s8_params *
     }
 }
 
-static inline void tml_depthwise_conv_s8_ref(const tml_depthwise_conv_s8_params *p, const int8_t *input,
+TML_HOT static inline void tml_depthwise_conv_s8_ref(const tml_depthwise_conv_s8_params *p, const int8_t *input,
                                              const int8_t *weights, const int32_t *bias, int8_t *output)
 {
     const int32_t out_depth = p->input_depth * p->depth_multiplier;

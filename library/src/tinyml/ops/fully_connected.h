@@ -64,7 +64,7 @@ static inline void tml_fully_connected_s16(const tml_fully_connected_s16_params 
     }
 }
 
-static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
+TML_HOT static inline void tml_fully_connected_s8_ref(const tml_fully_connected_s8_params *p, const int8_t *input,
                                               const int8_t *weights, const int32_t *bias, int8_t *output)
 {
     const tml_requant_params rq = TML_REQUANT_OF(p);
