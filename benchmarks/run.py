@@ -272,6 +272,39 @@ def table(rows: list) -> str:
     return "\n".join(out)
 
 
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_table(rows: list) -> str:
+    """The README's shorter table (between its bench markers)."""
+    head = ["model", "path", "flash B", "RAM B (arena + other data/bss + stack)", "cycles / invoke", "MACs / cycle",
+            "TFLM reference: cycles / flash B", "TFLM + CMSIS-NN: cycles / flash B", "TFLM + CMSIS-NN cycles ÷ ours"]
+    out = ["| " + " | ".join(head) + " |", "|---|---|---:|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['model']} | {r['kernels']} | **FAILED** |" + " |" * (len(head) - 3))
+            continue
+        ref, cm = r.get("tflm_reference") or {}, r.get("tflm_cmsis_nn") or {}
+        pair = lambda d: f"{fmt(d['cycles'])} / {fmt(d['flash'])}" if d else "–"  # noqa: E731
+        out.append("| " + " | ".join([
+            r["model"], r["kernels"], fmt(r["flash"]),
+            f"{fmt(r['data_bss'] + r['stack'])} ({fmt(r['arena'])} + {fmt(r['data_bss'] - r['arena'])} + "
+            f"{fmt(r['stack'])})", fmt(r["cycles"]), f"{r['macs'] / r['cycles']:.3f}" if r["macs"] else "–",
+            pair(ref), pair(cm), f"{cm['cycles'] / r['cycles']:.2f}×" if cm and r["cycles"] else "–"]) + " |")
+    return "\n".join(out)
+
+
+def update_readme(readme: Path, rows: list) -> bool:
+    """Replace the table between the README's bench markers; False when the markers are missing."""
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return False
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{readme_table(rows)}\n{README_END}{tail}", encoding="utf-8")
+    return True
+
+
 def how_measured(m4sim: str, extra: list) -> str:
     flags = " ".join(CFLAGS + extra + LDFLAGS)
     return f"""How measured: each model is converted with `generate(..., arch="cortex-m4")` and linked with
@@ -396,6 +429,9 @@ def main(argv=None) -> int:
         cflags=CFLAGS + extra, ldflags=LDFLAGS, variants=VARIANTS,
         wall_s=round(wall, 1), jobs=a.jobs, results=rows, failures=failures), indent=1) + "\n")
     print(md)
+    if not a.models and not skip and Path(a.out).resolve() == HERE.resolve() and not failures:
+        if update_readme(REPO / "README.md", rows):     # a full run updates the README's table too
+            print("bench: README.md table updated")
     if failures:
         print("\nbench: FAILED: " + "; ".join(failures), file=sys.stderr)
     return 1 if failures else 0
