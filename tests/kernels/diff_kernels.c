@@ -121,6 +121,9 @@ static int test_conv(void)
         p.stride_width = between(1, 3);
         p.dilation_height = between(1, 2);
         p.dilation_width = between(1, 2);
+        if (c % 4 == 0) { /* every fourth case pointwise (1x1, stride 1): the GEMM paths */
+            p.filter_height = p.filter_width = p.stride_height = p.stride_width = 1;
+        }
         span_y = (p.filter_height - 1) * p.dilation_height;
         span_x = (p.filter_width - 1) * p.dilation_width;
         p.pad_height = between(0, span_y);
@@ -180,6 +183,9 @@ static int test_depthwise(void)
         p.stride_width = between(1, 3);
         p.dilation_height = between(1, 2);
         p.dilation_width = between(1, 2);
+        if (c % 4 == 0) { /* every fourth case pointwise (1x1, stride 1): the GEMM paths */
+            p.filter_height = p.filter_width = p.stride_height = p.stride_width = 1;
+        }
         span_y = (p.filter_height - 1) * p.dilation_height;
         span_x = (p.filter_width - 1) * p.dilation_width;
         p.pad_height = between(0, span_y);

@@ -419,6 +419,16 @@ static inline void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input,
         }
         return;
     }
+#elif defined(TML_ARCH_XTENSA)
+    /* pointwise, stride 1: a GEMM of every pixel's channels with the weights */
+    if (p->folded_bias && p->filter_input_depth == p->input_depth && p->filter_height == 1 &&
+        p->filter_width == 1 && p->stride_height == 1 && p->stride_width == 1 && p->pad_height == 0 &&
+        p->pad_width == 0 && p->output_height == p->input_height && p->output_width == p->input_width) {
+        const tml_requant_params rq = TML_REQUANT_OF(p);
+        tml_gemm_s8_xtensa(&rq, input, p->batches * p->input_height * p->input_width, p->input_depth, weights,
+                           p->output_depth, p->folded_bias, output);
+        return;
+    }
 #endif
     tml_conv_s8_ref(p, input, weights, bias, output);
 }

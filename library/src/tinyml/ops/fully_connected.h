@@ -137,6 +137,13 @@ static inline void tml_fully_connected_s8(const tml_fully_connected_s8_params *p
         tml_fully_connected_s8_dsp(p, input, weights, output);
         return;
     }
+#elif defined(TML_ARCH_XTENSA)
+    if (p->folded_bias) {
+        const tml_requant_params rq = TML_REQUANT_OF(p);
+        tml_gemm_s8_xtensa(&rq, input, p->batches, p->accum_depth, weights, p->output_depth, p->folded_bias,
+                           output);
+        return;
+    }
 #endif
     tml_fully_connected_s8_ref(p, input, weights, bias, output);
 }
