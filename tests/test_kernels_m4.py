@@ -18,7 +18,7 @@ def test_dsp_kernels_equal_reference(float_abi, tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), float_abi=float_abi)
     assert "path: arm-dsp" in out, out  # the optimized path is what ran
     lines = [ln for ln in out.splitlines() if " cases, " in ln]
-    assert len(lines) == 4, out
+    assert len(lines) == 6, out   # int8 FC, CONV, DEPTHWISE; float FC, CONV, DEPTHWISE
     assert ("fpu: yes" in out) == (float_abi == "hard"), out  # soft float: no FPU instructions
     for line in lines:
         assert line.endswith(" 0 differ") and not line.split(":")[1].strip().startswith("0 cases"), out

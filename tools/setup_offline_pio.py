@@ -11,7 +11,8 @@ What it installs into ``$PLATFORMIO_CORE_DIR/packages`` (idempotent, rerun at wi
 
 It checks (and with ``--apt`` installs) the Debian packages the emulator needs:
 gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm; with ``--test-tools`` also those
-the tests use (g++ and clang, and the Xtensa and ARC cross compilers of the board builds).
+the tests use (g++ and clang, the Xtensa and ARC cross compilers of the board builds, and QEMU for
+the Xtensa kernel tests).
 
     PLATFORMIO_CORE_DIR=$PWD/.pio-core python3 tools/setup_offline_pio.py [--apt] [--test-tools]
 
@@ -173,7 +174,8 @@ def missing_system_tools() -> list:
 
 # command (or file) -> the Debian package that provides it
 TEST_TOOLS = {"g++": "g++", "clang": "clang", "xtensa-lx106-elf-gcc": "gcc-xtensa-lx106",
-              "arc-linux-gnu-gcc": "gcc-arc-linux-gnu", "/usr/arc-linux-gnu/include/stdio.h": "libc6-dev-arc-cross"}
+              "arc-linux-gnu-gcc": "gcc-arc-linux-gnu", "/usr/arc-linux-gnu/include/stdio.h": "libc6-dev-arc-cross",
+              "qemu-system-xtensa": "qemu-system-misc"}
 
 
 def missing_test_tools() -> list:

@@ -228,6 +228,7 @@ static int test_depthwise(void)
     return bad;
 }
 
+#ifndef DIFF_NO_FLOAT /* targets without floating-point support routines test the integer kernels only */
 static float fin[512], fw[4096], fbias[64], fout_ref[512], fout_opt[512];
 
 static float rnd_float(void)
@@ -261,6 +262,101 @@ static int test_fully_connected_f32(void)
     return bad;
 }
 
+/* A random float convolution geometry (shared by CONV_2D and DEPTHWISE_CONV_2D); 0 when it does not fit. */
+static int random_geometry_f32(int32_t *h, int32_t *w, int32_t *fh, int32_t *fw, int32_t *sh, int32_t *sw,
+                               int32_t *dh, int32_t *dw, int32_t *ph, int32_t *pw, int32_t *oh, int32_t *ow)
+{
+    int32_t span_y, span_x;
+    *h = between(1, 9);
+    *w = between(1, 9);
+    *fh = between(1, 4);
+    *fw = between(1, 4);
+    *sh = between(1, 3);
+    *sw = between(1, 3);
+    *dh = between(1, 2);
+    *dw = between(1, 2);
+    span_y = (*fh - 1) * *dh;
+    span_x = (*fw - 1) * *dw;
+    *ph = between(0, span_y);
+    *pw = between(0, span_x);
+    if (*h + 2 * *ph <= span_y || *w + 2 * *pw <= span_x) return 0;
+    *oh = (*h + 2 * *ph - span_y - 1) / *sh + 1;
+    *ow = (*w + 2 * *pw - span_x - 1) / *sw + 1;
+    return 1;
+}
+
+static int test_conv_f32(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_conv_f32_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t i, n_in, n_out;
+        memset(&p, 0, sizeof p);
+        if (!random_geometry_f32(&p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                                 &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                                 &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
+        p.batches = between(1, 2);
+        p.input_depth = p.filter_input_depth = between(1, 6);
+        p.output_depth = between(1, 7);
+        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
+        n_out = p.batches * p.output_height * p.output_width * p.output_depth;
+        if (n_in > 512 || n_out > 512 || p.output_depth * p.filter_height * p.filter_width * p.input_depth > 4096)
+            continue;
+        tried++;
+        p.act_min = rnd() % 2 ? -3.4e38f : -1.0f;
+        p.act_max = rnd() % 2 ? 3.4e38f : 1.5f;
+        for (i = 0; i < n_in; i++) fin[i] = rnd_float();
+        for (i = 0; i < p.output_depth * p.filter_height * p.filter_width * p.input_depth; i++) fw[i] = rnd_float();
+        for (i = 0; i < p.output_depth; i++) fbias[i] = rnd_float();
+        tml_conv_f32_ref(&p, fin, fw, has_bias ? fbias : NULL, fout_ref);
+        memset(fout_opt, 0x55, sizeof fout_opt);
+        tml_conv_f32(&p, fin, fw, has_bias ? fbias : NULL, fout_opt);
+        if (memcmp(fout_ref, fout_opt, (size_t)n_out * sizeof(float)) != 0) {
+            if (bad++ < 5) printf("conv_f32 case %d differs\n", c);
+        }
+    }
+    printf("conv_f32: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+static int test_depthwise_f32(void)
+{
+    static const int32_t multipliers[] = {1, 1, 1, 2, 3, 4, 8};
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_depthwise_conv_f32_params p;
+        int has_bias = (int)(rnd() % 4 != 0);
+        int32_t i, n_in, n_out, cout;
+        memset(&p, 0, sizeof p);
+        if (!random_geometry_f32(&p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                                 &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                                 &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
+        p.batches = between(1, 2);
+        p.input_depth = between(1, 9);
+        p.depth_multiplier = multipliers[rnd() % 7];
+        cout = p.input_depth * p.depth_multiplier;
+        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
+        n_out = p.batches * p.output_height * p.output_width * cout;
+        if (n_in > 512 || n_out > 512 || cout > 64 || p.filter_height * p.filter_width * cout > 4096) continue;
+        tried++;
+        p.act_min = rnd() % 2 ? -3.4e38f : -1.0f;
+        p.act_max = rnd() % 2 ? 3.4e38f : 1.5f;
+        for (i = 0; i < n_in; i++) fin[i] = rnd_float();
+        for (i = 0; i < p.filter_height * p.filter_width * cout; i++) fw[i] = rnd_float();
+        for (i = 0; i < cout; i++) fbias[i] = rnd_float();
+        tml_depthwise_conv_f32_ref(&p, fin, fw, has_bias ? fbias : NULL, fout_ref);
+        memset(fout_opt, 0x55, sizeof fout_opt);
+        tml_depthwise_conv_f32(&p, fin, fw, has_bias ? fbias : NULL, fout_opt);
+        if (memcmp(fout_ref, fout_opt, (size_t)n_out * sizeof(float)) != 0) {
+            if (bad++ < 5) printf("depthwise_conv_f32 case %d differs\n", c);
+        }
+    }
+    printf("depthwise_conv_f32: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+#endif
+
 int main(void)
 {
     int bad;
@@ -269,11 +365,16 @@ int main(void)
 #endif
 #if defined(TML_ARCH_ARM_DSP)
     printf("path: arm-dsp\n");
+#elif defined(TML_ARCH_XTENSA)
+    printf("path: xtensa\n");
 #elif defined(TML_ARCH_REFERENCE)
     printf("path: reference\n");
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_conv() + test_depthwise() + test_fully_connected_f32();
+    bad = test_fully_connected() + test_conv() + test_depthwise();
+#ifndef DIFF_NO_FLOAT
+    bad += test_fully_connected_f32() + test_conv_f32() + test_depthwise_f32();
+#endif
     return bad ? 1 : 0;
 }
