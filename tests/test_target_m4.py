@@ -3,12 +3,13 @@ Cortex-M4F (with the FPU ABI of most boards, hard, and the one PlatformIO uses o
 soft) and run under QEMU gives the same outputs as the host build (which the other tests hold to
 TFLM): integer outputs bit for bit, float outputs within the float tolerance (the two C libraries'
 expf/tanhf differ in the last bits)."""
+import glob
 import os
 
 import numpy as np
 import pytest
 
-from conftest import SHARED_MODELS
+from conftest import SHARED_MODELS, TEST_MODELS
 from test_shared_models import SUPPORTED
 from tflm_oracle import assert_same, random_input
 
@@ -31,6 +32,19 @@ def test_cortex_m4_equals_host(name, float_abi):
         inputs = [random_input(t.np_dtype, t.shape, rng) for t in target.inputs]
         for i, (ours, ref) in enumerate(zip(target.run(inputs), host.run(inputs))):
             assert_same(ours, ref, f"{name} output {i} ({float_abi}-float Cortex-M4 vs host)")
+
+
+# op-level models of the kernels that have an optimized Cortex-M4 path besides the shared models' ones
+OP_MODELS = sorted(glob.glob(os.path.join(TEST_MODELS, "lstm_int8*.tflite")))
+
+
+@pytest.mark.parametrize("path", OP_MODELS, ids=lambda p: os.path.basename(p)[:-7])
+def test_cortex_m4_equals_host_op_models(path):
+    with QemuModel(path, "m") as target, HostModel(path, "m") as host:
+        rng = np.random.default_rng(1)
+        inputs = [random_input(t.np_dtype, t.shape, rng) for t in target.inputs]
+        for i, (ours, ref) in enumerate(zip(target.run(inputs), host.run(inputs))):
+            assert_same(ours, ref, f"{os.path.basename(path)} output {i} (Cortex-M4 vs host)")
 
 
 def test_cli_target_cortex_m4(tmp_path):

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..lower import register
 from ..quant import ACTIVATIONS, quantize_multiplier, round_away
-from .common import require_quantized
+from .common import folded_bias, require_quantized
 
 GATES = ("input", "forget", "cell", "output")
 
@@ -181,6 +181,10 @@ def _lower_s8(op, ctx, t, inp, h, c, out, params, cell_clip):
     else:
         clip = -1
     params.update(input_offset=-inp.q_zero_point, hidden_offset=-h.q_zero_point, hidden_zero_point=h.q_zero_point)
+    # the optimized gates take raw int8 inputs: offsets folded into per-row sums (NULL when not used)
+    for k, g in enumerate(GATES):
+        params[f"{g}_gate_input_folded"] = folded_bias(ctx, t[1 + k], t[12 + k], -inp.q_zero_point, t[1 + k].shape[0])
+        params[f"{g}_gate_recurrent_folded"] = folded_bias(ctx, t[5 + k], None, -h.q_zero_point, t[5 + k].shape[0])
     params.update(forget_cell_multiplier=fm, forget_cell_shift=fs, input_cell_multiplier=im, input_cell_shift=is_,
                   hidden_multiplier=hm, hidden_shift=hs, tanh_cell_multiplier=tm, tanh_cell_shift=ts,
                   cell_clip=clip,

@@ -96,6 +96,16 @@ typedef struct {
     int32_t tanh_cell_shift;
     int32_t cell_clip;                   /* quantized clip, -1 when not clipping */
     const uint16_t *sigmoid_table;       /* 256 entries: sigmoid(k / 24) in Q0.16 */
+    /* optional, made by the generator for the optimized paths: bias + input_offset x row sums of W and
+     * hidden_offset x row sums of R, per gate, so that the dot products take raw int8 values */
+    const int32_t *input_gate_input_folded;
+    const int32_t *forget_gate_input_folded;
+    const int32_t *cell_gate_input_folded;
+    const int32_t *output_gate_input_folded;
+    const int32_t *input_gate_recurrent_folded;
+    const int32_t *forget_gate_recurrent_folded;
+    const int32_t *cell_gate_recurrent_folded;
+    const int32_t *output_gate_recurrent_folded;
 } tml_lstm_s8_params;
 
 typedef struct {
@@ -180,12 +190,63 @@ static inline int16_t tml_lstm_tanh_s16(int16_t v, int32_t multiplier, int32_t s
 /* ------------------------------------------------------------ int8 */
 
 /* One gate for `rows` rows: gate = act(clamp16(FC(x) + FC(h))), act = sigmoid or tanh. */
+/* The gate's pre-activation of output o from its two sums, through sigmoid or tanh. */
+TML_ALWAYS_INLINE int16_t tml__lstm_gate_out(const tml_lstm_s8_params *p, int32_t acc, int32_t racc, int32_t in_mult,
+                                             int32_t in_shift, int32_t rec_mult, int32_t rec_shift, int use_tanh)
+{
+    const int32_t a = tml_lstm_clamp16(tml_mul_by_quantized_mul(acc, in_mult, in_shift));
+    const int32_t c = tml_lstm_clamp16(tml_mul_by_quantized_mul(racc, rec_mult, rec_shift));
+    const int16_t pre = tml_lstm_clamp16(a + c);
+    return use_tanh ? tml_lstm_tanh_s16(pre, 3, 0, p->sigmoid_table) : tml_lstm_sigmoid_s16(pre, p->sigmoid_table);
+}
+
+#if defined(TML_ARCH_ARM_DSP)
+/* With the folded sums: raw int8 dot products, two output rows per pass (SMLAD). The int32 sums wrap
+ * exactly as the reference's (folding only reorders a sum modulo 2^32). */
+TML_HOT static inline void tml__lstm_gate_s8_dsp(const tml_lstm_s8_params *p, int32_t rows, const int8_t *x,
+                                                const int8_t *h, const int8_t *w, const int8_t *r,
+                                                const int32_t *wfold, const int32_t *rfold, int32_t in_mult,
+                                                int32_t in_shift, int32_t rec_mult, int32_t rec_shift, int use_tanh,
+                                                int16_t *gate)
+{
+    const int32_t n_in = p->input_size, n_st = p->state_size;
+    int32_t b, o;
+    for (b = 0; b < rows; b++) {
+        const int8_t *xb = x + b * n_in, *hb = h + b * n_st;
+        int16_t *g = gate + b * n_st;
+        for (o = 0; o + 2 <= n_st; o += 2) {
+            int32_t a0 = wfold[o], a1 = wfold[o + 1], r0 = rfold[o], r1 = rfold[o + 1];
+            tml_dot2_s8(xb, w + o * n_in, w + (o + 1) * n_in, n_in, &a0, &a1);
+            tml_dot2_s8(hb, r + o * n_st, r + (o + 1) * n_st, n_st, &r0, &r1);
+            g[o] = tml__lstm_gate_out(p, a0, r0, in_mult, in_shift, rec_mult, rec_shift, use_tanh);
+            g[o + 1] = tml__lstm_gate_out(p, a1, r1, in_mult, in_shift, rec_mult, rec_shift, use_tanh);
+        }
+        if (o < n_st) {
+            const int32_t a0 = tml_dot_s8(xb, w + o * n_in, n_in, wfold[o]);
+            const int32_t r0 = tml_dot_s8(hb, r + o * n_st, n_st, rfold[o]);
+            g[o] = tml__lstm_gate_out(p, a0, r0, in_mult, in_shift, rec_mult, rec_shift, use_tanh);
+        }
+    }
+}
+#endif
+
 static inline void tml_lstm_gate_s8(const tml_lstm_s8_params *p, int32_t rows, const int8_t *x, const int8_t *h,
                                     const int8_t *w, const int8_t *r, const int32_t *bias,
+                                    const int32_t *wfold, const int32_t *rfold,
                                     int32_t in_mult, int32_t in_shift, int32_t rec_mult, int32_t rec_shift,
                                     int use_tanh, int16_t *gate)
 {
     int32_t b, o, d;
+#if defined(TML_ARCH_ARM_DSP)
+    if (wfold && rfold) {
+        tml__lstm_gate_s8_dsp(p, rows, x, h, w, r, wfold, rfold, in_mult, in_shift, rec_mult, rec_shift, use_tanh,
+                              gate);
+        return;
+    }
+#else
+    (void)wfold;
+    (void)rfold;
+#endif
     for (b = 0; b < rows; b++) {
         const int8_t *xb = x + b * p->input_size;
         const int8_t *hb = h + b * p->state_size;
@@ -194,19 +255,14 @@ static inline void tml_lstm_gate_s8(const tml_lstm_s8_params *p, int32_t rows, c
             const int8_t *ro = r + o * p->state_size;
             uint32_t acc = bias ? (uint32_t)bias[o] : 0u;  /* int32 arithmetic wrapping like TFLM's */
             uint32_t racc = 0u;
-            int32_t a, c;
-            int16_t pre;
             for (d = 0; d < p->input_size; d++) {
                 acc += (uint32_t)((int32_t)wo[d] * ((int32_t)xb[d] + p->input_offset));
             }
             for (d = 0; d < p->state_size; d++) {
                 racc += (uint32_t)((int32_t)ro[d] * ((int32_t)hb[d] + p->hidden_offset));
             }
-            a = tml_lstm_clamp16(tml_mul_by_quantized_mul((int32_t)acc, in_mult, in_shift));
-            c = tml_lstm_clamp16(tml_mul_by_quantized_mul((int32_t)racc, rec_mult, rec_shift));
-            pre = tml_lstm_clamp16(a + c);
-            gate[b * p->state_size + o] = use_tanh ? tml_lstm_tanh_s16(pre, 3, 0, p->sigmoid_table)
-                                                   : tml_lstm_sigmoid_s16(pre, p->sigmoid_table);
+            gate[b * p->state_size + o] = tml__lstm_gate_out(p, (int32_t)acc, (int32_t)racc, in_mult, in_shift,
+                                                             rec_mult, rec_shift, use_tanh);
         }
     }
 }
@@ -220,12 +276,15 @@ static inline void tml_lstm_step_s8(const tml_lstm_s8_params *p, int32_t rows, c
     int16_t *og = scratch;  /* reuses the forget gate row once c is updated */
     int32_t k;
     tml_lstm_gate_s8(p, rows, x, h, p->input_to_forget_weights, p->recurrent_to_forget_weights, p->forget_gate_bias,
+                     p->forget_gate_input_folded, p->forget_gate_recurrent_folded,
                      p->forget_gate_input_multiplier, p->forget_gate_input_shift,
                      p->forget_gate_recurrent_multiplier, p->forget_gate_recurrent_shift, 0, fg);
     tml_lstm_gate_s8(p, rows, x, h, p->input_to_input_weights, p->recurrent_to_input_weights, p->input_gate_bias,
+                     p->input_gate_input_folded, p->input_gate_recurrent_folded,
                      p->input_gate_input_multiplier, p->input_gate_input_shift,
                      p->input_gate_recurrent_multiplier, p->input_gate_recurrent_shift, 0, ig);
     tml_lstm_gate_s8(p, rows, x, h, p->input_to_cell_weights, p->recurrent_to_cell_weights, p->cell_gate_bias,
+                     p->cell_gate_input_folded, p->cell_gate_recurrent_folded,
                      p->cell_gate_input_multiplier, p->cell_gate_input_shift,
                      p->cell_gate_recurrent_multiplier, p->cell_gate_recurrent_shift, 1, zg);
     for (k = 0; k < n; k++) {
@@ -240,6 +299,7 @@ static inline void tml_lstm_step_s8(const tml_lstm_s8_params *p, int32_t rows, c
         c[k] = (int16_t)v;
     }
     tml_lstm_gate_s8(p, rows, x, h, p->input_to_output_weights, p->recurrent_to_output_weights, p->output_gate_bias,
+                     p->output_gate_input_folded, p->output_gate_recurrent_folded,
                      p->output_gate_input_multiplier, p->output_gate_input_shift,
                      p->output_gate_recurrent_multiplier, p->output_gate_recurrent_shift, 0, og);
     for (k = 0; k < n; k++) {
