@@ -49,7 +49,7 @@ extern "C" {
 
 /* Inner loops of the optimized paths: GCC at -Os keeps indexes and spills pointers there; -O2 does not. */
 #if defined(__GNUC__) && !defined(__clang__)
-#define TML_HOT __attribute__((optimize("O2")))
+#define TML_HOT __attribute__((optimize("O2", "no-schedule-insns")))
 #else
 #define TML_HOT
 #endif

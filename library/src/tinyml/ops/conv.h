@@ -580,6 +580,46 @@ TML_ALWAYS_INLINE void tml__store4_s8(const tml_requant_params *rq, int8_t *out,
     out[oc + 3] = tml_requant_s8(rq, a3, oc + 3);
 }
 
+/* Four lanes (channels) of one tap: SXTB16 splits even and odd bytes, SMLABB/SMLATT accumulate per lane. */
+#define TML__DW_MAC4(xv, wv, a0, a1, a2, a3)                                                                     \
+    do {                                                                                                         \
+        const int32_t x02_ = __sxtb16(xv), w02_ = __sxtb16(wv);                                                  \
+        const int32_t x13_ = tml_sxtb16_ror8(xv), w13_ = tml_sxtb16_ror8(wv);                                    \
+        a0 = __smlabb(x02_, w02_, a0);                                                                           \
+        a2 = __smlatt(x02_, w02_, a2);                                                                           \
+        a1 = __smlabb(x13_, w13_, a1);                                                                           \
+        a3 = __smlatt(x13_, w13_, a3);                                                                           \
+    } while (0)
+
+/* The 3x3 case of the next kernel (MobileNet's depthwise layers): the three taps of a filter row are
+ * at fixed steps from a pointer that moves by rows, so no offset table is read. */
+TML_HOT static inline void tml__dwconv_s8_inside_3x3_dm1(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
+                                                        const int8_t *weights, int8_t *out)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    const int32_t c = p->input_depth, lanes = c - c % 4;
+    const int32_t col = p->dilation_width * c, row = p->dilation_height * p->input_width * c;
+    int32_t oc, fy;
+    for (oc = 0; oc < lanes; oc += 4) {
+        const int8_t *ip = corner + oc, *wp = weights + oc;
+        int32_t a0 = p->folded_bias[oc], a1 = p->folded_bias[oc + 1];
+        int32_t a2 = p->folded_bias[oc + 2], a3 = p->folded_bias[oc + 3];
+        for (fy = 0; fy < 3; fy++, ip += row, wp += 3 * c) {
+            TML__DW_MAC4(tml_read_s8x4(ip), tml_read_s8x4(wp), a0, a1, a2, a3);
+            TML__DW_MAC4(tml_read_s8x4(ip + col), tml_read_s8x4(wp + c), a0, a1, a2, a3);
+            TML__DW_MAC4(tml_read_s8x4(ip + 2 * col), tml_read_s8x4(wp + 2 * c), a0, a1, a2, a3);
+        }
+        tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
+    }
+    for (; oc < c; oc++) {
+        int32_t acc = p->folded_bias[oc];
+        for (fy = 0; fy < 9; fy++) {
+            acc += (int32_t)corner[oc + (fy / 3) * row + (fy % 3) * col] * weights[oc + fy * c];
+        }
+        out[oc] = tml_requant_s8(&rq, acc, oc);
+    }
+}
+
 /* Depth multiplier 1, a pixel whose window lies inside the image: four channels at a time over the
  * taps, whose input and weight offsets were computed once per layer; raw int8 inputs, folded bias. */
 TML_HOT static inline void tml__dwconv_s8_inside_dm1(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
@@ -594,13 +634,7 @@ TML_HOT static inline void tml__dwconv_s8_inside_dm1(const tml_depthwise_conv_s8
         int32_t a0 = p->folded_bias[oc], a1 = p->folded_bias[oc + 1];
         int32_t a2 = p->folded_bias[oc + 2], a3 = p->folded_bias[oc + 3];
         for (t = 0; t < taps; t++) {
-            const int32_t xv = tml_read_s8x4(ip + in_off[t]), wv = tml_read_s8x4(wp + w_off[t]);
-            const int32_t x02 = __sxtb16(xv), w02 = __sxtb16(wv);
-            const int32_t x13 = tml_sxtb16_ror8(xv), w13 = tml_sxtb16_ror8(wv);
-            a0 = __smlabb(x02, w02, a0);
-            a2 = __smlatt(x02, w02, a2);
-            a1 = __smlabb(x13, w13, a1);
-            a3 = __smlatt(x13, w13, a3);
+            TML__DW_MAC4(tml_read_s8x4(ip + in_off[t]), tml_read_s8x4(wp + w_off[t]), a0, a1, a2, a3);
         }
         tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
     }
@@ -653,6 +687,10 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                 const int32_t *init = inside ? p->folded_bias : bias;
                 int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * cout;
                 if (inside && fast) {
+                    if (fh == 3 && fw == 3) {
+                        tml__dwconv_s8_inside_3x3_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, out);
+                        continue;
+                    }
                     tml__dwconv_s8_inside_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, in_off, w_off,
                                               taps, out);
                     continue;
