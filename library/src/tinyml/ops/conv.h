@@ -612,9 +612,10 @@ TML_HOT static inline void tml__dwconv_s8_inside_3x3_dm1(const tml_depthwise_con
         tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
     }
     for (; oc < c; oc++) {
+        const int8_t *ip = corner + oc, *wp = weights + oc;
         int32_t acc = p->folded_bias[oc];
-        for (fy = 0; fy < 9; fy++) {
-            acc += (int32_t)corner[oc + (fy / 3) * row + (fy % 3) * col] * weights[oc + fy * c];
+        for (fy = 0; fy < 3; fy++, ip += row, wp += 3 * c) {
+            acc += (int32_t)ip[0] * wp[0] + (int32_t)ip[col] * wp[c] + (int32_t)ip[2 * col] * wp[2 * c];
         }
         out[oc] = tml_requant_s8(&rq, acc, oc);
     }
@@ -705,25 +706,31 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                         a3 = init[oc + 3];
                     }
                     for (fy = fy0; fy < fy1; fy++) {
-                        const int8_t *in_row = in_b + ((iy0 + fy * dh) * p->input_width + ix0) * cin + ic;
-                        const int8_t *w_row = weights + fy * fw * cout + oc;
-                        for (fx = fx0; fx < fx1; fx++) {
-                            const int8_t *px = in_row + fx * dw * cin;
-                            const int32_t wv = tml_read_s8x4(w_row + fx * cout);
-                            const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
-                            int32_t x02, x13;
-                            if (dm == 1) {
-                                const int32_t xv = tml_read_s8x4(px);
-                                x02 = __sadd16(__sxtb16(xv), pair);
-                                x13 = __sadd16(tml_sxtb16_ror8(xv), pair);
-                            } else {
-                                const int32_t x = px[0];
-                                x02 = x13 = __sadd16((int32_t)(((uint32_t)x & 0xffffu) | ((uint32_t)x << 16)), pair);
+                        /* pointers step through the row's valid taps */
+                        const int8_t *px = in_b + ((iy0 + fy * dh) * p->input_width + ix0 + fx0 * dw) * cin + ic;
+                        const int8_t *pw = weights + (fy * fw + fx0) * cout + oc;
+                        const int8_t *const px_end = px + (fx1 - fx0) * dw * cin;
+                        if (dm == 1) {
+                            for (; px < px_end; px += dw * cin, pw += cout) {
+                                const int32_t xv = tml_read_s8x4(px), wv = tml_read_s8x4(pw);
+                                const int32_t x02 = __sadd16(__sxtb16(xv), pair), w02 = __sxtb16(wv);
+                                const int32_t x13 = __sadd16(tml_sxtb16_ror8(xv), pair), w13 = tml_sxtb16_ror8(wv);
+                                a0 = __smlabb(x02, w02, a0);
+                                a2 = __smlatt(x02, w02, a2);
+                                a1 = __smlabb(x13, w13, a1);
+                                a3 = __smlatt(x13, w13, a3);
                             }
-                            a0 = __smlabb(x02, w02, a0);
-                            a2 = __smlatt(x02, w02, a2);
-                            a1 = __smlabb(x13, w13, a1);
-                            a3 = __smlatt(x13, w13, a3);
+                        } else {
+                            /* one input value for the four lanes: its bottom half times each weight half */
+                            const int32_t off = inside ? 0 : p->input_offset;
+                            for (; px < px_end; px += dw * cin, pw += cout) {
+                                const int32_t x = px[0] + off, wv = tml_read_s8x4(pw);
+                                const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
+                                a0 = __smlabb(x, w02, a0);
+                                a2 = __smlabt(x, w02, a2);
+                                a1 = __smlabb(x, w13, a1);
+                                a3 = __smlabt(x, w13, a3);
+                            }
                         }
                     }
                     tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
