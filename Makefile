@@ -33,6 +33,8 @@ demo: $(STAMP)
 	$(PY) tools/host_demo.py $(MODEL)
 	@echo "--- the same model built by 'pio run' into firmware for the emulated Cortex-M4F board, run on QEMU"
 	pio run -d examples/hello_world -e emulator -t exec
+	@echo "--- the float sine model, quantized to int8 while building (calibration data: examples/hello_world/data)"
+	pio run -d examples/hello_world -e emulator_quantized -t exec
 
 test: $(STAMP)
 	$(PY) tools/setup_offline_pio.py --apt --test-tools
