@@ -326,30 +326,33 @@ TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, cons
     const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t cin = p->input_depth, cout = p->output_depth;
     const int32_t pixels = p->output_height * p->output_width;
-    int32_t b, k, oc, j;
+    /* stride 1 over the whole input: output pixel k reads input pixel k */
+    const int32_t dense = p->stride_height == 1 && p->stride_width == 1 && p->output_width == p->input_width;
+    int32_t b, k, oc;
     for (b = 0; b < p->batches; b++) {
         const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
         int8_t *out_b = output + b * pixels * cout;
         for (k = 0; k < pixels; k += 2) {
-            const int32_t two = k + 1 < pixels;
-            const int32_t k1 = two ? k + 1 : k;
-            const int8_t *x0 = in_b + ((k / p->output_width) * p->stride_height * p->input_width +
-                                       (k % p->output_width) * p->stride_width) * cin;
-            const int8_t *x1 = in_b + ((k1 / p->output_width) * p->stride_height * p->input_width +
-                                       (k1 % p->output_width) * p->stride_width) * cin;
+            const int32_t k1 = k + 1 < pixels ? k + 1 : k; /* a lone last pixel is computed twice */
+            const int8_t *x0 = dense ? in_b + k * cin
+                                     : in_b + ((k / p->output_width) * p->stride_height * p->input_width +
+                                               (k % p->output_width) * p->stride_width) * cin;
+            const int8_t *x1 = dense ? in_b + k1 * cin
+                                     : in_b + ((k1 / p->output_width) * p->stride_height * p->input_width +
+                                               (k1 % p->output_width) * p->stride_width) * cin;
             int8_t *o0 = out_b + k * cout;
             int8_t *o1 = out_b + k1 * cout;
             for (oc = 0; oc < cout; oc += 2) {
-                const int32_t pair = oc + 1 < cout;
-                const int32_t oc1 = pair ? oc + 1 : oc;
+                const int32_t oc1 = oc + 1 < cout ? oc + 1 : oc; /* a lone last channel is computed twice */
                 int32_t acc[4];
                 acc[0] = acc[2] = p->folded_bias[oc];
                 acc[1] = acc[3] = p->folded_bias[oc1];
                 tml_dot2x2_s8(x0, x1, weights + oc * cin, weights + oc1 * cin, cin, acc);
-                for (j = 0; j < 1 + pair; j++) {
-                    o1[oc + j] = tml_requant_s8(&rq, acc[2 + j], oc + j); /* o1 first: o1 == o0 on a lone last pixel */
-                    o0[oc + j] = tml_requant_s8(&rq, acc[j], oc + j);
-                }
+                /* o1 and oc1 first: they equal o0 / oc when alone, and then the o0 / oc values stand */
+                o1[oc1] = tml_requant_s8(&rq, acc[3], oc1);
+                o1[oc] = tml_requant_s8(&rq, acc[2], oc);
+                o0[oc1] = tml_requant_s8(&rq, acc[1], oc1);
+                o0[oc] = tml_requant_s8(&rq, acc[0], oc);
             }
         }
     }
