@@ -205,6 +205,17 @@ TML_ALWAYS_INLINE int8_t tml_requant_s8(const tml_requant_params *rq, int32_t ac
     return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
 }
 
+/** tml_requant_s8 with the channel's multiplier and shift already at hand (kernels that requantize
+ *  several outputs of one channel read them once: int8 stores may alias the arrays, so the compiler
+ *  would read them again after every store). */
+TML_ALWAYS_INLINE int8_t tml_requant_s8_ms(const tml_requant_params *rq, int32_t acc, int32_t multiplier,
+                                           int32_t shift)
+{
+    const int32_t left = shift > 0 ? shift : 0;
+    acc = tml_requant_core(acc, multiplier, left, left - shift) + rq->output_offset;
+    return (int8_t)tml_clamp_i32(acc, rq->act_min, rq->act_max);
+}
+
 /** An int16x8 accumulator of output channel oc as int16 (zero point 0): TFLM's 64-bit requantization
  *  (acc64, the kernels with an int64 bias) or its 32-bit one (an int32 bias or none), clamped. */
 TML_ALWAYS_INLINE int16_t tml_requant_s16(const tml_requant_params *rq, int64_t acc, int32_t oc, int32_t acc64)

@@ -347,12 +347,16 @@ TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, cons
                 int32_t acc[4];
                 acc[0] = acc[2] = p->folded_bias[oc];
                 acc[1] = acc[3] = p->folded_bias[oc1];
+                const int32_t m0 = rq.per_channel_multiplier ? rq.per_channel_multiplier[oc] : rq.multiplier;
+                const int32_t s0 = rq.per_channel_multiplier ? rq.per_channel_shift[oc] : rq.shift;
+                const int32_t m1 = rq.per_channel_multiplier ? rq.per_channel_multiplier[oc1] : rq.multiplier;
+                const int32_t s1 = rq.per_channel_multiplier ? rq.per_channel_shift[oc1] : rq.shift;
                 tml_dot2x2_s8(x0, x1, weights + oc * cin, weights + oc1 * cin, cin, acc);
                 /* o1 and oc1 first: they equal o0 / oc when alone, and then the o0 / oc values stand */
-                o1[oc1] = tml_requant_s8(&rq, acc[3], oc1);
-                o1[oc] = tml_requant_s8(&rq, acc[2], oc);
-                o0[oc1] = tml_requant_s8(&rq, acc[1], oc1);
-                o0[oc] = tml_requant_s8(&rq, acc[0], oc);
+                o1[oc1] = tml_requant_s8_ms(&rq, acc[3], m1, s1);
+                o1[oc] = tml_requant_s8_ms(&rq, acc[2], m0, s0);
+                o0[oc1] = tml_requant_s8_ms(&rq, acc[1], m1, s1);
+                o0[oc] = tml_requant_s8_ms(&rq, acc[0], m0, s0);
             }
         }
     }
