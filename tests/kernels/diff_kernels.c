@@ -101,36 +101,49 @@ static int test_fully_connected(void)
     return bad;
 }
 
+/* A random convolution geometry (every test of CONV_2D and DEPTHWISE_CONV_2D): sizes, filter, strides,
+ * dilations, leading paddings and the output size; pointwise: a 1x1 filter with stride 1 (the GEMM paths).
+ * 0 when the padded input is smaller than the filter's span. */
+static int random_geometry(int pointwise, int32_t *h, int32_t *w, int32_t *fh, int32_t *fw, int32_t *sh,
+                           int32_t *sw, int32_t *dh, int32_t *dw, int32_t *ph, int32_t *pw, int32_t *oh, int32_t *ow)
+{
+    int32_t span_y, span_x;
+    *h = between(1, 9);
+    *w = between(1, 9);
+    *fh = between(1, 4);
+    *fw = between(1, 4);
+    *sh = between(1, 3);
+    *sw = between(1, 3);
+    *dh = between(1, 2);
+    *dw = between(1, 2);
+    if (pointwise) {
+        *fh = *fw = *sh = *sw = 1;
+    }
+    span_y = (*fh - 1) * *dh;
+    span_x = (*fw - 1) * *dw;
+    *ph = between(0, span_y);
+    *pw = between(0, span_x);
+    if (*h + 2 * *ph <= span_y || *w + 2 * *pw <= span_x) return 0;
+    *oh = (*h + 2 * *ph - span_y - 1) / *sh + 1;
+    *ow = (*w + 2 * *pw - span_x - 1) / *sw + 1;
+    return 1;
+}
+
 static int test_conv(void)
 {
     int c, bad = 0, tried = 0;
     for (c = 0; tried < CASES; c++) {
         tml_conv_s8_params p;
         int has_bias = (int)(rnd() % 4 != 0);
-        int32_t i, span_y, span_x, n_out;
+        int32_t i, n_out;
         memset(&p, 0, sizeof p);
         p.batches = between(1, 2);
-        p.input_height = between(1, 9);
-        p.input_width = between(1, 9);
         p.input_depth = between(1, 9);
         p.filter_input_depth = p.input_depth;
         p.output_depth = between(1, 7);
-        p.filter_height = between(1, 4);
-        p.filter_width = between(1, 4);
-        p.stride_height = between(1, 3);
-        p.stride_width = between(1, 3);
-        p.dilation_height = between(1, 2);
-        p.dilation_width = between(1, 2);
-        if (c % 4 == 0) { /* every fourth case pointwise (1x1, stride 1): the GEMM paths */
-            p.filter_height = p.filter_width = p.stride_height = p.stride_width = 1;
-        }
-        span_y = (p.filter_height - 1) * p.dilation_height;
-        span_x = (p.filter_width - 1) * p.dilation_width;
-        p.pad_height = between(0, span_y);
-        p.pad_width = between(0, span_x);
-        p.output_height = (p.input_height + 2 * p.pad_height - span_y - 1) / p.stride_height + 1;
-        p.output_width = (p.input_width + 2 * p.pad_width - span_x - 1) / p.stride_width + 1;
-        if (p.input_height + 2 * p.pad_height <= span_y || p.input_width + 2 * p.pad_width <= span_x) continue;
+        if (!random_geometry(c % 4 == 0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                             &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
         n_out = p.batches * p.output_height * p.output_width * p.output_depth;
         if (n_out > (int32_t)sizeof out_ref) continue;
         tried++;
@@ -169,30 +182,15 @@ static int test_depthwise(void)
     for (c = 0; tried < CASES; c++) {
         tml_depthwise_conv_s8_params p;
         int has_bias = (int)(rnd() % 4 != 0);
-        int32_t i, r, span_y, span_x, n_out, cout, taps;
+        int32_t i, r, n_out, cout, taps;
         memset(&p, 0, sizeof p);
         p.batches = between(1, 2);
-        p.input_height = between(1, 9);
-        p.input_width = between(1, 9);
         p.depth_multiplier = multipliers[rnd() % 7];
         p.input_depth = between(1, p.depth_multiplier == 1 ? 13 : 4);
         cout = p.input_depth * p.depth_multiplier;
-        p.filter_height = between(1, 4);
-        p.filter_width = between(1, 4);
-        p.stride_height = between(1, 3);
-        p.stride_width = between(1, 3);
-        p.dilation_height = between(1, 2);
-        p.dilation_width = between(1, 2);
-        if (c % 4 == 0) { /* every fourth case pointwise (1x1, stride 1): the GEMM paths */
-            p.filter_height = p.filter_width = p.stride_height = p.stride_width = 1;
-        }
-        span_y = (p.filter_height - 1) * p.dilation_height;
-        span_x = (p.filter_width - 1) * p.dilation_width;
-        p.pad_height = between(0, span_y);
-        p.pad_width = between(0, span_x);
-        if (p.input_height + 2 * p.pad_height <= span_y || p.input_width + 2 * p.pad_width <= span_x) continue;
-        p.output_height = (p.input_height + 2 * p.pad_height - span_y - 1) / p.stride_height + 1;
-        p.output_width = (p.input_width + 2 * p.pad_width - span_x - 1) / p.stride_width + 1;
+        if (!random_geometry(c % 4 == 0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                             &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
         n_out = p.batches * p.output_height * p.output_width * cout;
         if (n_out > (int32_t)sizeof out_ref || cout > 64) continue;
         tried++;
@@ -262,29 +260,6 @@ static int test_fully_connected_f32(void)
     return bad;
 }
 
-/* A random float convolution geometry (shared by CONV_2D and DEPTHWISE_CONV_2D); 0 when it does not fit. */
-static int random_geometry_f32(int32_t *h, int32_t *w, int32_t *fh, int32_t *fw, int32_t *sh, int32_t *sw,
-                               int32_t *dh, int32_t *dw, int32_t *ph, int32_t *pw, int32_t *oh, int32_t *ow)
-{
-    int32_t span_y, span_x;
-    *h = between(1, 9);
-    *w = between(1, 9);
-    *fh = between(1, 4);
-    *fw = between(1, 4);
-    *sh = between(1, 3);
-    *sw = between(1, 3);
-    *dh = between(1, 2);
-    *dw = between(1, 2);
-    span_y = (*fh - 1) * *dh;
-    span_x = (*fw - 1) * *dw;
-    *ph = between(0, span_y);
-    *pw = between(0, span_x);
-    if (*h + 2 * *ph <= span_y || *w + 2 * *pw <= span_x) return 0;
-    *oh = (*h + 2 * *ph - span_y - 1) / *sh + 1;
-    *ow = (*w + 2 * *pw - span_x - 1) / *sw + 1;
-    return 1;
-}
-
 static int test_conv_f32(void)
 {
     int c, bad = 0, tried = 0;
@@ -293,9 +268,9 @@ static int test_conv_f32(void)
         int has_bias = (int)(rnd() % 4 != 0);
         int32_t i, n_in, n_out;
         memset(&p, 0, sizeof p);
-        if (!random_geometry_f32(&p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
-                                 &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
-                                 &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
+        if (!random_geometry(c % 4 == 0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                             &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
         p.batches = between(1, 2);
         p.input_depth = p.filter_input_depth = between(1, 6);
         p.output_depth = between(1, 7);
@@ -329,9 +304,9 @@ static int test_depthwise_f32(void)
         int has_bias = (int)(rnd() % 4 != 0);
         int32_t i, n_in, n_out, cout;
         memset(&p, 0, sizeof p);
-        if (!random_geometry_f32(&p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
-                                 &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
-                                 &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
+        if (!random_geometry(c % 4 == 0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                             &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
         p.batches = between(1, 2);
         p.input_depth = between(1, 9);
         p.depth_multiplier = multipliers[rnd() % 7];
