@@ -63,6 +63,20 @@ class Quantize:
         return self.scheme not in ("none", "", None)
 
 
+def progress_printer(echo, every: float = 2.0):
+    """A calibration progress callback: a line every ``every`` seconds, nothing for quick runs."""
+    import time
+    start = last = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= every or (done == total and now - start >= every):
+            last = now
+            echo(f"tinyml: calibrating: {done}/{total} samples ({now - start:.0f} s)")
+    return progress
+
+
 def quantize(model_path: str, q: Quantize, progress=None) -> tuple:
     """(model bytes, report lines): the int8 model, or None when the model is already integer."""
     from .quantizer import quantize_model

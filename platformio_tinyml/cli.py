@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .api import ARCHES, Quantize, default_name, generate, inspect_model
+from .api import ARCHES, Quantize, default_name, generate, inspect_model, progress_printer
 from .errors import TinymlError
 
 
@@ -114,20 +114,6 @@ def cmd_convert(args) -> int:
     print(f"tinyml: {sum(rep.ops.values())} operators, weights {_fmt_bytes(rep.weight_bytes)}, "
           f"arena {_fmt_bytes(rep.arena_bytes)} (lower bound {_fmt_bytes(rep.lower_bound)}), {rep.macs:,} MACs")
     return 0
-
-
-def progress_printer(echo, every: float = 2.0):
-    """A calibration progress callback: a line every ``every`` seconds, nothing for quick runs."""
-    import time
-    start = last = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last >= every or (done == total and now - start >= every):
-            last = now
-            echo(f"tinyml: calibrating: {done}/{total} samples ({now - start:.0f} s)")
-    return progress
 
 
 def _stderr_progress():

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .api import ARCHES, Quantize, default_name, generate, library_dir
+from .api import ARCHES, Quantize, default_name, generate, library_dir, progress_printer
 from .errors import TinymlError
 
 TOOL = "tinyml"
@@ -269,7 +269,6 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quant
     shutil.rmtree(staging, ignore_errors=True)
     try:
         try:
-            from .cli import progress_printer
             report = generate(job.path, staging, name=job.name, arch=arch, quant=quant,
                               progress=progress_printer(echo))
         except TinymlError as e:
