@@ -85,13 +85,26 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
     for a in prog.arrays:
         arrays.append(dict(name=a.name, ctype=a.ctype, count=max(a.values.size, 1),
                            lines=c_array_values(a.values, a.ctype), comment=f"{a.ctype}[{a.values.size}]"))
+    hidden = {f.tensor for f in prog.fusions}
     calls = []
     for k, c in enumerate(prog.calls):
-        d = dict(op_index=c.op_index, op_type=c.op_type, fn=c.fn, args=[r.value(a) for a in c.args],
-                 params=None, params_type=c.params_type, params_name=f"p{c.op_index}_{k}")
+        args = [None if isinstance(a, TensorRef) and a.tid in hidden else r.value(a) for a in c.args]
+        d = dict(op_index=c.op_index, op_type=c.op_type, fn=c.fn, args=args,
+                 params=None, params_type=c.params_type, params_name=f"p{c.op_index}_{k}", band=None)
         if c.params is not None:
             d["params"] = [(key, r.value(val)) for key, val in c.params.items()]
         calls.append(d)
+    for f in prog.fusions:
+        a, b, t = calls[f.a], calls[f.b], g.tensors[f.tensor]
+        band = r.value(f.band)
+        a["args"] = [f"{a['args'][0]} + from * {f.in_row}"] + a["args"][1:-1] + [f"({t.ctype} *){band}"]
+        b["args"] = [f"({t.ctype} *){band}", f"{b['args'][1]} + q * {f.out_row}"]
+        a["band"] = dict(pool=b, rows=f.rows, stride=f.stride, pad=f.pad, height=f.height, full=f.full,
+                         shape="x".join(str(d) for d in t.shape[1:]), dtype=t.dtype,
+                         band_bytes=f.height * t.nbytes // f.full, bytes=t.nbytes)
+    fused = {f.b for f in prog.fusions}
+    param_calls = calls
+    calls = [c for k, c in enumerate(calls) if k not in fused]
     variables = []
     for tid, off, nbytes, init in prog.variables:
         t = g.tensors[tid]
@@ -103,7 +116,8 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         inputs=[_io(prog, r, "input", i, tid) for i, tid in enumerate(g.inputs)],
         outputs=[_io(prog, r, "output", i, tid) for i, tid in enumerate(g.outputs)],
         arena_bytes=prog.arena_bytes, arena_alloc=max(prog.arena_bytes, 4), lower_bound=prog.lower_bound,
-        weight_bytes=prog.weight_bytes, macs=prog.macs, arrays=arrays, calls=calls, variables=variables)
+        weight_bytes=prog.weight_bytes, macs=prog.macs, arrays=arrays, calls=calls, param_calls=param_calls,
+        variables=variables)
     return {f"{name}.h": _ENV.get_template("model.h.j2").render(ctx),
             f"{name}.c": _ENV.get_template("model.c.j2").render(ctx)}
 

@@ -18,6 +18,7 @@ import numpy as np
 from .errors import UnsupportedError
 from .ir import DTYPES, Graph, Op, Tensor
 from .planner import MemoryPlanner
+from .rows import fuse_pools
 
 REGISTRY: dict = {}
 
@@ -105,6 +106,7 @@ class Program:
     macs: int
     weight_bytes: int
     alias_of: dict
+    fusions: list = field(default_factory=list)   # rows.Fusion: call pairs run band by band
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -124,6 +126,8 @@ class LowerCtx:
         self.scratch: list = []        # (nbytes, op index)
         self.alias_of: dict = {}       # tensor id -> tensor id it is a view of
         self.inplace: list = []        # (out tid, in tid, op index)
+        self.overlaps: list = []       # (out tid, in tid, op index, lead bytes)
+        self.fusions: list = []        # rows.Fusion
         self.used_consts: set = set()
         self.macs = 0
         self.op: Optional[Op] = None
@@ -179,6 +183,12 @@ class LowerCtx:
         """The kernel may write its output over this input if the input dies here."""
         self.inplace.append((out_tid, in_tid, self.op.index))
 
+    def allow_overlap(self, out_tid: int, in_tid: int, lead) -> None:
+        """The kernel may write its output over the input if the input dies here and the output
+        starts at least ``lead`` bytes before it (see :func:`platformio_tinyml.rows.window_lead`)."""
+        if lead is not None:
+            self.overlaps.append((out_tid, in_tid, self.op.index, int(lead)))
+
     def emit(self, fn: str, *args, params: Optional[dict] = None, params_type: Optional[str] = None) -> None:
         op = self.op
         self.calls.append(Call(op.index, op.type, fn, list(args), params_type, params))
@@ -217,6 +227,7 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
                 + ", ".join(supported_ops()))
         fn(op, ctx)
     ctx.op = None
+    fuse_pools(ctx)
     for tid in g.inputs + g.outputs:
         t = g.tensors[tid]
         if t.dtype not in DTYPES or t.dtype == "bool":
@@ -240,12 +251,15 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
         first[r] = min(first.get(r, step), step)
         last[r] = max(last.get(r, step), step)
 
+    # a fused pool runs inside its producer's step, and their intermediate tensor is never stored
+    hidden = {f.tensor for f in ctx.fusions}
+    step_of = {ctx.calls[f.b].op_index: ctx.calls[f.a].op_index for f in ctx.fusions}
     for tid in g.inputs:
         use(tid, 0)
     for op in g.ops:
         for tid in op.inputs + op.outputs:
-            if tid >= 0:
-                use(tid, op.index)
+            if tid >= 0 and _root(ctx.alias_of, tid) not in hidden:
+                use(tid, step_of.get(op.index, op.index))
     for tid in g.outputs:
         use(tid, end)
     variables = [r for r in first if g.tensors[r].is_variable]
@@ -271,6 +285,11 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
     for r in sorted(first):
         bid[r] = planner.add(g.tensors[r].nbytes, first[r], last[r])
     sids = [planner.add(nb, step, step) for nb, step in ctx.scratch]
+    for out_tid, in_tid, step, lead in ctx.overlaps:
+        ro, ri = _root(ctx.alias_of, out_tid), _root(ctx.alias_of, in_tid)
+        if ro in bid and ri in bid and ro != ri and first[ro] == step == last[ri] and \
+                not g.tensors[ro].is_variable and not g.tensors[ri].is_variable:
+            planner.allow_overlap(bid[ro], bid[ri], lead)
     offs = planner.plan()
 
     offsets = {}
@@ -295,4 +314,4 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    const_tensors=sorted(ctx.used_consts), offsets=offsets,
                    scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
-                   weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of))
+                   weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions))

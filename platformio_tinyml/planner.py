@@ -2,15 +2,24 @@
 
 Interface (as in TFLM's planner): ``add(size, first_use, last_use)`` returns a buffer id;
 ``plan()`` gives one offset per buffer. Two buffers may share bytes only when their
-lifetimes ``[first_use, last_use]`` (operator steps, inclusive) do not intersect.
+lifetimes ``[first_use, last_use]`` (operator steps, inclusive) do not intersect, or when
+an operator declared that its output may overlap its dying input:
+``allow_overlap(out, inp, lead)`` says the kernel stays correct whenever the output starts at
+least ``lead`` bytes before the input (``offset(inp) - offset(out) >= lead``; a negative lead
+lets the output start after the input). A kernel that writes its output in the order it
+reads its input (convolutions, pools: row by row) can so write over the input rows it no
+longer needs.
 
 Algorithm: greedy by size. Buffers are placed largest first (ties: earlier first use,
-then id), each at the lowest aligned offset where it overlaps no already-placed buffer
+then id), each at the lowest aligned offset where it conflicts with no already-placed buffer
 that is alive at the same time. This is the classic greedy-by-size heuristic; on the
-linear chains typical of microcontroller models it reaches the lower bound below.
+linear chains typical of microcontroller models it reaches the lower bound below. With
+overlaps, a second order (each overlapping output right after its input) is tried too and
+the smaller arena kept.
 
-``lower_bound()`` is the largest sum of sizes of buffers alive at any one step: no plan
-for this operator order can use fewer bytes.
+``lower_bound()`` is the largest sum of sizes of buffers alive at any one step, an
+overlapping pair counted as the smallest span it can take: no plan for this operator order
+can use fewer bytes.
 """
 from __future__ import annotations
 
@@ -33,28 +42,81 @@ class MemoryPlanner:
     def __init__(self, alignment: int = 4):
         self.alignment = alignment
         self.buffers: list[Buffer] = []
+        self.leads: dict = {}   # (out id, in id) -> lead in bytes
 
     def add(self, size: int, first_use: int, last_use: int) -> int:
         assert first_use <= last_use, (first_use, last_use)
         self.buffers.append(Buffer(align_up(max(size, 1), self.alignment), first_use, last_use))
         return len(self.buffers) - 1
 
-    def plan(self) -> list:
-        order = sorted(range(len(self.buffers)),
-                       key=lambda i: (-self.buffers[i].size, self.buffers[i].first, i))
-        placed: list[Buffer] = []
+    def allow_overlap(self, out_id: int, in_id: int, lead: int) -> None:
+        """Buffer out_id may overlap in_id if it starts at least ``lead`` bytes before it."""
+        o, i = self.buffers[out_id], self.buffers[in_id]
+        assert out_id != in_id and i.last == o.first, "the input must die where the output is born"
+        self.leads[(out_id, in_id)] = int(lead)
+
+    def conflicts(self, a: int, b: int, offset_a: int, offset_b: int) -> bool:
+        """Whether buffers a and b at these offsets would corrupt each other."""
+        x, y = self.buffers[a], self.buffers[b]
+        if not (x.first <= y.last and y.first <= x.last):
+            return False
+        if offset_a + x.size <= offset_b or offset_b + y.size <= offset_a:
+            return False
+        if (a, b) in self.leads:
+            return offset_b - offset_a < self.leads[(a, b)]
+        if (b, a) in self.leads:
+            return offset_a - offset_b < self.leads[(b, a)]
+        return True
+
+    def _place(self, order: list) -> list:
+        offsets = [-1] * len(self.buffers)
+        placed: list = []
         for i in order:
             b = self.buffers[i]
-            live = sorted((p for p in placed if p.first <= b.last and b.first <= p.last),
-                          key=lambda p: p.offset)
-            offset = 0
-            for p in live:
-                if offset + b.size <= p.offset:
+            near = [p for p in placed if self.buffers[p].first <= b.last and b.first <= self.buffers[p].last]
+            candidates = {0}
+            for p in near:
+                candidates.add(align_up(offsets[p] + self.buffers[p].size, self.alignment))
+                if (i, p) in self.leads:      # i is the output: start lead bytes before the input
+                    candidates.add((offsets[p] - self.leads[(i, p)]) // self.alignment * self.alignment)
+                if (p, i) in self.leads:      # i is the input: start lead bytes after the output
+                    candidates.add(align_up(offsets[p] + self.leads[(p, i)], self.alignment))
+            for c in sorted(c for c in candidates if c >= 0 and c % self.alignment == 0):
+                if not any(self.conflicts(i, p, c, offsets[p]) for p in near):
+                    offsets[i] = c
                     break
-                offset = max(offset, align_up(p.offset + p.size, self.alignment))
-            b.offset = offset
-            placed.append(b)
-        return [b.offset for b in self.buffers]
+            placed.append(i)
+        return offsets
+
+    def plan(self) -> list:
+        by_size = sorted(range(len(self.buffers)),
+                         key=lambda i: (-self.buffers[i].size, self.buffers[i].first, i))
+        best = self._place(by_size)
+        if self.leads:
+            # each overlapping pair placed together, the larger one first
+            partner = {}
+            for o, i in self.leads:
+                partner.setdefault(o, i)
+                partner.setdefault(i, o)
+            order, seen = [], set()
+            for i in by_size:
+                if i in seen:
+                    continue
+                order.append(i)
+                seen.add(i)
+                j = partner.get(i)
+                if j is not None and j not in seen:
+                    order.append(j)
+                    seen.add(j)
+            other = self._place(order)
+            if self._size(other) < self._size(best):
+                best = other
+        for b, off in zip(self.buffers, best):
+            b.offset = off
+        return best
+
+    def _size(self, offsets: list) -> int:
+        return max((off + b.size for b, off in zip(self.buffers, offsets)), default=0)
 
     @property
     def arena_size(self) -> int:
@@ -64,5 +126,11 @@ class MemoryPlanner:
         steps = sorted({b.first for b in self.buffers})
         best = 0
         for s in steps:
-            best = max(best, sum(b.size for b in self.buffers if b.first <= s <= b.last))
+            live = {i for i, b in enumerate(self.buffers) if b.first <= s <= b.last}
+            total = sum(self.buffers[i].size for i in live)
+            for (o, i), lead in self.leads.items():
+                if o in live and i in live:
+                    so, si = self.buffers[o].size, self.buffers[i].size
+                    total -= so + si - max(so, si + max(lead, 0))
+            best = max(best, total)
         return best

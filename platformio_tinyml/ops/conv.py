@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from ..lower import register
+from ..rows import window_lead
 from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
@@ -93,6 +94,8 @@ _UNSUPPORTED = ("are not supported (float32/float32/float32, int8/int8/int8 and 
 def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
     """The float32 or int8 call of a convolution kernel (``kernel`` + ``_f32``/``_s8``)."""
     kind = ctx.dtypes_of(inp, w, out)
+    ctx.allow_overlap(out.index, inp.index, window_lead(
+        geo, geo["input_depth"] * inp.itemsize, out_c * out.itemsize))
     args = (ctx.tensor(inp.index), ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1),
             ctx.tensor(out.index))
     if kind == "float32/float32/float32":

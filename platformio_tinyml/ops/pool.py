@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..lower import register
+from ..rows import window_lead
 from .common import act_range, require_quantized
 from .conv import compute_padding, padding_name
 
@@ -30,6 +31,7 @@ def lower_pool_2d(op, ctx):
     geo = dict(batches=n, input_height=ih, input_width=iw, depth=c, output_height=oh, output_width=ow,
                filter_height=fh, filter_width=fw, stride_height=sh, stride_width=sw, pad_height=ph, pad_width=pw)
     kind = ctx.dtypes_of(inp, out)
+    ctx.allow_overlap(out.index, inp.index, window_lead(geo, c * inp.itemsize, c * out.itemsize))
     fn = _KERNELS[op.type]
     if kind == "float32/float32":
         lo, hi = act_range(op, ctx, out)

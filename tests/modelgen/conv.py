@@ -77,6 +77,24 @@ def _cases():
     }
 
 
+def _fused_cases():
+    """Window operator -> pool chains, which the generator runs band by band (batch 1, the pool's
+    windows do not overlap): padded and strided producers, SAME pools, skipped last rows."""
+    L = tf().keras.layers
+    return {
+        "fused_conv_maxpool": ((9, 7, 3), lambda: [L.Conv2D(4, 3, padding="same", activation="relu"),
+                                                   L.MaxPooling2D(2)], None, 1),
+        "fused_dw_avgpool_same": ((10, 8, 3), lambda: [L.DepthwiseConv2D(3, padding="valid", depth_multiplier=2),
+                                                       L.AveragePooling2D(3, strides=3, padding="same")], None, 1),
+        "fused_conv_s2_maxpool_same": ((13, 11, 2), lambda: [L.Conv2D(5, (3, 2), strides=2, padding="same"),
+                                                             L.MaxPooling2D(3, strides=3, padding="same")], None, 1),
+        "fused_pointwise_maxpool_3x1": ((8, 5, 6), lambda: [L.Conv2D(8, 1, activation="relu6"),
+                                                            L.MaxPooling2D((3, 1), strides=(3, 2))], None, 1),
+        "fused_avgpool_maxpool": ((12, 6, 4), lambda: [L.AveragePooling2D(2, strides=1, padding="same"),
+                                                       L.MaxPooling2D(2)], None, 1),
+    }
+
+
 # which variants to convert for each case
 _FLOAT_ONLY = {"net_batch2"}
 _PER_TENSOR = {"conv_s1_same_relu", "dw_m2_s2_valid_relu6_3x2"}
@@ -95,4 +113,9 @@ def models() -> dict:
             out[f"{name}_int8"] = to_int8(model, [full], seed=i)
         if case in _PER_TENSOR:
             out[f"{name}_int8pt"] = to_int8(model, [full], seed=i, per_channel=False)
+    for i, (case, (shape, layers, post, batch)) in enumerate(sorted(_fused_cases().items())):
+        model = _seed_weights(_keras(shape, layers(), batch, post), 200 + i)
+        full = (batch,) + tuple(shape)
+        out[f"conv_{case}_f32"] = to_float(model)
+        out[f"conv_{case}_int8"] = to_int8(model, [full], seed=200 + i)
     return out

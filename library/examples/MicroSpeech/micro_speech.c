@@ -1122,8 +1122,8 @@ static const tml_softmax_s8_params p3_2 = {
     .input_left_shift = 23,
     .diff_min = -248,
 };
-/* ---- activations: one statically planned arena (5960 bytes, lower bound 5960) */
-static uint8_t arena[5960] TML_ALIGNED(16);
+/* ---- activations: one statically planned arena (4168 bytes, lower bound 4167) */
+static uint8_t arena[4168] TML_ALIGNED(16);
 void micro_speech_reset(void)
 {
 }
@@ -1131,7 +1131,7 @@ void micro_speech_reset(void)
 int micro_speech_invoke(void)
 {
     /* 1: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p1_0, ((int8_t *)(arena + 4000)), t8, t0, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p1_0, ((int8_t *)(arena + 2208)), t8, t0, ((int8_t *)(arena + 0)));
     /* 2: FULLY_CONNECTED */
     tml_fully_connected_s8(&p2_1, ((int8_t *)(arena + 0)), t7, t1, ((int8_t *)(arena + 4000)));
     /* 3: SOFTMAX */
@@ -1142,7 +1142,7 @@ int micro_speech_invoke(void)
 void *micro_speech_input(int index)
 {
     switch (index) {
-    case 0: return arena + 4000;
+    case 0: return arena + 2208;
     default: return NULL;
     }
 }
@@ -1170,7 +1170,7 @@ const tml_model micro_speech_model = {
     1,
     micro_speech_inputs,
     micro_speech_outputs,
-    5960u,
+    4168u,
     micro_speech_invoke,
     micro_speech_input,
     micro_speech_output,

@@ -15152,8 +15152,8 @@ static const tml_softmax_s8_params p30_29 = {
     .input_left_shift = 20,
     .diff_min = -1984,
 };
-/* ---- activations: one statically planned arena (55296 bytes, lower bound 55296) */
-static uint8_t arena[55296] TML_ALIGNED(16);
+/* ---- activations: one statically planned arena (46080 bytes, lower bound 36896) */
+static uint8_t arena[46080] TML_ALIGNED(16);
 void person_detect_reset(void)
 {
 }
@@ -15161,11 +15161,11 @@ void person_detect_reset(void)
 int person_detect_invoke(void)
 {
     /* 0: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p0_0, ((int8_t *)(arena + 18432)), t0, t33, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p0_0, ((int8_t *)(arena + 9316)), t0, t33, ((int8_t *)(arena + 0)));
     /* 1: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 0)), t9, t52, ((int8_t *)(arena + 36864)));
+    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 0)), t9, t52, ((int8_t *)(arena + 18448)));
     /* 2: CONV_2D */
-    tml_conv_s8(&p2_2, ((int8_t *)(arena + 36864)), t10, t53, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p2_2, ((int8_t *)(arena + 18448)), t10, t53, ((int8_t *)(arena + 0)));
     /* 3: DEPTHWISE_CONV_2D */
     tml_depthwise_conv_s8(&p3_3, ((int8_t *)(arena + 0)), t11, t56, ((int8_t *)(arena + 36864)));
     /* 4: CONV_2D */
@@ -15226,7 +15226,7 @@ int person_detect_invoke(void)
 void *person_detect_input(int index)
 {
     switch (index) {
-    case 0: return arena + 18432;
+    case 0: return arena + 9316;
     default: return NULL;
     }
 }
@@ -15254,7 +15254,7 @@ const tml_model person_detect_model = {
     1,
     person_detect_inputs,
     person_detect_outputs,
-    55296u,
+    46080u,
     person_detect_invoke,
     person_detect_input,
     person_detect_output,

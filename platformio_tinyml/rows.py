@@ -1,0 +1,121 @@
+"""Row-ordered kernels: how far an output may overlap its input, and pools fused with their producer.
+
+Every CONV_2D, DEPTHWISE_CONV_2D and pooling kernel of the library (reference and optimized
+paths) computes output pixels in order (row by row, left to right), at most two pixels at a
+time, and writes a pixel only after reading what it needs. So an output can be written over
+the input rows that later pixels no longer read; :func:`window_lead` says how many bytes the
+output must start before the input for that to be safe, and the planner places the two
+accordingly.
+
+A pool whose windows do not overlap (filter height <= stride height) and that is the only
+consumer of a convolution's output can be computed band by band: the convolution writes the
+rows one pool output row needs into a small buffer and the pool reduces them, so the
+convolution's whole output never exists (:func:`fuse_pools`). The kernels are called with
+their params restricted to the band (``tml_rows`` in the library): every output value is
+computed by the same code as unfused, so the results are identical.
+
+>>> geo = dict(batches=1, input_height=4, input_width=1, output_height=4, output_width=1, stride_height=1,
+...            stride_width=1, pad_height=0, pad_width=0, filter_height=1, filter_width=1)
+>>> window_lead(geo, 1, 1)   # pointwise, same bytes per pixel: two pixels in flight
+2
+>>> window_lead(geo, 1, 4)   # 4x wider output: it must start 14 bytes before the input
+14
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+WINDOW_KERNELS = ("tml_conv_", "tml_depthwise_conv_", "tml_average_pool_", "tml_max_pool_")
+POOL_KERNELS = ("tml_average_pool_", "tml_max_pool_")
+TILE = 2  # output pixels a kernel may have in flight (the 2x2 pointwise tile)
+
+
+def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int = TILE):
+    """Smallest ``offset(input) - offset(output)`` at which the output may overlap the input, or None.
+
+    Output pixel q is written while pixels q - tile + 1 .. q are in flight; its bytes must end
+    before the first input byte that those or any later pixels read.
+    """
+    if geo["batches"] != 1:
+        return None
+    ih, iw, oh, ow = geo["input_height"], geo["input_width"], geo["output_height"], geo["output_width"]
+    fh, fw = geo["filter_height"], geo["filter_width"]
+    dh, dw = geo.get("dilation_height", 1), geo.get("dilation_width", 1)
+    y = np.arange(oh)[:, None] * geo["stride_height"] - geo["pad_height"]
+    x = np.arange(ow)[None, :] * geo["stride_width"] - geo["pad_width"]
+    # first valid tap of each output pixel's window (rows, then columns), in input pixels
+    ty = np.arange(fh) * dh
+    tx = np.arange(fw) * dw
+    row0 = np.full(oh, ih)
+    for t in ty[::-1]:
+        r = y[:, 0] + t
+        row0 = np.where((r >= 0) & (r < ih), r, row0)
+    col0 = np.full(ow, iw)
+    for t in tx[::-1]:
+        c = x[0, :] + t
+        col0 = np.where((c >= 0) & (c < iw), c, col0)
+    first = np.where((row0[:, None] < ih) & (col0[None, :] < iw), row0[:, None] * iw + col0[None, :], ih * iw)
+    first = first.reshape(-1)
+    # the first input pixel read by pixel k or any later one
+    need = np.minimum.accumulate(first[::-1])[::-1]
+    q = np.arange(oh * ow)
+    start = np.maximum(q - tile + 1, 0)
+    return int(np.max((q + 1) * out_pixel_bytes - need[start] * in_pixel_bytes))
+
+
+@dataclass
+class Fusion:
+    """A window kernel (call ``a``) whose output feeds only a pool (call ``b``), run band by band."""
+    a: int            # index in ctx.calls
+    b: int
+    tensor: int       # the intermediate tensor, never stored whole
+    band: object      # ScratchRef of the band buffer
+    rows: int         # pool output rows (iterations)
+    stride: int       # pool stride and leading padding, in intermediate rows
+    pad: int
+    height: int       # the pool's filter height and the intermediate's height
+    full: int
+    in_row: int       # elements per row of the producer's input and of the pool's output
+    out_row: int
+
+
+def fuse_pools(ctx) -> None:
+    """Find producer -> pool pairs that can run band by band; record them in ``ctx.fusions``."""
+    from .lower import TensorRef
+
+    g = ctx.g
+    consumers: dict = {}
+    for op in g.ops:
+        for tid in op.inputs:
+            if tid >= 0:
+                consumers.setdefault(tid, []).append(op.index)
+    per_op: dict = {}
+    for k, c in enumerate(ctx.calls):
+        per_op.setdefault(c.op_index, []).append(k)
+    for k, (a, b) in enumerate(zip(ctx.calls, ctx.calls[1:])):
+        if not (a.fn.startswith(WINDOW_KERNELS) and b.fn.startswith(POOL_KERNELS)):
+            continue
+        if len(per_op[a.op_index]) != 1 or len(per_op[b.op_index]) != 1 or b.op_index != a.op_index + 1:
+            continue
+        if any(f.b == k for f in ctx.fusions):
+            continue
+        out_ref, in_ref = a.args[-1], b.args[0]
+        if not (isinstance(out_ref, TensorRef) and out_ref == in_ref):
+            continue
+        t = g.tensors[out_ref.tid]
+        pa, pb = a.params, b.params
+        if (out_ref.tid in g.outputs or t.is_variable or consumers.get(out_ref.tid) != [b.op_index]
+                or out_ref.tid in ctx.alias_of.values() or pa["batches"] != 1
+                or pb["filter_height"] > pb["stride_height"] or pb["filter_height"] >= pb["input_height"]):
+            continue
+        row_bytes = t.nbytes // pb["input_height"]
+        in_t = g.tensors[a.args[0].tid]
+        ctx.op = g.ops[a.op_index]
+        band = ctx.scratch_buffer(pb["filter_height"] * row_bytes)
+        ctx.op = None
+        ctx.fusions.append(Fusion(
+            a=k, b=k + 1, tensor=out_ref.tid, band=band, rows=pb["output_height"], stride=pb["stride_height"],
+            pad=pb["pad_height"], height=pb["filter_height"], full=pb["input_height"],
+            in_row=in_t.size // pa["input_height"], out_row=g.tensors[b.args[-1].tid].size // pb["output_height"]))
