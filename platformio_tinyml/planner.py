@@ -14,8 +14,9 @@ Algorithm: greedy by size. Buffers are placed largest first (ties: earlier first
 then id), each at the lowest aligned offset where it conflicts with no already-placed buffer
 that is alive at the same time. This is the classic greedy-by-size heuristic; on the
 linear chains typical of microcontroller models it reaches the lower bound below. With
-overlaps, a second order (each overlapping output right after its input) is tried too and
-the smaller arena kept.
+overlaps, other starts are tried too (each overlapping output placed right after its input;
+a large buffer placed first, at 0 or as far up as its output may start below it, and the
+others by size or outward in time from it) and the smallest arena kept.
 
 ``lower_bound()`` is the largest sum of sizes of buffers alive at any one step, an
 overlapping pair counted as the smallest span it can take: no plan for this operator order
@@ -68,10 +69,15 @@ class MemoryPlanner:
             return offset_a - offset_b < self.leads[(b, a)]
         return True
 
-    def _place(self, order: list) -> list:
+    def _place(self, order: list, pinned: dict | None = None) -> list:
         offsets = [-1] * len(self.buffers)
         placed: list = []
+        for i, off in (pinned or {}).items():
+            offsets[i] = off
+            placed.append(i)
         for i in order:
+            if i in placed:
+                continue
             b = self.buffers[i]
             near = [p for p in placed if self.buffers[p].first <= b.last and b.first <= self.buffers[p].last]
             candidates = {0}
@@ -108,9 +114,21 @@ class MemoryPlanner:
                 if j is not None and j not in seen:
                     order.append(j)
                     seen.add(j)
-            other = self._place(order)
-            if self._size(other) < self._size(best):
-                best = other
+            tries = [self._place(order)]
+            # A large buffer placed first, at 0 or, when it is an input that its output may start
+            # below, that far up; the others by size, or outward in time from it (its neighbours
+            # in the chain first, which is what lets consecutive overlaps line up).
+            pins = [(by_size[0], 0)] + [(i, align_up(lead, self.alignment)) for (o, i), lead in self.leads.items()
+                                        if lead > 0 and self.buffers[i].size >= self.buffers[o].size]
+            for i, off in pins:
+                f = self.buffers[i].first
+                near_first = sorted(range(len(self.buffers)),
+                                    key=lambda j: (abs(self.buffers[j].first - f), -self.buffers[j].size, j))
+                tries.append(self._place(by_size, {i: off}))
+                tries.append(self._place(near_first, {i: off}))
+            for other in tries:
+                if self._size(other) < self._size(best):
+                    best = other
         for b, off in zip(self.buffers, best):
             b.offset = off
         return best
@@ -131,6 +149,6 @@ class MemoryPlanner:
             for (o, i), lead in self.leads.items():
                 if o in live and i in live:
                     so, si = self.buffers[o].size, self.buffers[i].size
-                    total -= so + si - max(so, si + max(lead, 0))
+                    total -= max(0, so + si - max(so, si + max(lead, 0)))
             best = max(best, total)
         return best

@@ -44,3 +44,52 @@ def test_disjoint_lifetimes_share_memory():
     p.add(100, 1, 1)
     assert p.plan() == [0, 0]
     assert p.arena_size == 100
+
+
+def _check_valid_with_leads(p: MemoryPlanner):
+    bs = p.buffers
+    for a in range(len(bs)):
+        assert bs[a].offset % p.alignment == 0
+        for b in range(a + 1, len(bs)):
+            x, y = bs[a], bs[b]
+            if x.first <= y.last and y.first <= x.last and \
+                    not (x.offset + x.size <= y.offset or y.offset + y.size <= x.offset):
+                # sharing bytes is allowed only to a declared pair, with the output lead bytes ahead
+                if (a, b) in p.leads:
+                    assert y.offset - x.offset >= p.leads[(a, b)], (x, y, p.leads[(a, b)])
+                else:
+                    assert (b, a) in p.leads, (x, y)
+                    assert x.offset - y.offset >= p.leads[(b, a)], (x, y, p.leads[(b, a)])
+
+
+def test_random_chains_with_overlaps_are_valid():
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        p = MemoryPlanner(alignment=int(rng.choice([1, 4, 16])))
+        n = int(rng.integers(2, 12))
+        ids = [p.add(int(rng.integers(1, 5000)), i, i + 1) for i in range(n)]
+        for _ in range(int(rng.integers(0, 4))):  # side buffers (scratch, branches)
+            a = int(rng.integers(0, n))
+            p.add(int(rng.integers(1, 3000)), a, int(rng.integers(a, n + 1)))
+        for k in range(n - 1):
+            if rng.random() < 0.7:
+                p.allow_overlap(ids[k + 1], ids[k], int(rng.integers(-3000, 6000)))
+        p.plan()
+        _check_valid_with_leads(p)
+        assert p.arena_size >= p.lower_bound()
+
+
+def test_overlaps_line_up_along_a_chain():
+    # the shape of a MobileNet's first layers: image -> 2x larger -> same -> 2x larger -> 4x smaller;
+    # each output may start `lead` bytes before its input
+    p = MemoryPlanner(alignment=4)
+    sizes = [9216, 18432, 18432, 36864, 9216, 18432]
+    leads = [9400, 784, 18448, 32, 9248]
+    ids = [p.add(s, i, i + 1) for i, s in enumerate(sizes)]
+    for k, lead in enumerate(leads):
+        p.allow_overlap(ids[k + 1], ids[k], lead)
+    p.plan()
+    _check_valid_with_leads(p)
+    assert p.lower_bound() == 36864 + 32
+    assert p.arena_size <= p.lower_bound() + 16
+    assert p.arena_size < 18432 + 36864          # far below the plan without overlaps

@@ -15152,8 +15152,8 @@ static const tml_softmax_s8_params p30_29 = {
     .input_left_shift = 20,
     .diff_min = -1984,
 };
-/* ---- activations: one statically planned arena (46080 bytes, lower bound 36896) */
-static uint8_t arena[46080] TML_ALIGNED(16);
+/* ---- activations: one statically planned arena (36912 bytes, lower bound 36896) */
+static uint8_t arena[36912] TML_ALIGNED(16);
 void person_detect_reset(void)
 {
 }
@@ -15163,57 +15163,57 @@ int person_detect_invoke(void)
     /* 0: DEPTHWISE_CONV_2D */
     tml_depthwise_conv_s8(&p0_0, ((int8_t *)(arena + 9316)), t0, t33, ((int8_t *)(arena + 0)));
     /* 1: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 0)), t9, t52, ((int8_t *)(arena + 18448)));
+    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 0)), t9, t52, ((int8_t *)(arena + 18480)));
     /* 2: CONV_2D */
-    tml_conv_s8(&p2_2, ((int8_t *)(arena + 18448)), t10, t53, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p2_2, ((int8_t *)(arena + 18480)), t10, t53, ((int8_t *)(arena + 32)));
     /* 3: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p3_3, ((int8_t *)(arena + 0)), t11, t56, ((int8_t *)(arena + 36864)));
+    tml_depthwise_conv_s8(&p3_3, ((int8_t *)(arena + 32)), t11, t56, ((int8_t *)(arena + 0)));
     /* 4: CONV_2D */
-    tml_conv_s8(&p4_4, ((int8_t *)(arena + 36864)), t12, t57, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p4_4, ((int8_t *)(arena + 0)), t12, t57, ((int8_t *)(arena + 9216)));
     /* 5: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p5_5, ((int8_t *)(arena + 0)), t13, t60, ((int8_t *)(arena + 18432)));
+    tml_depthwise_conv_s8(&p5_5, ((int8_t *)(arena + 9216)), t13, t60, ((int8_t *)(arena + 0)));
     /* 6: CONV_2D */
-    tml_conv_s8(&p6_6, ((int8_t *)(arena + 18432)), t14, t61, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p6_6, ((int8_t *)(arena + 0)), t14, t61, ((int8_t *)(arena + 18432)));
     /* 7: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p7_7, ((int8_t *)(arena + 0)), t15, t64, ((int8_t *)(arena + 18432)));
+    tml_depthwise_conv_s8(&p7_7, ((int8_t *)(arena + 18432)), t15, t64, ((int8_t *)(arena + 0)));
     /* 8: CONV_2D */
-    tml_conv_s8(&p8_8, ((int8_t *)(arena + 18432)), t16, t65, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p8_8, ((int8_t *)(arena + 0)), t16, t65, ((int8_t *)(arena + 4608)));
     /* 9: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p9_9, ((int8_t *)(arena + 0)), t17, t68, ((int8_t *)(arena + 9216)));
+    tml_depthwise_conv_s8(&p9_9, ((int8_t *)(arena + 4608)), t17, t68, ((int8_t *)(arena + 0)));
     /* 10: CONV_2D */
-    tml_conv_s8(&p10_10, ((int8_t *)(arena + 9216)), t18, t69, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p10_10, ((int8_t *)(arena + 0)), t18, t69, ((int8_t *)(arena + 9216)));
     /* 11: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p11_11, ((int8_t *)(arena + 0)), t19, t72, ((int8_t *)(arena + 9216)));
+    tml_depthwise_conv_s8(&p11_11, ((int8_t *)(arena + 9216)), t19, t72, ((int8_t *)(arena + 0)));
     /* 12: CONV_2D */
-    tml_conv_s8(&p12_12, ((int8_t *)(arena + 9216)), t20, t73, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p12_12, ((int8_t *)(arena + 0)), t20, t73, ((int8_t *)(arena + 2304)));
     /* 13: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p13_13, ((int8_t *)(arena + 0)), t21, t76, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p13_13, ((int8_t *)(arena + 2304)), t21, t76, ((int8_t *)(arena + 0)));
     /* 14: CONV_2D */
-    tml_conv_s8(&p14_14, ((int8_t *)(arena + 4608)), t22, t77, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p14_14, ((int8_t *)(arena + 0)), t22, t77, ((int8_t *)(arena + 4608)));
     /* 15: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p15_15, ((int8_t *)(arena + 0)), t23, t80, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p15_15, ((int8_t *)(arena + 4608)), t23, t80, ((int8_t *)(arena + 0)));
     /* 16: CONV_2D */
-    tml_conv_s8(&p16_16, ((int8_t *)(arena + 4608)), t24, t81, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p16_16, ((int8_t *)(arena + 0)), t24, t81, ((int8_t *)(arena + 4608)));
     /* 17: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p17_17, ((int8_t *)(arena + 0)), t25, t84, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p17_17, ((int8_t *)(arena + 4608)), t25, t84, ((int8_t *)(arena + 0)));
     /* 18: CONV_2D */
-    tml_conv_s8(&p18_18, ((int8_t *)(arena + 4608)), t26, t85, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p18_18, ((int8_t *)(arena + 0)), t26, t85, ((int8_t *)(arena + 4608)));
     /* 19: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p19_19, ((int8_t *)(arena + 0)), t1, t36, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p19_19, ((int8_t *)(arena + 4608)), t1, t36, ((int8_t *)(arena + 0)));
     /* 20: CONV_2D */
-    tml_conv_s8(&p20_20, ((int8_t *)(arena + 4608)), t2, t37, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p20_20, ((int8_t *)(arena + 0)), t2, t37, ((int8_t *)(arena + 4608)));
     /* 21: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p21_21, ((int8_t *)(arena + 0)), t3, t40, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p21_21, ((int8_t *)(arena + 4608)), t3, t40, ((int8_t *)(arena + 0)));
     /* 22: CONV_2D */
-    tml_conv_s8(&p22_22, ((int8_t *)(arena + 4608)), t4, t41, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p22_22, ((int8_t *)(arena + 0)), t4, t41, ((int8_t *)(arena + 4608)));
     /* 23: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p23_23, ((int8_t *)(arena + 0)), t5, t44, ((int8_t *)(arena + 4608)));
+    tml_depthwise_conv_s8(&p23_23, ((int8_t *)(arena + 4608)), t5, t44, ((int8_t *)(arena + 0)));
     /* 24: CONV_2D */
-    tml_conv_s8(&p24_24, ((int8_t *)(arena + 4608)), t6, t45, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p24_24, ((int8_t *)(arena + 0)), t6, t45, ((int8_t *)(arena + 1152)));
     /* 25: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p25_25, ((int8_t *)(arena + 0)), t7, t48, ((int8_t *)(arena + 2304)));
+    tml_depthwise_conv_s8(&p25_25, ((int8_t *)(arena + 1152)), t7, t48, ((int8_t *)(arena + 3456)));
     /* 26: CONV_2D */
-    tml_conv_s8(&p26_26, ((int8_t *)(arena + 2304)), t8, t49, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p26_26, ((int8_t *)(arena + 3456)), t8, t49, ((int8_t *)(arena + 0)));
     /* 27: AVERAGE_POOL_2D */
     tml_average_pool_s8(&p27_27, ((int8_t *)(arena + 0)), ((int8_t *)(arena + 2304)));
     /* 28: CONV_2D */
@@ -15254,7 +15254,7 @@ const tml_model person_detect_model = {
     1,
     person_detect_inputs,
     person_detect_outputs,
-    46080u,
+    36912u,
     person_detect_invoke,
     person_detect_input,
     person_detect_output,
