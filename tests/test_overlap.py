@@ -1,4 +1,6 @@
 """An operator's output written over its dying input, and pools fused with their producer.
+(The LSTM's output overlaps its input sequence too: its op-level and shared models are compared with
+TFLM by test_ops_lstm.py and on the Cortex-M4 by test_target_m4.py, with the overlap planned.)
 
 The planner lets a window kernel's output overlap its input by the lead the generator computes
 (platformio_tinyml.rows.window_lead). tests/kernels/overlap_kernels.c runs the real kernels of each
@@ -130,12 +132,15 @@ def _plan(path):
     return lower_graph(read_model(path))
 
 
-def test_convolution_output_overlaps_its_input():
-    # micro_speech: the 49x40 input (1,960 B) and the 25x20x8 depthwise output (4,000 B) overlap
-    prog = _plan(os.path.join(SHARED_MODELS, "micro_speech_quantized.tflite"))
+@pytest.mark.parametrize("model, op_type", [
+    ("micro_speech_quantized", "DEPTHWISE_CONV_2D"),      # 49x40 input, 25x20x8 output
+    ("micro_speech_lstm", "UNIDIRECTIONAL_SEQUENCE_LSTM"),  # 49x257 input, 49x80 output
+])
+def test_output_overlaps_its_input(model, op_type):
+    prog = _plan(os.path.join(SHARED_MODELS, f"{model}.tflite"))
     g = prog.graph
-    dw = next(op for op in g.ops if op.type == "DEPTHWISE_CONV_2D")
-    i, o = dw.inputs[0], dw.outputs[0]
+    op = next(op for op in g.ops if op.type == op_type)
+    i, o = op.inputs[0], op.outputs[0]
     ni, no = g.tensors[i].nbytes, g.tensors[o].nbytes
     start_i, start_o = prog.offsets[i], prog.offsets[o]
     assert start_o < start_i + ni and start_i < start_o + no            # they do share bytes

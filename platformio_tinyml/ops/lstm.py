@@ -132,6 +132,10 @@ def lower_lstm(op, ctx):
     if cell_clip < 0:
         ctx.fail(f"cell_clip must be >= 0, got {cell_clip}")
     args = (ctx.tensor(inp.index), ctx.tensor(h.index), ctx.tensor(c.index), ctx.tensor(out.index))
+    # each step writes its output rows after reading its input rows, and later steps read later rows
+    steps = time_steps * (1 if time_major else batch)
+    grow = rows * (state_size * out.itemsize - input_size * inp.itemsize)
+    ctx.allow_overlap(out.index, inp.index, max(grow, steps * grow))
 
     kind = ctx.dtypes_of(inp, t[2], t[13], h, c, out)
     if kind == "float32/float32/float32/float32/float32/float32":
