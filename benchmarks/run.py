@@ -15,7 +15,8 @@ measured on the linked image or the emulated run:
 
 The optimized image must print exactly the outputs of the reference image, and both those of the
 same model run on the host (``HostModel``; float outputs within the tests' tolerance against TFLM,
-since newlib's libm and VFMA contraction differ from the host in the last bits). Any other difference
+since newlib's libm differs from glibc's in the last bits; the kernels round every product, as the host
+build does). Any other difference
 is reported and makes the exit status non-zero. This is a measurement, not a test: no figure is
 asserted.
 
@@ -322,8 +323,8 @@ estimate for the second `m_invoke()`: a zero-wait-state Cortex-M4F with the Cort
 *vs CMSIS-NN* = TFLM+CMSIS-NN cycles / our cycles (above 1: fewer cycles than TFLM+CMSIS-NN).
 *outputs* = "ok" when the optimized image prints exactly the bytes the reference image prints and both equal
 the same model generated with `arch="reference"`, compiled with the host compiler and run on the host. Float
-outputs may differ from the host in the last bits (newlib's `expf`/`tanhf` against glibc's; GCC contracts
-`a*b+c` into VFMA on Arm by default, the host build uses `-ffp-contract=off`): within the tests' tolerance
+outputs may differ from the host in the last bits (newlib's `expf`/`tanhf` against glibc's; the library's float
+kernels switch off `a*b+c` contraction into VFMA, as the host build does with `-ffp-contract=off`): within the tests' tolerance
 against TFLM (1e-5 relative or 1e-6 absolute) the column says by how much; anything else is a MISMATCH.
 *sim s* = wall time of the m4sim run."""
 

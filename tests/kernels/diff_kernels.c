@@ -4,6 +4,7 @@
  * ranges. Every output byte must be equal. Built for the target (tests/test_kernels_m4.py runs it
  * under QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,8 @@ static void random_requant(int32_t n, int per_channel, int32_t *m, int32_t *s)
 {
     int32_t i;
     for (i = 0; i < (per_channel ? n : 1); i++) {
-        mult[i] = between(1 << 30, 0x7fffffff);
-        shift[i] = between(-12, 1);
+        mult[i] = rnd() % 16 ? between(1 << 30, 0x7fffffff) : (1 << 30) + (int32_t)(rnd() % 2); /* 2^30: no fast path */
+        shift[i] = rnd() % 16 ? between(-12, 1) : between(-23, -18); /* around the fast path's limit of 21 */
     }
     *m = mult[0];
     *s = shift[0];
@@ -82,6 +83,12 @@ static int test_fully_connected(void)
             p.per_channel_shift = shift;
         }
         random_act(&p.act_min, &p.act_max);
+        if (rnd() % 3 == 0) { /* per-tensor, full int8 range: the Cortex-M4 fast requantization */
+            p.per_channel_multiplier = NULL;
+            p.per_channel_shift = NULL;
+            p.act_min = -128;
+            p.act_max = 127;
+        }
         fill(in_buf, p.batches * p.accum_depth);
         fill(w_buf, p.output_depth * p.accum_depth);
         for (n_out = 0; n_out < p.output_depth; n_out++) bias_buf[n_out] = between(-20000, 20000);
@@ -249,6 +256,7 @@ static int test_fully_connected_f32(void)
         for (i = 0; i < p.batches * p.accum_depth; i++) fin[i] = rnd_float();
         for (i = 0; i < p.output_depth * p.accum_depth; i++) fw[i] = rnd_float();
         for (i = 0; i < p.output_depth; i++) fbias[i] = rnd_float();
+        if (rnd() % 8 == 0) fin[rnd() % (uint32_t)(p.batches * p.accum_depth)] = rnd() % 2 ? HUGE_VALF : -HUGE_VALF;
         tml_fully_connected_f32_ref(&p, fin, fw, has_bias ? fbias : NULL, fout_ref);
         memset(fout_opt, 0x55, sizeof fout_opt);
         tml_fully_connected_f32(&p, fin, fw, has_bias ? fbias : NULL, fout_opt);

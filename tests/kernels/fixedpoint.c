@@ -7,6 +7,7 @@
  * on any difference.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "tinyml.h"
 
@@ -79,6 +80,37 @@ int main(void)
             if (bad++ < 5) printf("requant differs: x=%ld m=%ld shift=%d\n", (long)x, (long)m, shift);
         }
     }
+#if defined(TML_ARCH_ARM_DSP)
+    /* the Cortex-M4 requantization (SMMLAR) where tml_requant_fast_of allows it, against tml_requant_s8:
+     * accumulators of every magnitude up to the int32 limits, multipliers just above 2^30 and up to
+     * 2^31 - 1, every right shift it takes and the ones next to them */
+    for (i = 0; i < 1000000; i++) {
+        tml_requant_params rq;
+        tml_requant_fast f;
+        int32_t acc = rnd32();
+        if (i & 1) acc >>= (i >> 1) % 31;
+        if (i % 89 == 0) acc = (i & 2) ? INT32_MAX - (i & 4) : INT32_MIN + (i & 4);
+        memset(&rq, 0, sizeof rq);
+        rq.multiplier = (int32_t)(0x40000000u + ((uint32_t)rnd32() & 0x3fffffffu));
+        if (i % 97 == 0) rq.multiplier = 0x7fffffff;
+        if (i % 101 == 0) rq.multiplier = 0x40000001;
+        if (i % 103 == 0) rq.multiplier = 0x40000000; /* not fast: must be refused */
+        rq.shift = -(int32_t)((uint32_t)rnd32() % 24u); /* 0 to -23 */
+        rq.output_offset = (int32_t)((uint32_t)rnd32() % 256u) - 128;
+        rq.act_min = -128;
+        rq.act_max = 127;
+        if (!tml_requant_fast_of(&rq, &f)) {
+            if (rq.multiplier > 0x40000000 && rq.shift <= -1 && rq.shift >= -21 && bad++ < 5) printf("fast refused\n");
+            continue;
+        }
+        checked++;
+        if ((int8_t)tml_requant_fast_s8(acc, &f) != tml_requant_s8(&rq, acc, 0)) {
+            if (bad++ < 5)
+                printf("fast requant differs: acc=%ld m=%ld shift=%ld offset=%ld\n", (long)acc, (long)rq.multiplier,
+                       (long)rq.shift, (long)rq.output_offset);
+        }
+    }
+#endif
     printf("fixedpoint: %ld cases, %ld differ\n", checked, bad);
     return bad != 0;
 }

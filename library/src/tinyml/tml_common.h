@@ -47,11 +47,25 @@ extern "C" {
 #endif
 
 
-/* Inner loops of the optimized paths: GCC at -Os keeps indexes and spills pointers there; -O2 does not. */
+/* Inner loops of the optimized paths: GCC at -Os keeps indexes and spills pointers there; -O2 does not.
+ * Float kernels: every a * b + c rounds the product, as TFLM's reference does on the host (no fused
+ * multiply-add; on a Cortex-M4 also the cheaper choice, VMUL + VADD take 2 cycles, VFMA 3):
+ * TML_FLOAT (or TML_HOT_FLOAT) on the function and TML_FP_EXACT first in its body. GCC does not inline
+ * functions with different optimize attributes into each other, so a float kernel's helpers carry
+ * TML_FLOAT too (or are always_inline). */
 #if defined(__GNUC__) && !defined(__clang__)
 #define TML_HOT __attribute__((optimize("O2", "no-schedule-insns")))
+#define TML_HOT_FLOAT __attribute__((optimize("O2", "no-schedule-insns", "fp-contract=off")))
+#define TML_FLOAT __attribute__((optimize("fp-contract=off")))
 #else
 #define TML_HOT
+#define TML_HOT_FLOAT
+#define TML_FLOAT
+#endif
+#if defined(__clang__)
+#define TML_FP_EXACT _Pragma("clang fp contract(off)")
+#else
+#define TML_FP_EXACT
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -59,8 +73,11 @@ extern "C" {
 #define TML_ALWAYS_INLINE static inline __attribute__((always_inline))
 #define TML_ALIGNED(n) __attribute__((aligned(n)))
 #define TML_UNUSED __attribute__((unused))
+/* Helpers with loops of their own: one copy, with the registers to themselves. */
+#define TML_NOINLINE __attribute__((noinline))
 #else
 #define TML_ALWAYS_INLINE static inline
+#define TML_NOINLINE
 #define TML_ALIGNED(n)
 #define TML_UNUSED
 #endif
@@ -283,7 +300,7 @@ TML_HOT static inline void tml_gemm_s8_xtensa(const tml_requant_params *rq, cons
 }
 #endif
 
-static inline float tml_clamp_f32(float x, float lo, float hi)
+TML_ALWAYS_INLINE float tml_clamp_f32(float x, float lo, float hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
 }
@@ -376,6 +393,64 @@ TML_HOT static inline void tml_dot2x2_s8(const int8_t *x0, const int8_t *x1, con
     acc[3] = a11;
 }
 
+/** One input word against four weight rows: a_r += dot(x[0..3], row r [0..3]) for the rows at w, w + n, w2
+ *  and w2 + n; x, w and w2 advance by 4. Twelve registers: the loads and the sign extensions are
+ *  ordered by hand (a load right after a load takes one cycle). */
+TML_ALWAYS_INLINE void tml__dot4_step_s8(const int8_t **x, const int8_t **w, const int8_t **w2, int32_t n,
+                                         int32_t *a0, int32_t *a1, int32_t *a2, int32_t *a3)
+{
+    int32_t xe, xo, v, t;
+    __asm__ volatile("ldr    %[xo], [%[x]], #4\n\t"
+                     "ldr    %[v], [%[w], %[n]]\n\t"
+                     "sxtb16 %[xe], %[xo]\n\t"
+                     "sxtb16 %[xo], %[xo], ror #8\n\t"
+                     "sxtb16 %[t], %[v]\n\t"
+                     "smlad  %[a1], %[xe], %[t], %[a1]\n\t"
+                     "sxtb16 %[v], %[v], ror #8\n\t"
+                     "smlad  %[a1], %[xo], %[v], %[a1]\n\t"
+                     "ldr    %[v], [%[w]], #4\n\t"
+                     "sxtb16 %[t], %[v]\n\t"
+                     "smlad  %[a0], %[xe], %[t], %[a0]\n\t"
+                     "sxtb16 %[v], %[v], ror #8\n\t"
+                     "smlad  %[a0], %[xo], %[v], %[a0]\n\t"
+                     "ldr    %[v], [%[w2], %[n]]\n\t"
+                     "sxtb16 %[t], %[v]\n\t"
+                     "smlad  %[a3], %[xe], %[t], %[a3]\n\t"
+                     "sxtb16 %[v], %[v], ror #8\n\t"
+                     "smlad  %[a3], %[xo], %[v], %[a3]\n\t"
+                     "ldr    %[v], [%[w2]], #4\n\t"
+                     "sxtb16 %[t], %[v]\n\t"
+                     "smlad  %[a2], %[xe], %[t], %[a2]\n\t"
+                     "sxtb16 %[v], %[v], ror #8\n\t"
+                     "smlad  %[a2], %[xo], %[v], %[a2]"
+                     : [x] "+r"(*x), [w] "+r"(*w), [w2] "+r"(*w2), [a0] "+r"(*a0), [a1] "+r"(*a1), [a2] "+r"(*a2),
+                       [a3] "+r"(*a3), [xe] "=&r"(xe), [xo] "=&r"(xo), [v] "=&r"(v), [t] "=&r"(t)
+                     : [n] "r"(n)
+                     : "memory");
+}
+
+/** acc[0..3] = bias[0..3] + dot(x, w_r) over n int8 for the four rows w_r = w + r * n. */
+TML_ALWAYS_INLINE void tml_dot4_s8(const int8_t *x, const int8_t *w, int32_t n, const int32_t *bias, int32_t *acc)
+{
+    const int8_t *w2 = w + 2 * n;
+    const int8_t *const end4 = x + (n & ~3), *const end = x + n;
+    int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+    while (x < end4) {
+        tml__dot4_step_s8(&x, &w, &w2, n, &a0, &a1, &a2, &a3);
+    }
+    for (; x < end; x++, w++, w2++) {
+        const int32_t v = *x;
+        a0 += v * w[0];
+        a1 += v * w[n];
+        a2 += v * w2[0];
+        a3 += v * w2[n];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
 /** acc + dot(x, w) over n int8. */
 TML_HOT static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
 {
@@ -390,6 +465,39 @@ TML_HOT static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32
         acc += (int32_t)x[i] * w[i];
     }
     return acc;
+}
+
+/** The constants of tml_requant_fast_s8. */
+typedef struct {
+    int32_t multiplier; /* in (2^30, 2^31) */
+    int32_t c;          /* 2^(r - 1) + output_offset * 2^r */
+    int32_t r;          /* the right shift, in [1, 21] */
+} tml_requant_fast;
+
+/** Whether tml_requant_fast_s8 computes tml_requant_s8 for every output of rq (per-tensor, a multiplier
+ *  above 2^30, a right shift of at most 21, the full int8 range), and its constants. */
+TML_ALWAYS_INLINE int tml_requant_fast_of(const tml_requant_params *rq, tml_requant_fast *f)
+{
+    f->multiplier = rq->multiplier;
+    f->r = -rq->shift;
+    f->c = (int32_t)((uint32_t)(2 * rq->output_offset + 1) << (f->r - 1 < 0 ? 0 : f->r - 1));
+    return !rq->per_channel_multiplier && rq->multiplier > (1 << 30) && f->r >= 1 && f->r <= 21 &&
+           rq->act_min == -128 && rq->act_max == 127;
+}
+
+/** tml_requant_s8 in five instructions, where tml_requant_fast_of allows it. With y = SRDHM(acc, m) and
+ *  r the right shift, TFLM's result is floor((y - (y < 0) + c) / 2^r) saturated, c = 2^(r - 1) + offset * 2^r
+ *  (tml_rounding_divide_by_pot_shifts, offset folded in). y - (y < 0) is SMMLAR(2 * acc, m, acc >> 31): y
+ *  rounds 2 * acc * m / 2^32 half up, and for a multiplier above 2^30, y < 0 exactly when acc < 0; c goes
+ *  into SMMLAR's high word (|y| <= 2^30 + 1 and c < 2^28: no overflow). If 2 * acc saturates, |y| >=
+ *  2^29 and the result saturates either way (r <= 21). */
+TML_ALWAYS_INLINE int32_t tml_requant_fast_s8(int32_t acc, const tml_requant_fast *f)
+{
+    int32_t v;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(__qadd(acc, acc)), "r"(f->multiplier), "r"(f->c + (acc >> 31)));
+    v >>= f->r;
+    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+    return v;
 }
 #endif /* TML_ARCH_ARM_DSP */
 

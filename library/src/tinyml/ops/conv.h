@@ -183,9 +183,10 @@ TML_HOT static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const in
     }
 }
 
-static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *input, const float *weights,
-                                    const float *bias, float *output)
+TML_FLOAT static inline void tml_conv_f32_ref(const tml_conv_f32_params *p, const float *input, const float *weights,
+                                              const float *bias, float *output)
 {
+    TML_FP_EXACT
     const int32_t fdepth = p->filter_input_depth;
     const int32_t groups = p->input_depth / fdepth;
     const int32_t per_group = p->output_depth / groups;
@@ -279,9 +280,10 @@ TML_HOT static inline void tml_depthwise_conv_s8_ref(const tml_depthwise_conv_s8
     }
 }
 
-static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_params *p, const float *input,
-                                              const float *weights, const float *bias, float *output)
+TML_FLOAT static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv_f32_params *p, const float *input,
+                                                        const float *weights, const float *bias, float *output)
 {
+    TML_FP_EXACT
     const int32_t out_depth = p->input_depth * p->depth_multiplier;
     int32_t b, oy, ox, ic, m, fy, fx;
     for (b = 0; b < p->batches; b++) {
@@ -454,9 +456,10 @@ TML_ALWAYS_INLINE void tml__valid_taps(int32_t origin, int32_t n, int32_t d, int
     *f1 = tml_clamp_i32((size - origin + d - 1) / d, 0, n);
 }
 
-TML_HOT static inline void tml_conv_f32_fpu(const tml_conv_f32_params *p, const float *input, const float *weights,
-                                            const float *bias, float *output)
+TML_HOT_FLOAT static inline void tml_conv_f32_fpu(const tml_conv_f32_params *p, const float *input,
+                                                  const float *weights, const float *bias, float *output)
 {
+    TML_FP_EXACT
     const int32_t cin = p->input_depth, fw = p->filter_width, row = fw * cin;
     const int32_t w_oc = p->filter_height * row;
     int32_t b, oy, ox, oc, fy, fx, c;
@@ -498,9 +501,10 @@ TML_HOT static inline void tml_conv_f32_fpu(const tml_conv_f32_params *p, const 
     }
 }
 
-TML_HOT static inline void tml_depthwise_conv_f32_fpu(const tml_depthwise_conv_f32_params *p, const float *input,
-                                                      const float *weights, const float *bias, float *output)
+TML_HOT_FLOAT static inline void tml_depthwise_conv_f32_fpu(const tml_depthwise_conv_f32_params *p, const float *input,
+                                                            const float *weights, const float *bias, float *output)
 {
+    TML_FP_EXACT
     const int32_t cin = p->input_depth, dm = p->depth_multiplier, cout = cin * dm;
     const int32_t fw = p->filter_width, dw = p->dilation_width;
     int32_t b, oy, ox, oc, fy, fx;

@@ -329,8 +329,9 @@ static inline void tml_lstm_s8_ref(const tml_lstm_s8_params *p, const int8_t *in
 
 /* ------------------------------------------------------------ float32 */
 
-static inline float tml_lstm_sigmoid_f32(float x)
+TML_FLOAT static inline float tml_lstm_sigmoid_f32(float x)
 {
+    TML_FP_EXACT
     if (x > 16.619047164916992188f) {
         return 1.0f;
     }
@@ -340,9 +341,11 @@ static inline float tml_lstm_sigmoid_f32(float x)
     return 1.0f / (1.0f + expf(-x));
 }
 
-static inline void tml_lstm_gate_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x, const float *h,
-                                     const float *w, const float *r, const float *bias, int use_tanh, float *gate)
+TML_FLOAT static inline void tml_lstm_gate_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x,
+                                               const float *h, const float *w, const float *r, const float *bias,
+                                               int use_tanh, float *gate)
 {
+    TML_FP_EXACT
     int32_t b, o, d;
     for (b = 0; b < rows; b++) {
         const float *xb = x + b * p->input_size;
@@ -366,9 +369,10 @@ static inline void tml_lstm_gate_f32(const tml_lstm_f32_params *p, int32_t rows,
     }
 }
 
-static inline void tml_lstm_step_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x, float *h,
-                                     float *c, float *out, float *scratch)
+TML_FLOAT static inline void tml_lstm_step_f32(const tml_lstm_f32_params *p, int32_t rows, const float *x, float *h,
+                                               float *c, float *out, float *scratch)
 {
+    TML_FP_EXACT
     const int32_t n = rows * p->state_size;
     float *fg = scratch, *ig = scratch + n, *zg = scratch + 2 * n;
     float *og = scratch;
@@ -396,9 +400,10 @@ static inline void tml_lstm_step_f32(const tml_lstm_f32_params *p, int32_t rows,
     memcpy(out, h, (size_t)n * sizeof(float));
 }
 
-static inline void tml_lstm_f32_ref(const tml_lstm_f32_params *p, const float *input, float *output_state,
-                                    float *cell_state, float *output, void *scratch)
+TML_FLOAT static inline void tml_lstm_f32_ref(const tml_lstm_f32_params *p, const float *input, float *output_state,
+                                              float *cell_state, float *output, void *scratch)
 {
+    TML_FP_EXACT
     const int32_t rows = tml_lstm_step_rows(p->batch_size, p->time_major);
     const int32_t outer = p->time_major ? 1 : p->batch_size;
     int32_t ob, t;

@@ -149,8 +149,9 @@ static inline void tml_svdf_s8_s8_ref(const tml_svdf_s8_params *p, const int8_t 
     }
 }
 
-static inline float tml_svdf_activate_f32(tml_svdf_activation act, float x)
+TML_FLOAT static inline float tml_svdf_activate_f32(tml_svdf_activation act, float x)
 {
+    TML_FP_EXACT
     switch (act) {
     case TML_SVDF_ACT_RELU: return x < 0.0f ? 0.0f : x;
     case TML_SVDF_ACT_RELU_N1_TO_1: return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
@@ -161,10 +162,11 @@ static inline float tml_svdf_activate_f32(tml_svdf_activation act, float x)
 }
 
 /** float32 SVDF (same summation order as TFLM's reference). */
-static inline void tml_svdf_f32_ref(const tml_svdf_f32_params *p, const float *input,
-                                    const float *weights_feature, const float *weights_time,
-                                    const float *bias, float *state, float *output)
+TML_FLOAT static inline void tml_svdf_f32_ref(const tml_svdf_f32_params *p, const float *input,
+                                              const float *weights_feature, const float *weights_time,
+                                              const float *bias, float *state, float *output)
 {
+    TML_FP_EXACT
     const int32_t n_state = p->batches * p->num_filters * p->memory_size;
     int32_t b, f, u, r, j, c;
     if (n_state > 1) {
