@@ -94,17 +94,26 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         if c.params is not None:
             d["params"] = [(key, r.value(val)) for key, val in c.params.items()]
         calls.append(d)
+    extra_params = []
     for f in prog.fusions:
         a, b, t = calls[f.a], calls[f.b], g.tensors[f.tensor]
-        band = r.value(f.band)
-        a["args"] = [f"{a['args'][0]} + from * {f.in_row}"] + a["args"][1:-1] + [f"({t.ctype} *){band}"]
-        b["args"] = [f"({t.ctype} *){band}", f"{b['args'][1]} + q * {f.out_row}"]
-        a["band"] = dict(pool=b, rows=f.rows, stride=f.stride, pad=f.pad, height=f.height, full=f.full,
-                         shape="x".join(str(d) for d in t.shape[1:]), dtype=t.dtype,
-                         band_bytes=f.height * t.nbytes // f.full, bytes=t.nbytes)
-    fused = {f.b for f in prog.fusions}
-    param_calls = calls
-    calls = [c for k, c in enumerate(calls) if k not in fused]
+        band = f"({t.ctype} *){r.value(f.band)}"
+        runs = []
+        for j, run in enumerate(f.runs):
+            names = (f"{a['params_name']}_r{j}", f"{b['params_name']}_r{j}")
+            for pname, typ, params in ((names[0], a["params_type"], run.a_params),
+                                       (names[1], b["params_type"], run.b_params)):
+                extra_params.append(dict(params_name=pname, params_type=typ,
+                                         params=[(key, r.value(val)) for key, val in params.items()]))
+            rows = f"{run.first} + (q - {run.q0}) * {run.step}" if run.step else f"{run.first}"
+            runs.append(dict(q0=run.q0, q1=run.q1, a_params=names[0], b_params=names[1],
+                             a_args=[f"{a['args'][0]} + ({rows}) * {f.in_row}"] + a["args"][1:-1] + [band],
+                             b_args=[band, f"{b['args'][1]} + q * {f.out_row}"]))
+        a["band"] = dict(pool=b, runs=runs, rows=f.band_rows, shape="x".join(str(d) for d in t.shape[1:]),
+                         dtype=t.dtype, band_bytes=f.band_rows * t.nbytes // t.shape[1], bytes=t.nbytes)
+    fused = {f.b for f in prog.fusions} | {f.a for f in prog.fusions}
+    param_calls = [c for k, c in enumerate(calls) if k not in fused] + extra_params
+    calls = [c for k, c in enumerate(calls) if k not in {f.b for f in prog.fusions}]
     variables = []
     for tid, off, nbytes, init in prog.variables:
         t = g.tensors[tid]

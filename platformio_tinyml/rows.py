@@ -11,8 +11,8 @@ A pool whose windows do not overlap (filter height <= stride height) and that is
 consumer of a convolution's output can be computed band by band: the convolution writes the
 rows one pool output row needs into a small buffer and the pool reduces them, so the
 convolution's whole output never exists (:func:`fuse_pools`). The kernels are called with
-their params restricted to the band (``tml_rows`` in the library): every output value is
-computed by the same code as unfused, so the results are identical.
+their params restricted to the band (:func:`band_runs`: constant structs, one per run of equal
+bands): every output value is computed by the same code as unfused, so the results are identical.
 
 >>> geo = dict(batches=1, input_height=4, input_width=1, output_height=4, output_width=1, stride_height=1,
 ...            stride_width=1, pad_height=0, pad_width=0, filter_height=1, filter_width=1)
@@ -65,6 +65,31 @@ def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int 
     return int(np.max((q + 1) * out_pixel_bytes - need[start] * in_pixel_bytes))
 
 
+def _restrict(params: dict, y0: int, y1: int, need_rows: int):
+    """A window operator's params restricted to output rows [y0, y1), and the first input row it reads.
+
+    The band starts at that input row (leading padding what the window still has above it) and holds
+    at most ``need_rows`` rows (the rows these outputs read; fewer where the image ends, which the
+    kernel then pads as it would). Every output value is computed exactly as in the whole call.
+    """
+    top = y0 * params["stride_height"] - params["pad_height"]
+    first = max(top, 0)
+    rows = min(params["input_height"] - first, top + need_rows - first)
+    return dict(params, input_height=rows, output_height=y1 - y0, pad_height=first - top), first
+
+
+@dataclass
+class Run:
+    """Pool rows [q0, q1) computed with the same restricted params; the producer reads from input row
+    ``first + (q - q0) * step`` on."""
+    q0: int
+    q1: int
+    a_params: dict
+    b_params: dict
+    first: int
+    step: int
+
+
 @dataclass
 class Fusion:
     """A window kernel (call ``a``) whose output feeds only a pool (call ``b``), run band by band."""
@@ -72,13 +97,37 @@ class Fusion:
     b: int
     tensor: int       # the intermediate tensor, never stored whole
     band: object      # ScratchRef of the band buffer
-    rows: int         # pool output rows (iterations)
-    stride: int       # pool stride and leading padding, in intermediate rows
-    pad: int
-    height: int       # the pool's filter height and the intermediate's height
-    full: int
+    band_rows: int    # intermediate rows the band holds (the pool's filter height at most)
     in_row: int       # elements per row of the producer's input and of the pool's output
     out_row: int
+    runs: list        # Run
+
+
+def band_runs(pa: dict, pb: dict) -> list:
+    """For each pool output row, the producer's and the pool's params restricted to it, grouped into runs
+    of equal params (and input rows in arithmetic progression): the generated C calls the kernels with
+    constant params, which the compiler specializes as for the whole call."""
+    dh = pa.get("dilation_height", 1)
+    reach = (pa["filter_height"] - 1) * dh + 1            # input rows one output row reads
+    per_q = []
+    for q in range(pb["output_height"]):
+        top = q * pb["stride_height"] - pb["pad_height"]
+        r0, r1 = max(top, 0), min(top + pb["filter_height"], pb["input_height"])
+        a, first = _restrict(pa, r0, r1, (r1 - r0 - 1) * pa["stride_height"] + reach)
+        b, _ = _restrict(dict(pb, input_height=r1 - r0, pad_height=pb["pad_height"] + r0), q, q + 1,
+                         pb["filter_height"])
+        per_q.append((a, b, first))
+    runs: list = []
+    for q, (a, b, first) in enumerate(per_q):
+        last = runs[-1] if runs else None
+        if last and last.a_params == a and last.b_params == b and \
+                (last.q1 - last.q0 == 1 or first == last.first + (q - last.q0) * last.step):
+            if last.q1 - last.q0 == 1:
+                last.step = first - last.first
+            last.q1 = q + 1
+            continue
+        runs.append(Run(q, q + 1, a, b, first, 0))
+    return runs
 
 
 def fuse_pools(ctx) -> None:
@@ -116,6 +165,6 @@ def fuse_pools(ctx) -> None:
         band = ctx.scratch_buffer(pb["filter_height"] * row_bytes)
         ctx.op = None
         ctx.fusions.append(Fusion(
-            a=k, b=k + 1, tensor=out_ref.tid, band=band, rows=pb["output_height"], stride=pb["stride_height"],
-            pad=pb["pad_height"], height=pb["filter_height"], full=pb["input_height"],
-            in_row=in_t.size // pa["input_height"], out_row=g.tensors[b.args[-1].tid].size // pb["output_height"]))
+            a=k, b=k + 1, tensor=out_ref.tid, band=band, band_rows=pb["filter_height"],
+            in_row=in_t.size // pa["input_height"], out_row=g.tensors[b.args[-1].tid].size // pb["output_height"],
+            runs=band_runs(pa, pb)))

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from ..lower import register
+from ..lower import NULL, register
 from ..rows import window_lead
 from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
 
@@ -87,6 +87,8 @@ def _int8_common(op, ctx, inp, w, bias, out, channels: int, quant_dim: int) -> d
                 output_shift=s, per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi)
 
 
+PATCH_ARCHES = ("cortex-m4", "portable")
+
 _UNSUPPORTED = ("are not supported (float32/float32/float32, int8/int8/int8 and int16/int8/int16 are; "
                 "hybrid models need full-integer quantization)")
 
@@ -108,6 +110,12 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         # conv weights are [output_depth, fh, fw, fdepth], depthwise ones [1, fh, fw, output_depth]
         q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c,
                                        channels_last=kernel == "tml_depthwise_conv")
+        if kernel == "tml_depthwise_conv" and ctx.arch in PATCH_ARCHES and q["folded_bias"] is not NULL and \
+                geo["filter_height"] == geo["filter_width"] == 3 and geo["depth_multiplier"] == 1 and \
+                geo["dilation_height"] == geo["dilation_width"] == 1 and geo["input_depth"] >= 16:
+            # the Cortex-M4 path computes border pixels from a 3x3 patch (the window, padded with the
+            # zero point) with its interior code; not worth the copies for fewer channels
+            q["patch"] = ctx.scratch_buffer(9 * geo["input_depth"])
         ctx.emit(f"{kernel}_s8", *args, params_type=f"{kernel}_s8_params", params=dict(geo, **q))
         return
     if kind == "int16/int8/int16":

@@ -39,6 +39,7 @@ static union {
 static int8_t weights[4096];
 static float fweights[4096];
 static int32_t bias[64], folded[64], mult[64], shift[64];
+static int8_t patch[9 * 64]; /* scratch of the 3x3 depthwise paths */
 static float fbias[64];
 
 /* Run case k reading `in` and writing `out`. */
@@ -65,7 +66,7 @@ static void run(const overlap_case *c, const void *in, void *out)
     case DW_S8: {
         tml_depthwise_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->channels, c->oh, c->ow, c->sh,
                                           c->sw, c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift,
-                                          -128, 127, folded, 0};
+                                          -128, 127, folded, 0, patch};
         tml_depthwise_conv_s8(&p, (const int8_t *)in, weights, bias, (int8_t *)out);
         break;
     }

@@ -58,6 +58,8 @@ static const int32_t fbias1_1[16] TML_ALIGNED(4) = {
 static const int32_t fbias2_2[1] TML_ALIGNED(4) = {
     7085,
 };
+/* ---- activations: one statically planned arena (32 bytes, lower bound 32) */
+static uint8_t arena[32] TML_ALIGNED(16);
 /* ---- operator parameters */
 static const tml_fully_connected_s8_params p0_0 = {
     .batches = 1,
@@ -104,8 +106,6 @@ static const tml_fully_connected_s8_params p2_2 = {
     .act_max = 127,
     .folded_bias = fbias2_2,
 };
-/* ---- activations: one statically planned arena (32 bytes, lower bound 32) */
-static uint8_t arena[32] TML_ALIGNED(16);
 void hello_world_int8_reset(void)
 {
 }

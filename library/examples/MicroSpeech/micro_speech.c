@@ -1073,6 +1073,8 @@ static const int32_t fbias1_2[8] TML_ALIGNED(4) = {
 static const int32_t fbias2_3[4] TML_ALIGNED(4) = {
     -1113685, 1147642, -401502, 284602,
 };
+/* ---- activations: one statically planned arena (4168 bytes, lower bound 4167) */
+static uint8_t arena[4168] TML_ALIGNED(16);
 /* ---- operator parameters */
 static const tml_depthwise_conv_s8_params p1_0 = {
     .batches = 1,
@@ -1122,8 +1124,6 @@ static const tml_softmax_s8_params p3_2 = {
     .input_left_shift = 23,
     .diff_min = -248,
 };
-/* ---- activations: one statically planned arena (4168 bytes, lower bound 4167) */
-static uint8_t arena[4168] TML_ALIGNED(16);
 void micro_speech_reset(void)
 {
 }

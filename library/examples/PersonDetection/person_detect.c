@@ -14386,6 +14386,8 @@ static const int32_t shift28_82[2] TML_ALIGNED(4) = {
 static const int32_t fbias28_83[2] TML_ALIGNED(4) = {
     -649333, 695497,
 };
+/* ---- activations: one statically planned arena (37040 bytes, lower bound 37040) */
+static uint8_t arena[37040] TML_ALIGNED(16);
 /* ---- operator parameters */
 static const tml_depthwise_conv_s8_params p0_0 = {
     .batches = 1,
@@ -14491,6 +14493,7 @@ static const tml_depthwise_conv_s8_params p3_3 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias3_11,
+    .patch = ((void *)(arena + 36896)),
 };
 static const tml_conv_s8_params p4_4 = {
     .batches = 1,
@@ -14544,6 +14547,7 @@ static const tml_depthwise_conv_s8_params p5_5 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias5_17,
+    .patch = ((void *)(arena + 27648)),
 };
 static const tml_conv_s8_params p6_6 = {
     .batches = 1,
@@ -14597,6 +14601,7 @@ static const tml_depthwise_conv_s8_params p7_7 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias7_23,
+    .patch = ((void *)(arena + 4608)),
 };
 static const tml_conv_s8_params p8_8 = {
     .batches = 1,
@@ -14650,6 +14655,7 @@ static const tml_depthwise_conv_s8_params p9_9 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias9_29,
+    .patch = ((void *)(arena + 13824)),
 };
 static const tml_conv_s8_params p10_10 = {
     .batches = 1,
@@ -14703,6 +14709,7 @@ static const tml_depthwise_conv_s8_params p11_11 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias11_35,
+    .patch = ((void *)(arena + 2304)),
 };
 static const tml_conv_s8_params p12_12 = {
     .batches = 1,
@@ -14756,6 +14763,7 @@ static const tml_depthwise_conv_s8_params p13_13 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias13_41,
+    .patch = ((void *)(arena + 6912)),
 };
 static const tml_conv_s8_params p14_14 = {
     .batches = 1,
@@ -14809,6 +14817,7 @@ static const tml_depthwise_conv_s8_params p15_15 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias15_47,
+    .patch = ((void *)(arena + 9216)),
 };
 static const tml_conv_s8_params p16_16 = {
     .batches = 1,
@@ -14862,6 +14871,7 @@ static const tml_depthwise_conv_s8_params p17_17 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias17_53,
+    .patch = ((void *)(arena + 9216)),
 };
 static const tml_conv_s8_params p18_18 = {
     .batches = 1,
@@ -14915,6 +14925,7 @@ static const tml_depthwise_conv_s8_params p19_19 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias19_59,
+    .patch = ((void *)(arena + 9216)),
 };
 static const tml_conv_s8_params p20_20 = {
     .batches = 1,
@@ -14968,6 +14979,7 @@ static const tml_depthwise_conv_s8_params p21_21 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias21_65,
+    .patch = ((void *)(arena + 9216)),
 };
 static const tml_conv_s8_params p22_22 = {
     .batches = 1,
@@ -15021,6 +15033,7 @@ static const tml_depthwise_conv_s8_params p23_23 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias23_71,
+    .patch = ((void *)(arena + 1152)),
 };
 static const tml_conv_s8_params p24_24 = {
     .batches = 1,
@@ -15074,6 +15087,7 @@ static const tml_depthwise_conv_s8_params p25_25 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias25_77,
+    .patch = ((void *)(arena + 5760)),
 };
 static const tml_conv_s8_params p26_26 = {
     .batches = 1,
@@ -15152,8 +15166,6 @@ static const tml_softmax_s8_params p30_29 = {
     .input_left_shift = 20,
     .diff_min = -1984,
 };
-/* ---- activations: one statically planned arena (36912 bytes, lower bound 36896) */
-static uint8_t arena[36912] TML_ALIGNED(16);
 void person_detect_reset(void)
 {
 }
@@ -15254,7 +15266,7 @@ const tml_model person_detect_model = {
     1,
     person_detect_inputs,
     person_detect_outputs,
-    36912u,
+    37040u,
     person_detect_invoke,
     person_detect_input,
     person_detect_output,

@@ -5,7 +5,6 @@
 #include "ops/fully_connected.h"
 #include "ops/conv.h"
 #include "ops/pool.h"
-#include "ops/rows.h"
 #include "ops/activations.h"
 #include "ops/elementwise.h"
 #include "ops/quantize.h"

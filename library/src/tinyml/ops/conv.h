@@ -105,6 +105,7 @@ typedef struct {
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
+    int8_t *patch;                         /* 3x3 * input_depth bytes of scratch, or NULL (optimized 3x3 paths) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -320,6 +321,138 @@ TML_FLOAT static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv
 }
 
 #if defined(TML_ARCH_ARM_DSP)
+/* One step of tml__dot2x2_adjacent_s8: four int8 of two pixels by four of two weight rows, 16 MACs. */
+#define TML__DOT2X2_STEP                                                                                          \
+    "ldr %[y], [%[x0], %[step]]\n\t"                                                                             \
+    "ldr %[x], [%[x0]], #4\n\t"                                                                                 \
+    "ldr %[w], [%[w0], %[step]]\n\t"                                                                            \
+    "sxtb16 %[xe], %[x]\n\t"                                                                                     \
+    "sxtb16 %[ye], %[y]\n\t"                                                                                     \
+    "sxtb16 %[we], %[w]\n\t"                                                                                     \
+    "sxtb16 %[x], %[x], ror #8\n\t"                                                                              \
+    "sxtb16 %[y], %[y], ror #8\n\t"                                                                              \
+    "sxtb16 %[w], %[w], ror #8\n\t"                                                                              \
+    "smlad %[a01], %[xe], %[we], %[a01]\n\t"                                                                     \
+    "smlad %[a11], %[ye], %[we], %[a11]\n\t"                                                                     \
+    "smlad %[a01], %[x], %[w], %[a01]\n\t"                                                                       \
+    "smlad %[a11], %[y], %[w], %[a11]\n\t"                                                                       \
+    "ldr %[w], [%[w0]], #4\n\t"                                                                                 \
+    "sxtb16 %[we], %[w]\n\t"                                                                                     \
+    "sxtb16 %[w], %[w], ror #8\n\t"                                                                              \
+    "smlad %[a00], %[xe], %[we], %[a00]\n\t"                                                                     \
+    "smlad %[a10], %[ye], %[we], %[a10]\n\t"                                                                     \
+    "smlad %[a00], %[x], %[w], %[a00]\n\t"                                                                       \
+    "smlad %[a10], %[y], %[w], %[a10]\n\t"
+
+/* acc[0] += x0.w0, acc[1] += x0.w1, acc[2] += x1.w0, acc[3] += x1.w1 over n4 * 4 int8 (n4 >= 1), where
+ * x1 = x0 + step and w1 = w0 + step (two adjacent pixels of a dense input, two adjacent weight rows): with
+ * one step register for both, the loop fits the 14 registers; unrolled twice. */
+TML_ALWAYS_INLINE void tml__dot2x2_adjacent_s8(const int8_t *x0, const int8_t *w0, int32_t step, int32_t n4,
+                                                int32_t *acc)
+{
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    int32_t x, y, w, xe, ye, we;
+    __asm__("lsrs %[n], %[n], #1\n\t"
+            "bcc 2f\n\t"
+            TML__DOT2X2_STEP
+            "cmp %[n], #0\n\t"
+            "beq 3f\n\t"
+            "2:\n\t"
+            TML__DOT2X2_STEP
+            TML__DOT2X2_STEP
+            "subs %[n], %[n], #1\n\t"
+            "bne 2b\n\t"
+            "3:"
+            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [x0] "+r"(x0), [w0] "+r"(w0),
+              [n] "+r"(n4), [x] "=&r"(x), [y] "=&r"(y), [w] "=&r"(w), [xe] "=&r"(xe), [ye] "=&r"(ye),
+              [we] "=&r"(we)
+            : [step] "r"(step)
+            : "cc", "memory");
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
+/* TFLM's requantization for a multiplier in [0, 2^31) and a right shift r >= 1 (shift <= -1): the doubling
+ * high multiply is one SMLAL; the rounding division, half away from zero, is floor((x - (x < 0)) / 2^(r-1)),
+ * plus one, halved; off2 = 2 * zero point + 1 adds the zero point in that last halving. Clamped. */
+TML_ALWAYS_INLINE int8_t tml__requant_r1_s8(int32_t acc, int32_t multiplier, int32_t r_minus_1, int32_t off2,
+                                            int32_t lo, int32_t hi)
+{
+    int32_t x = (int32_t)(((int64_t)acc * multiplier + ((int64_t)1 << 30)) >> 31);
+    x = (((x + (x >> 31)) >> r_minus_1) + off2) >> 1;
+    return (int8_t)tml_clamp_i32(x, lo, hi);
+}
+
+/* Every requantization shift of the call is <= -1 (a right shift): tml__requant_r1_s8 applies. */
+static inline int tml__right_shifts_only(const tml_requant_params *rq, int32_t channels)
+{
+    int32_t i;
+    if (!rq->per_channel_multiplier) {
+        return rq->shift <= -1;
+    }
+    for (i = 0; i < channels; i++) {
+        if (rq->per_channel_shift[i] > -1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Armv7E-M, pointwise, dense (stride 1 over the whole input), every shift a right shift: pairs of
+ * adjacent pixels by pairs of adjacent output channels, the dot products in tml__dot2x2_adjacent_s8 and
+ * the requantization with the channel's constants read once per tile. A lone last pixel is left to the
+ * caller. Needs folded_bias. Returns the pixels done (an even count). */
+TML_HOT static inline int32_t tml__conv_s8_1x1_dense_dsp(const tml_conv_s8_params *p, const int8_t *in_b,
+                                                         int8_t *out_b, const int8_t *weights, int32_t pixels)
+{
+    const int32_t cin = p->input_depth, cout = p->output_depth, n4 = cin >> 2, rest = cin & 3;
+    const int32_t off2 = 2 * p->output_offset + 1, lo = p->act_min, hi = p->act_max;
+    const int32_t *const pm = p->per_channel_multiplier, *const ps = p->per_channel_shift;
+    const int32_t *const fb = p->folded_bias;
+    const int32_t step = pm ? 1 : 0;  /* per-tensor: the same multiplier for every channel */
+    const int32_t *const mul = pm ? pm : &p->output_multiplier, *const sh = pm ? ps : &p->output_shift;
+    int32_t k, oc;
+    for (k = 0; k + 2 <= pixels; k += 2) {
+        const int8_t *const x0 = in_b + k * cin;
+        int8_t *const o0 = out_b + k * cout;
+        const int8_t *w = weights;
+        for (oc = 0; oc + 2 <= cout; oc += 2, w += 2 * cin) {
+            int32_t acc[4], i;
+            acc[0] = acc[2] = fb[oc];
+            acc[1] = acc[3] = fb[oc + 1];
+            if (n4) {
+                tml__dot2x2_adjacent_s8(x0, w, cin, n4, acc);
+            }
+            for (i = cin - rest; i < cin; i++) {
+                const int32_t a = x0[i], c = x0[cin + i], b0 = w[i], b1 = w[cin + i];
+                acc[0] += a * b0;
+                acc[1] += a * b1;
+                acc[2] += c * b0;
+                acc[3] += c * b1;
+            }
+            {
+                const int32_t m0 = mul[oc * step], m1 = mul[(oc + 1) * step];
+                const int32_t r0 = -sh[oc * step] - 1, r1 = -sh[(oc + 1) * step] - 1;
+                o0[oc] = tml__requant_r1_s8(acc[0], m0, r0, off2, lo, hi);
+                o0[oc + 1] = tml__requant_r1_s8(acc[1], m1, r1, off2, lo, hi);
+                o0[cout + oc] = tml__requant_r1_s8(acc[2], m0, r0, off2, lo, hi);
+                o0[cout + oc + 1] = tml__requant_r1_s8(acc[3], m1, r1, off2, lo, hi);
+            }
+        }
+        if (oc < cout) { /* a lone last channel */
+            int32_t acc[4];
+            const int32_t m0 = mul[oc * step], r0 = -sh[oc * step] - 1;
+            acc[0] = acc[1] = acc[2] = acc[3] = fb[oc];
+            tml_dot2x2_s8(x0, x0 + cin, w, w, cin, acc);
+            o0[oc] = tml__requant_r1_s8(acc[0], m0, r0, off2, lo, hi);
+            o0[cout + oc] = tml__requant_r1_s8(acc[2], m0, r0, off2, lo, hi);
+        }
+    }
+    return k;
+}
+
 /* Armv7E-M, 1x1 filters without padding (pointwise): a GEMM of output pixels by output channels in
  * 2x2 tiles (tml_dot2x2_s8). Needs folded_bias and groups == 1. */
 TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
@@ -334,7 +467,9 @@ TML_HOT static inline void tml_conv_s8_1x1_dsp(const tml_conv_s8_params *p, cons
     for (b = 0; b < p->batches; b++) {
         const int8_t *in_b = input + b * p->input_height * p->input_width * cin;
         int8_t *out_b = output + b * pixels * cout;
-        for (k = 0; k < pixels; k += 2) {
+        k = dense && tml__right_shifts_only(&rq, cout) ? tml__conv_s8_1x1_dense_dsp(p, in_b, out_b, weights, pixels)
+                                                      : 0;
+        for (; k < pixels; k += 2) {
             const int32_t k1 = k + 1 < pixels ? k + 1 : k; /* a lone last pixel is computed twice */
             const int8_t *x0 = dense ? in_b + k * cin
                                      : in_b + ((k / p->output_width) * p->stride_height * p->input_width +
@@ -602,33 +737,111 @@ TML_ALWAYS_INLINE void tml__store4_s8(const tml_requant_params *rq, int8_t *out,
         a3 = __smlatt(x13_, w13_, a3);                                                                           \
     } while (0)
 
-/* The 3x3 case of the next kernel (MobileNet's depthwise layers): the three taps of a filter row are
- * at fixed steps from a pointer that moves by rows, so no offset table is read. */
-TML_HOT static inline void tml__dwconv_s8_inside_3x3_dm1(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
-                                                        const int8_t *weights, int8_t *out)
+/* One tap of four depthwise lanes: input word x and weight word w (four channels each), SMLABB/SMLATT on
+ * their even and odd bytes. */
+#define TML__DW_TAP4(xa, wa)                                                                                    \
+    "ldr %[x], " xa "\n\t"                                                                                      \
+    "ldr %[w], " wa "\n\t"                                                                                      \
+    "sxtb16 %[xe], %[x]\n\t"                                                                                     \
+    "sxtb16 %[we], %[w]\n\t"                                                                                     \
+    "sxtb16 %[x], %[x], ror #8\n\t"                                                                              \
+    "sxtb16 %[w], %[w], ror #8\n\t"                                                                              \
+    "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                                      \
+    "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                                      \
+    "smlabb %[a1], %[x], %[w], %[a1]\n\t"                                                                        \
+    "smlatt %[a3], %[x], %[w], %[a3]\n\t"
+
+/* A filter row of three taps, then both pointers down one row. */
+#define TML__DW_ROW3                                                                                            \
+    TML__DW_TAP4("[%[ip]]", "[%[wp]]")                                                                          \
+    TML__DW_TAP4("[%[ip], %[col]]", "[%[wp], %[col]]")                                                          \
+    TML__DW_TAP4("[%[ip], %[col2]]", "[%[wp], %[col2]]")                                                        \
+    "add %[ip], %[ip], %[row]\n\t"                                                                              \
+    "add %[wp], %[wp], %[col2]\n\t"                                                                             \
+    "add %[wp], %[wp], %[col]\n\t"
+
+/* acc[0..3] += the 3x3 window of four channels: input at ip (the window's corner, channel oc), weights
+ * at wp ([9][c], channel oc), c channels per pixel and row bytes per input row (dilation 1). */
+TML_ALWAYS_INLINE void tml__dw3x3_lanes4(const int8_t *ip, const int8_t *wp, int32_t c, int32_t row, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t x, w, xe, we;
+    __asm__(TML__DW_ROW3 TML__DW_ROW3 TML__DW_ROW3
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [ip] "+r"(ip), [wp] "+r"(wp),
+              [x] "=&r"(x), [w] "=&r"(w), [xe] "=&r"(xe), [we] "=&r"(we)
+            : [col] "r"(c), [col2] "r"(2 * c), [row] "r"(row)
+            : "memory");
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* Requantize n accumulators of consecutive channels (multipliers and shifts from channel `first` on, or
+ * the per-tensor ones) into out: with only right shifts, tml__requant_r1_s8 with its constants in
+ * registers for the whole loop. */
+TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_depthwise_conv_s8_params *p, const int32_t *acc,
+                                                    int32_t first, int32_t n, int fast, int8_t *out)
 {
     const tml_requant_params rq = TML_REQUANT_OF(p);
-    const int32_t c = p->input_depth, lanes = c - c % 4;
-    const int32_t col = p->dilation_width * c, row = p->dilation_height * p->input_width * c;
-    int32_t oc, fy;
-    for (oc = 0; oc < lanes; oc += 4) {
-        const int8_t *ip = corner + oc, *wp = weights + oc;
-        int32_t a0 = p->folded_bias[oc], a1 = p->folded_bias[oc + 1];
-        int32_t a2 = p->folded_bias[oc + 2], a3 = p->folded_bias[oc + 3];
-        for (fy = 0; fy < 3; fy++, ip += row, wp += 3 * c) {
-            TML__DW_MAC4(tml_read_s8x4(ip), tml_read_s8x4(wp), a0, a1, a2, a3);
-            TML__DW_MAC4(tml_read_s8x4(ip + col), tml_read_s8x4(wp + c), a0, a1, a2, a3);
-            TML__DW_MAC4(tml_read_s8x4(ip + 2 * col), tml_read_s8x4(wp + 2 * c), a0, a1, a2, a3);
+    int32_t k;
+    if (fast) {
+        const int32_t off2 = 2 * p->output_offset + 1, lo = p->act_min, hi = p->act_max;
+        if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
+            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
+            for (k = 0; k < n; k++) {
+                int32_t x = (int32_t)(((int64_t)acc[k] * mul[k] + ((int64_t)1 << 30)) >> 31);
+                x = (((x + (x >> 31)) >> ~sh[k]) + off2) >> 1;
+                out[k] = (int8_t)__ssat(x, 8);
+            }
+        } else if (rq.per_channel_multiplier) {
+            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
+            for (k = 0; k < n; k++) {
+                out[k] = tml__requant_r1_s8(acc[k], mul[k], ~sh[k], off2, lo, hi);
+            }
+        } else {
+            const int32_t m = rq.multiplier, r = ~rq.shift;
+            for (k = 0; k < n; k++) {
+                out[k] = tml__requant_r1_s8(acc[k], m, r, off2, lo, hi);
+            }
         }
-        tml__store4_s8(&rq, out, oc, a0, a1, a2, a3);
+        return;
     }
-    for (; oc < c; oc++) {
-        const int8_t *ip = corner + oc, *wp = weights + oc;
-        int32_t acc = p->folded_bias[oc];
-        for (fy = 0; fy < 3; fy++, ip += row, wp += 3 * c) {
-            acc += (int32_t)ip[0] * wp[0] + (int32_t)ip[col] * wp[c] + (int32_t)ip[2 * col] * wp[2 * c];
+    for (k = 0; k < n; k++) {
+        out[k] = tml_requant_s8(&rq, acc[k], first + k);
+    }
+}
+
+#define TML_DW_CHUNK 64 /* channels whose accumulators are held at a time (on the stack) */
+
+/* The 3x3 case of the next kernel (MobileNet's depthwise layers), dilation 1, depth multiplier 1: a run of
+ * `count` pixels whose windows lie inside the image (corners `step` bytes apart). For each pixel and chunk
+ * of channels, first every accumulator (four channels at a time in tml__dw3x3_lanes4), then their
+ * requantization in one loop (fast: only right shifts). */
+TML_HOT static TML_NOINLINE void tml__dwconv_s8_3x3_run(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
+                                                       int32_t row, int32_t step, int32_t count, const int8_t *weights,
+                                                       int8_t *out, int fast)
+{
+    const int32_t c = p->input_depth;
+    const int32_t *const fb = p->folded_bias;
+    int32_t acc[TML_DW_CHUNK];
+    int32_t c0, oc, fy;
+    for (; count > 0; count--, corner += step, out += c) {
+        for (c0 = 0; c0 < c; c0 += TML_DW_CHUNK) {
+            const int32_t n = c - c0 < TML_DW_CHUNK ? c - c0 : TML_DW_CHUNK, lanes = n - n % 4;
+            const int8_t *ip = corner + c0, *wp = weights + c0;
+            memcpy(acc, fb + c0, (size_t)n * sizeof(int32_t));
+            for (oc = 0; oc < lanes; oc += 4) {
+                tml__dw3x3_lanes4(ip + oc, wp + oc, c, row, acc + oc);
+            }
+            for (; oc < n; oc++) {
+                const int8_t *i1 = ip + oc, *w1 = wp + oc;
+                for (fy = 0; fy < 3; fy++, i1 += row, w1 += 3 * c) {
+                    acc[oc] += (int32_t)i1[0] * w1[0] + (int32_t)i1[c] * w1[c] + (int32_t)i1[2 * c] * w1[2 * c];
+                }
+            }
+            tml__requant_run_s8(p, acc, c0, n, fast, out + c0);
         }
-        out[oc] = tml_requant_s8(&rq, acc, oc);
     }
 }
 
@@ -673,6 +886,7 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
     const int32_t lanes = (dm == 1 || dm % 4 == 0) ? cout - cout % 4 : 0;
     const int32_t offset_pair = (int32_t)(((uint32_t)p->input_offset & 0xffffu) | ((uint32_t)p->input_offset << 16));
     const int32_t taps = fh * fw, fast = dm == 1 && taps <= TML_DW_FAST_TAPS;
+    const int right_only = tml__right_shifts_only(&rq, cout);
     int32_t in_off[TML_DW_FAST_TAPS], w_off[TML_DW_FAST_TAPS];
     int32_t b, oy, ox, oc, fy, fx;
     if (fast) {
@@ -699,12 +913,37 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                 const int32_t *init = inside ? p->folded_bias : bias;
                 int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * cout;
                 if (inside && fast) {
-                    if (fh == 3 && fw == 3) {
-                        tml__dwconv_s8_inside_3x3_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, out);
+                    if (fh == 3 && fw == 3 && dh == 1 && dw == 1) {
+                        /* this pixel and the following ones whose windows lie inside the image */
+                        const int32_t sx = p->stride_width;
+                        int32_t n = (p->input_width - 3 - ix0) / sx + 1;
+                        if (n > p->output_width - ox) {
+                            n = p->output_width - ox;
+                        }
+                        tml__dwconv_s8_3x3_run(p, in_b + (iy0 * p->input_width + ix0) * cin, p->input_width * cin,
+                                               sx * cin, n, weights, out, right_only);
+                        ox += n - 1;
                         continue;
                     }
                     tml__dwconv_s8_inside_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, in_off, w_off,
                                               taps, out);
+                    continue;
+                }
+                if (p->patch && fast && fh == 3 && fw == 3 && dh == 1 && dw == 1) {
+                    /* the window's taps copied into a 3x3 patch, the zero point where the window leaves the
+                     * image (with folded_bias, (zero point + input_offset) * w = 0 as the reference adds) */
+                    int8_t *const patch = p->patch;
+                    for (fy = 0; fy < 3; fy++) {
+                        for (fx = 0; fx < 3; fx++) {
+                            int8_t *dst = patch + (fy * 3 + fx) * cin;
+                            if (fy >= fy0 && fy < fy1 && fx >= fx0 && fx < fx1) {
+                                memcpy(dst, in_b + ((iy0 + fy) * p->input_width + ix0 + fx) * cin, (size_t)cin);
+                            } else {
+                                memset(dst, -p->input_offset, (size_t)cin);
+                            }
+                        }
+                    }
+                    tml__dwconv_s8_3x3_run(p, patch, 3 * cin, 0, 1, weights, out, right_only);
                     continue;
                 }
                 for (oc = 0; oc < lanes; oc += 4) {
