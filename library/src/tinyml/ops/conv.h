@@ -400,6 +400,43 @@ static inline int tml__right_shifts_only(const tml_requant_params *rq, int32_t c
     return 1;
 }
 
+/* Requantize n accumulators of consecutive channels (multipliers and shifts from channel `first` on, or
+ * the per-tensor ones) into out: with only right shifts, tml__requant_r1_s8 with its constants in
+ * registers for the whole loop. */
+TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_requant_params *rqp, const int32_t *acc,
+                                                    int32_t first, int32_t n, int fast, int8_t *out)
+{
+    const tml_requant_params rq = *rqp;
+    int32_t k;
+    if (fast) {
+        const int32_t off2 = 2 * rq.output_offset + 1, lo = rq.act_min, hi = rq.act_max;
+        if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
+            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
+            for (k = 0; k < n; k++) {
+                int32_t x = (int32_t)(((int64_t)acc[k] * mul[k] + ((int64_t)1 << 30)) >> 31);
+                x = (((x + (x >> 31)) >> ~sh[k]) + off2) >> 1;
+                out[k] = (int8_t)__ssat(x, 8);
+            }
+        } else if (rq.per_channel_multiplier) {
+            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
+            for (k = 0; k < n; k++) {
+                out[k] = tml__requant_r1_s8(acc[k], mul[k], ~sh[k], off2, lo, hi);
+            }
+        } else {
+            const int32_t m = rq.multiplier, r = ~rq.shift;
+            for (k = 0; k < n; k++) {
+                out[k] = tml__requant_r1_s8(acc[k], m, r, off2, lo, hi);
+            }
+        }
+        return;
+    }
+    for (k = 0; k < n; k++) {
+        out[k] = tml_requant_s8(&rq, acc[k], first + k);
+    }
+}
+
+#define TML_CHUNK 64 /* channels whose accumulators are held at a time (on the stack) */
+
 /* Armv7E-M, pointwise, dense (stride 1 over the whole input), every shift a right shift: pairs of
  * adjacent pixels by pairs of adjacent output channels, the dot products in tml__dot2x2_adjacent_s8 and
  * the requantization with the channel's constants read once per tile. A lone last pixel is left to the
@@ -777,42 +814,6 @@ TML_ALWAYS_INLINE void tml__dw3x3_lanes4(const int8_t *ip, const int8_t *wp, int
     acc[3] = a3;
 }
 
-/* Requantize n accumulators of consecutive channels (multipliers and shifts from channel `first` on, or
- * the per-tensor ones) into out: with only right shifts, tml__requant_r1_s8 with its constants in
- * registers for the whole loop. */
-TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_depthwise_conv_s8_params *p, const int32_t *acc,
-                                                    int32_t first, int32_t n, int fast, int8_t *out)
-{
-    const tml_requant_params rq = TML_REQUANT_OF(p);
-    int32_t k;
-    if (fast) {
-        const int32_t off2 = 2 * p->output_offset + 1, lo = p->act_min, hi = p->act_max;
-        if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
-            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
-            for (k = 0; k < n; k++) {
-                int32_t x = (int32_t)(((int64_t)acc[k] * mul[k] + ((int64_t)1 << 30)) >> 31);
-                x = (((x + (x >> 31)) >> ~sh[k]) + off2) >> 1;
-                out[k] = (int8_t)__ssat(x, 8);
-            }
-        } else if (rq.per_channel_multiplier) {
-            const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
-            for (k = 0; k < n; k++) {
-                out[k] = tml__requant_r1_s8(acc[k], mul[k], ~sh[k], off2, lo, hi);
-            }
-        } else {
-            const int32_t m = rq.multiplier, r = ~rq.shift;
-            for (k = 0; k < n; k++) {
-                out[k] = tml__requant_r1_s8(acc[k], m, r, off2, lo, hi);
-            }
-        }
-        return;
-    }
-    for (k = 0; k < n; k++) {
-        out[k] = tml_requant_s8(&rq, acc[k], first + k);
-    }
-}
-
-#define TML_DW_CHUNK 64 /* channels whose accumulators are held at a time (on the stack) */
 
 /* The 3x3 case of the next kernel (MobileNet's depthwise layers), dilation 1, depth multiplier 1: a run of
  * `count` pixels whose windows lie inside the image (corners `step` bytes apart). For each pixel and chunk
@@ -822,13 +823,14 @@ TML_HOT static TML_NOINLINE void tml__dwconv_s8_3x3_run(const tml_depthwise_conv
                                                        int32_t row, int32_t step, int32_t count, const int8_t *weights,
                                                        int8_t *out, int fast)
 {
+    const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t c = p->input_depth;
     const int32_t *const fb = p->folded_bias;
-    int32_t acc[TML_DW_CHUNK];
+    int32_t acc[TML_CHUNK];
     int32_t c0, oc, fy;
     for (; count > 0; count--, corner += step, out += c) {
-        for (c0 = 0; c0 < c; c0 += TML_DW_CHUNK) {
-            const int32_t n = c - c0 < TML_DW_CHUNK ? c - c0 : TML_DW_CHUNK, lanes = n - n % 4;
+        for (c0 = 0; c0 < c; c0 += TML_CHUNK) {
+            const int32_t n = c - c0 < TML_CHUNK ? c - c0 : TML_CHUNK, lanes = n - n % 4;
             const int8_t *ip = corner + c0, *wp = weights + c0;
             memcpy(acc, fb + c0, (size_t)n * sizeof(int32_t));
             for (oc = 0; oc < lanes; oc += 4) {
@@ -840,7 +842,44 @@ TML_HOT static TML_NOINLINE void tml__dwconv_s8_3x3_run(const tml_depthwise_conv
                     acc[oc] += (int32_t)i1[0] * w1[0] + (int32_t)i1[c] * w1[c] + (int32_t)i1[2 * c] * w1[2 * c];
                 }
             }
-            tml__requant_run_s8(p, acc, c0, n, fast, out + c0);
+            tml__requant_run_s8(&rq, acc, c0, n, fast, out + c0);
+        }
+    }
+}
+
+/* Depth multiplier a multiple of 4 (each input channel feeds four lanes at a time): a run of `count`
+ * pixels whose windows lie inside the image (corners `step` bytes apart), taps at the offsets the caller
+ * computed once per layer; raw int8 inputs and folded_bias, then one requantization loop per chunk. */
+TML_HOT static TML_NOINLINE void tml__dwconv_s8_dm4_run(const tml_depthwise_conv_s8_params *p, const int8_t *corner,
+                                                       int32_t step, int32_t count, const int8_t *weights,
+                                                       const int32_t *in_off, const int32_t *w_off, int32_t taps,
+                                                       int8_t *out, int fast)
+{
+    const tml_requant_params rq = TML_REQUANT_OF(p);
+    const int32_t dm = p->depth_multiplier, cout = p->input_depth * dm;
+    const int32_t *const fb = p->folded_bias;
+    int32_t acc[TML_CHUNK];
+    int32_t c0, oc, t;
+    for (; count > 0; count--, corner += step, out += cout) {
+        for (c0 = 0; c0 < cout; c0 += TML_CHUNK) {
+            const int32_t n = cout - c0 < TML_CHUNK ? cout - c0 : TML_CHUNK; /* a multiple of 4 */
+            for (oc = 0; oc < n; oc += 4) {
+                const int8_t *const x = corner + (c0 + oc) / dm, *const w = weights + c0 + oc;
+                int32_t a0 = fb[c0 + oc], a1 = fb[c0 + oc + 1], a2 = fb[c0 + oc + 2], a3 = fb[c0 + oc + 3];
+                for (t = 0; t < taps; t++) {
+                    const int32_t xv = x[in_off[t]], wv = tml_read_s8x4(w + w_off[t]);
+                    const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
+                    a0 = __smlabb(xv, w02, a0);
+                    a2 = __smlabt(xv, w02, a2);
+                    a1 = __smlabb(xv, w13, a1);
+                    a3 = __smlabt(xv, w13, a3);
+                }
+                acc[oc] = a0;
+                acc[oc + 1] = a1;
+                acc[oc + 2] = a2;
+                acc[oc + 3] = a3;
+            }
+            tml__requant_run_s8(&rq, acc, c0, n, fast, out + c0);
         }
     }
 }
@@ -886,10 +925,11 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
     const int32_t lanes = (dm == 1 || dm % 4 == 0) ? cout - cout % 4 : 0;
     const int32_t offset_pair = (int32_t)(((uint32_t)p->input_offset & 0xffffu) | ((uint32_t)p->input_offset << 16));
     const int32_t taps = fh * fw, fast = dm == 1 && taps <= TML_DW_FAST_TAPS;
+    const int32_t fast4 = dm % 4 == 0 && taps <= TML_DW_FAST_TAPS && p->folded_bias;
     const int right_only = tml__right_shifts_only(&rq, cout);
     int32_t in_off[TML_DW_FAST_TAPS], w_off[TML_DW_FAST_TAPS];
     int32_t b, oy, ox, oc, fy, fx;
-    if (fast) {
+    if (fast || fast4) {
         for (fy = 0; fy < fh; fy++) {
             for (fx = 0; fx < fw; fx++) {
                 in_off[fy * fw + fx] = (fy * dh * p->input_width + fx * dw) * cin;
@@ -927,6 +967,17 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                     }
                     tml__dwconv_s8_inside_dm1(p, in_b + (iy0 * p->input_width + ix0) * cin, weights, in_off, w_off,
                                               taps, out);
+                    continue;
+                }
+                if (inside && fast4) {
+                    /* this pixel and the following ones whose windows lie inside the image */
+                    int32_t n = (p->input_width - 1 - (fw - 1) * dw - ix0) / p->stride_width + 1;
+                    if (n > p->output_width - ox) {
+                        n = p->output_width - ox;
+                    }
+                    tml__dwconv_s8_dm4_run(p, in_b + (iy0 * p->input_width + ix0) * cin, p->stride_width * cin, n,
+                                           weights, in_off, w_off, taps, out, right_only);
+                    ox += n - 1;
                     continue;
                 }
                 if (p->patch && fast && fh == 3 && fw == 3 && dh == 1 && dw == 1) {
