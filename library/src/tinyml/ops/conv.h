@@ -797,11 +797,12 @@ TML_ALWAYS_INLINE void tml__store4_s8(const tml_requant_params *rq, int8_t *out,
     "add %[wp], %[wp], %[col2]\n\t"                                                                             \
     "add %[wp], %[wp], %[col]\n\t"
 
-/* acc[0..3] += the 3x3 window of four channels: input at ip (the window's corner, channel oc), weights
- * at wp ([9][c], channel oc), c channels per pixel and row bytes per input row (dilation 1). */
-TML_ALWAYS_INLINE void tml__dw3x3_lanes4(const int8_t *ip, const int8_t *wp, int32_t c, int32_t row, int32_t *acc)
+/* acc[0..3] = init[0..3] + the 3x3 window of four channels: input at ip (the window's corner, channel
+ * oc), weights at wp ([9][c], channel oc), c channels per pixel and row bytes per input row (dilation 1). */
+TML_ALWAYS_INLINE void tml__dw3x3_lanes4(const int8_t *ip, const int8_t *wp, int32_t c, int32_t row,
+                                          const int32_t *init, int32_t *acc)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = init[0], a1 = init[1], a2 = init[2], a3 = init[3];
     int32_t x, w, xe, we;
     __asm__(TML__DW_ROW3 TML__DW_ROW3 TML__DW_ROW3
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [ip] "+r"(ip), [wp] "+r"(wp),
@@ -832,18 +833,44 @@ TML_HOT static TML_NOINLINE void tml__dwconv_s8_3x3_run(const tml_depthwise_conv
         for (c0 = 0; c0 < c; c0 += TML_CHUNK) {
             const int32_t n = c - c0 < TML_CHUNK ? c - c0 : TML_CHUNK, lanes = n - n % 4;
             const int8_t *ip = corner + c0, *wp = weights + c0;
-            memcpy(acc, fb + c0, (size_t)n * sizeof(int32_t));
             for (oc = 0; oc < lanes; oc += 4) {
-                tml__dw3x3_lanes4(ip + oc, wp + oc, c, row, acc + oc);
+                tml__dw3x3_lanes4(ip + oc, wp + oc, c, row, fb + c0 + oc, acc + oc);
             }
             for (; oc < n; oc++) {
                 const int8_t *i1 = ip + oc, *w1 = wp + oc;
+                acc[oc] = fb[c0 + oc];
                 for (fy = 0; fy < 3; fy++, i1 += row, w1 += 3 * c) {
                     acc[oc] += (int32_t)i1[0] * w1[0] + (int32_t)i1[c] * w1[c] + (int32_t)i1[2 * c] * w1[2 * c];
                 }
             }
             tml__requant_run_s8(&rq, acc, c0, n, fast, out + c0);
         }
+    }
+}
+
+/* n bytes copied or filled a word at a time (the C library's memcpy may go byte by byte where it is built
+ * for size). */
+TML_ALWAYS_INLINE void tml__copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t v = tml_read_s8x4(src + i);
+        memcpy(dst + i, &v, 4);
+    }
+    for (; i < n; i++) {
+        dst[i] = src[i];
+    }
+}
+
+TML_ALWAYS_INLINE void tml__fill_s8(int8_t *dst, int8_t value, int32_t n)
+{
+    const int32_t v = (int32_t)(0x01010101u * (uint8_t)value);
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(dst + i, &v, 4);
+    }
+    for (; i < n; i++) {
+        dst[i] = value;
     }
 }
 
@@ -988,9 +1015,9 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                         for (fx = 0; fx < 3; fx++) {
                             int8_t *dst = patch + (fy * 3 + fx) * cin;
                             if (fy >= fy0 && fy < fy1 && fx >= fx0 && fx < fx1) {
-                                memcpy(dst, in_b + ((iy0 + fy) * p->input_width + ix0 + fx) * cin, (size_t)cin);
+                                tml__copy_s8(dst, in_b + ((iy0 + fy) * p->input_width + ix0 + fx) * cin, cin);
                             } else {
-                                memset(dst, -p->input_offset, (size_t)cin);
+                                tml__fill_s8(dst, (int8_t)-p->input_offset, cin);
                             }
                         }
                     }
