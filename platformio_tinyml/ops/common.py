@@ -47,7 +47,7 @@ def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int, floa
     return 0, 0, ctx.array("int32_t", np.array(ms, np.int64), "mult"), ctx.array("int32_t", np.array(ss, np.int64), "shift")
 
 
-FOLDED_BIAS_ARCHES = ("cortex-m4", "xtensa", "portable")
+FOLDED_BIAS_ARCHES = ("cortex-m4", "xtensa", "arc-em", "portable")
 
 
 def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int, channels_last: bool = False):
@@ -55,7 +55,8 @@ def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int, channels_las
 
     sum((in + input_offset) * w) + bias == sum(in * w) + folded_bias, exactly (int32), so a kernel that
     has it multiplies raw int8 inputs (Armv7E-M: two MACs per SMLAD). Only for symmetric weights and
-    only in the layouts whose kernels use it (``cortex-m4``, ``xtensa``, and ``portable``, which serves any board);
+    only in the layouts whose kernels use it (``cortex-m4``, ``xtensa``, ``arc-em``, and ``portable``, which serves any
+    board);
     NULL otherwise, or when a value would not fit int32. ``channels_last``: the output channel is the weights' last axis
     (depthwise), else the first.
     """

@@ -354,6 +354,8 @@ int main(void)
     printf("path: arm-dsp\n");
 #elif defined(TML_ARCH_XTENSA)
     printf("path: xtensa\n");
+#elif defined(TML_ARCH_ARC)
+    printf("path: arc\n");
 #elif defined(TML_ARCH_REFERENCE)
     printf("path: reference\n");
 #else

@@ -8,6 +8,7 @@
  *   TML_ARCH_ARC       Synopsys ARC (EM9D)
  *   TML_ARCH_REFERENCE none of the above, or TML_FORCE_REFERENCE defined
  *   TML_ARCH_ARM_FPU   single-precision FPU instructions available (float kernels), any of the above
+ *   TML_ARCH_SCALAR    Xtensa or ARC: the optimized portable C paths
  * Define TML_FORCE_REFERENCE to use the portable reference path everywhere.
  *
  * Everything is C99, header-only (static inline), no heap, no libc beyond
@@ -256,15 +257,20 @@ TML_ALWAYS_INLINE int64_t tml_bias_s16(const void *bias, int32_t oc, int32_t acc
     return acc64 ? ((const int64_t *)bias)[oc] : (int64_t)((const int32_t *)bias)[oc];
 }
 
-#if defined(TML_ARCH_XTENSA)
-/* ------------------------------------------------------------ Xtensa (ESP32 LX6) helpers
- * No SIMD: the gains come from the generator's folded bias (raw int8 inputs, no offset add per MAC),
- * from two output rows sharing each input load, and from unrolling by four (32-bit multiplies, MUL16
- * for 16-bit operands; GCC turns the counted loops into zero-overhead LOOP instructions). */
+#if defined(TML_ARCH_XTENSA) || defined(TML_ARCH_ARC)
+#define TML_ARCH_SCALAR 1
+#endif
+
+#if defined(TML_ARCH_SCALAR)
+/* ------------------------------------------------------------ 32-bit cores without SIMD that GCC uses:
+ * Xtensa (ESP32 LX6: MUL16, MAC16, zero-overhead loops) and ARC EM (GCC has no EM9D DSP intrinsics).
+ * The gains come from the generator's folded bias (raw int8 inputs, no offset add per MAC), from two
+ * output rows sharing each input load, and from unrolling by four (16-bit operands: MUL16 on Xtensa;
+ * counted loops: Xtensa LOOP and ARC LP zero-overhead loops). The same C on both; tested on Xtensa. */
 
 /** The int8 GEMM of FULLY_CONNECTED and pointwise CONV_2D: out[b][o] = requant(folded[o] + x[b] . w[o])
  *  for batches rows of depth inputs and rows outputs; weights [rows][depth]. */
-TML_HOT static inline void tml_gemm_s8_xtensa(const tml_requant_params *rq, const int8_t *x, int32_t batches,
+TML_HOT static inline void tml_gemm_s8_scalar(const tml_requant_params *rq, const int8_t *x, int32_t batches,
                                               int32_t depth, const int8_t *weights, int32_t rows,
                                               const int32_t *folded, int8_t *out)
 {

@@ -169,10 +169,10 @@ TML_ALWAYS_INLINE void tml_fully_connected_s8(const tml_fully_connected_s8_param
         }
         return;
     }
-#elif defined(TML_ARCH_XTENSA)
+#elif defined(TML_ARCH_SCALAR)
     if (p->folded_bias) {
         const tml_requant_params rq = TML_REQUANT_OF(p);
-        tml_gemm_s8_xtensa(&rq, input, p->batches, p->accum_depth, weights, p->output_depth, p->folded_bias,
+        tml_gemm_s8_scalar(&rq, input, p->batches, p->accum_depth, weights, p->output_depth, p->folded_bias,
                            output);
         return;
     }
