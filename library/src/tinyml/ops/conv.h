@@ -695,18 +695,23 @@ TML_HOT_FLOAT static inline void tml_depthwise_conv_f32_fpu(const tml_depthwise_
                  * neighbouring input channels, with a multiple of 4 one input channel */
                 for (oc = 0; (dm == 1 || dm % 4 == 0) && oc + 4 <= cout; oc += 4) {
                     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+                    /* the taps as pointer steps: x by dw * cin floats, w by cout (one loop per case, so
+                     * that neither tests the depth multiplier per tap) */
+                    const int32_t xs = dw * cin, taps_x = fx1 - fx0;
                     for (fy = fy0; fy < fy1; fy++) {
-                        const float *x_row = in_b + ((iy0 + fy * p->dilation_height) * p->input_width + ix0) * cin;
-                        const float *w_row = weights + fy * fw * cout + oc;
-                        for (fx = fx0; fx < fx1; fx++) {
-                            const float *x = x_row + fx * dw * cin + oc / dm;
-                            const float *w = w_row + fx * cout;
-                            if (dm == 1) {
+                        const float *x = in_b + ((iy0 + fy * p->dilation_height) * p->input_width + ix0 + fx0 * dw) * cin +
+                                         oc / dm;
+                        const float *w = weights + (fy * fw + fx0) * cout + oc;
+                        int32_t t;
+                        if (dm == 1) {
+                            for (t = 0; t < taps_x; t++, x += xs, w += cout) {
                                 a0 += x[0] * w[0];
                                 a1 += x[1] * w[1];
                                 a2 += x[2] * w[2];
                                 a3 += x[3] * w[3];
-                            } else {
+                            }
+                        } else {
+                            for (t = 0; t < taps_x; t++, x += xs, w += cout) {
                                 const float xv = x[0];
                                 a0 += xv * w[0];
                                 a1 += xv * w[1];
