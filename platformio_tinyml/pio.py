@@ -188,15 +188,27 @@ def quant_key(q: Quantize | None) -> str:
     return f"{q.scheme}/{q.io}/{digest}"
 
 
-def arch_defines(arch: str, explicit: bool) -> list:
-    """C defines for the build: the reference kernels are forced only when the user asked for them.
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def arch_defines(arch: str, explicit: bool, cflags=()) -> list:
+    """C defines for the build: the reference kernels are forced only when the user asked for them;
+    with frame pointers (r7 taken on Thumb) the Cortex-M4 kernels use their 13-register asm loops.
 
     >>> arch_defines("reference", explicit=True)
     ['TML_FORCE_REFERENCE']
     >>> arch_defines("reference", explicit=False)
     []
+    >>> arch_defines("cortex-m4", explicit=False, cflags=["-Os", "-fno-omit-frame-pointer"])
+    ['TML_FRAME_POINTER']
     """
-    return ["TML_FORCE_REFERENCE"] if arch == "reference" and explicit else []
+    defines = ["TML_FORCE_REFERENCE"] if arch == "reference" and explicit else []
+    flags = [str(f) for f in cflags]
+    if "-fno-omit-frame-pointer" in flags and flags.index("-fno-omit-frame-pointer") > max(
+            (i for i, f in enumerate(flags) if f == "-fomit-frame-pointer"), default=-1):
+        defines.append("TML_FRAME_POINTER")
+    return defines
 
 
 # ---------------------------------------------------------------- cache
@@ -471,5 +483,6 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
     objects = [env.Object(os.path.join(out_dir, job.name + ".o"), os.path.join(out_dir, job.name + ".c"))
                for job, _ in results]
     genv.Append(PIOBUILDFILES=objects)
-    return dict(arch=arch, defines=arch_defines(arch, explicit=arch_opt.strip().lower() != "auto"),
+    cflags = [f for k in ("CCFLAGS", "CFLAGS") for item in _as_list(env.get(k, [])) for f in str(item).split()]
+    return dict(arch=arch, defines=arch_defines(arch, explicit=arch_opt.strip().lower() != "auto", cflags=cflags),
                 models=[job.name for job, _ in results])

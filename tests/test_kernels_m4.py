@@ -46,3 +46,12 @@ def test_fixed_point_primitives_host(tmp_path):
     assert build.returncode == 0, build.stderr
     run = subprocess.run([exe], capture_output=True, text=True)
     assert run.returncode == 0 and " 0 differ" in run.stdout, run.stdout
+
+
+def test_kernels_with_frame_pointer(tmp_path):
+    """Built with -fno-omit-frame-pointer (r7 taken), TML_FRAME_POINTER selects the 13-register asm loops;
+    they must compile and equal the reference too."""
+    rc, out = run_program([SOURCE], str(tmp_path), cflags=["-fno-omit-frame-pointer", "-DTML_FRAME_POINTER"])
+    assert "path: arm-dsp" in out and rc == 0, out
+    lines = [ln for ln in out.splitlines() if " cases, " in ln]
+    assert len(lines) == 6 and all(ln.endswith(" 0 differ") for ln in lines), out
