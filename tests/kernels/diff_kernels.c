@@ -15,18 +15,8 @@
 #define CASES 600
 #endif
 
-static uint32_t rng_state = 12345u;
-
-static uint32_t rnd(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return rng_state >> 8;
-}
-
-static int32_t between(int32_t lo, int32_t hi) /* inclusive */
-{
-    return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
-}
+#define TEST_RNG_SEED 12345u
+#include "test_rng.h"
 
 static int8_t in_buf[4096], w_buf[8192], out_ref[4096], out_opt[4096];
 static int32_t bias_buf[64], folded[64], mult[64], shift[64];

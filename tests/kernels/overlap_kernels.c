@@ -18,18 +18,8 @@
 
 enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32 };
 
-static uint32_t rng_state = 777u;
-
-static uint32_t rnd(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return rng_state >> 8;
-}
-
-static int32_t between(int32_t lo, int32_t hi) /* inclusive */
-{
-    return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
-}
+#define TEST_RNG_SEED 777u
+#include "test_rng.h"
 
 #define ARENA 8192
 static union {
