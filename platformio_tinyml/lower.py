@@ -89,6 +89,7 @@ class Call:
     params_type: Optional[str] = None
     params: Optional[dict] = None
     params_name: Optional[str] = None
+    replaced: tuple = ()   # const TensorRefs/ArrayRefs the arch's kernel does not read (a packed copy does)
 
 
 @dataclass
@@ -189,9 +190,31 @@ class LowerCtx:
         if lead is not None:
             self.overlaps.append((out_tid, in_tid, self.op.index, int(lead)))
 
-    def emit(self, fn: str, *args, params: Optional[dict] = None, params_type: Optional[str] = None) -> None:
+    def emit(self, fn: str, *args, params: Optional[dict] = None, params_type: Optional[str] = None,
+             replaced: tuple = ()) -> None:
+        """One kernel call. ``replaced``: constants among its arguments that the kernel this arch builds
+        does not read, because a packed copy in the params replaces them (the image drops them; they
+        stay in the C for the reference build)."""
         op = self.op
-        self.calls.append(Call(op.index, op.type, fn, list(args), params_type, params))
+        self.calls.append(Call(op.index, op.type, fn, list(args), params_type, params,
+                               replaced=tuple(r for r in replaced if r is not NULL)))
+
+
+def _kept_const_bytes(g: Graph, ctx: LowerCtx) -> int:
+    """Bytes of constants an image built for ctx.arch keeps: every const tensor and array, less those
+    that every call referring to them replaces with a packed copy (Call.replaced)."""
+    def refs(call):
+        vals = list(call.args) + list((call.params or {}).values())
+        return {v for v in vals if isinstance(v, (TensorRef, ArrayRef))}
+    needed = set()
+    mentioned = set()
+    for call in ctx.calls:
+        r = refs(call)
+        mentioned |= r
+        needed |= r - set(call.replaced)
+    dropped = mentioned - needed
+    return sum(g.tensors[i].nbytes for i in ctx.used_consts if TensorRef(i) not in dropped) + \
+        sum(a.values.nbytes for a in ctx.arrays.values() if ArrayRef(a.name) not in dropped)
 
 
 def _root(alias_of: dict, tid: int) -> int:
@@ -308,8 +331,7 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
             init = np.full(t.shape, t.q_zero_point, np.int8)
         variables_info.append((r, offsets[r], t.nbytes, init))
 
-    weight_bytes = sum(g.tensors[i].nbytes for i in ctx.used_consts) + \
-        sum(a.values.nbytes for a in ctx.arrays.values())
+    weight_bytes = _kept_const_bytes(g, ctx)
     return Program(graph=g, calls=ctx.calls, arrays=list(ctx.arrays.values()),
                    const_tensors=sorted(ctx.used_consts), offsets=offsets,
                    scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,

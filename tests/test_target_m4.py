@@ -37,7 +37,8 @@ def test_cortex_m4_equals_host(name, float_abi):
 # op-level models of the kernels that have an optimized Cortex-M4 path besides the shared models' ones
 # (the window operators also with their outputs planned over their inputs, and fused with pools)
 OP_MODELS = sorted(glob.glob(os.path.join(TEST_MODELS, "lstm_int8*.tflite")) +
-                   glob.glob(os.path.join(TEST_MODELS, "conv_*.tflite")))
+                   glob.glob(os.path.join(TEST_MODELS, "conv_*.tflite")) +
+                   glob.glob(os.path.join(TEST_MODELS, "dense_*.tflite")))
 
 
 @pytest.mark.parametrize("path", OP_MODELS, ids=lambda p: os.path.basename(p)[:-7])

@@ -1,8 +1,74 @@
 """FULLY_CONNECTED: int8 (per-tensor or per-channel weights), int16x8 and float32."""
 from __future__ import annotations
 
-from ..lower import register
+import numpy as np
+
+from ..lower import NULL, register
 from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
+
+
+def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, output_offset: int, lo: int, hi: int):
+    """The Cortex-M4 stream of tml__fc_s8_rows4_m4 / tml__fc_s8_depth1_m4 (layouts described in
+    fully_connected.h), or NULL where those kernels do not apply: another arch, no folded bias, a
+    depth neither 1 nor a multiple of 4, or a requantization tml_requant_fast_of refuses (per-channel,
+    a multiplier of at most 2^30, a right shift outside [1, 21], a clamp narrower than int8)."""
+    r = -int(s)
+    if (ctx.arch != "cortex-m4" or fb is NULL or pm is not NULL or not (m > 1 << 30 and 1 <= r <= 21)
+            or (lo, hi) != (-128, 127)):
+        return NULL
+    weights = np.asarray(w.data, np.int8)
+    rows, depth = weights.shape[0], int(np.prod(weights.shape[1:]))
+    weights = weights.reshape(rows, depth)
+    if depth != 1 and depth % 4:
+        return NULL
+    bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
+    c = ((2 * int(output_offset) + 1) << (r - 1))
+    words = lambda b: np.frombuffer(np.ascontiguousarray(b, np.int8).tobytes(), "<i4").astype(np.int64)
+    parts = []
+    if depth == 1:
+        if np.abs(bias).max() + 128 * np.abs(weights.astype(np.int64)).max() >= 1 << 30:
+            return NULL  # twice the sum would not fit int32
+        parts.append([rows, m, c, r])
+        pad = -rows % 4
+        wcol = np.concatenate([weights[:, 0], np.zeros(pad, np.int8)])
+        bcol = np.concatenate([bias, np.zeros(pad, np.int64)])
+        for g in range(0, rows + pad, 4):
+            w16 = wcol[g:g + 4].astype(np.int64)
+            parts += [2 * bcol[g:g + 4], (w16[0::2] & 0xFFFF) | (w16[1::2] << 16)]
+    else:
+        full = rows - rows % 4
+        parts.append([depth, full, m, c, r, rows % 4])
+        for g in range(0, full, 4):
+            block = weights[g:g + 4].reshape(4, depth // 4, 4).transpose(1, 0, 2)
+            parts += [bias[g:g + 4], words(block)]
+        for o in range(full, rows):
+            parts += [bias[o:o + 1], words(weights[o])]
+    return ctx.array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "fcpack")
+
+
+def packed_f32_m4(ctx, w, bias):
+    """The Cortex-M4F float stream of tml__fc_f32_m4 (layout described there), or NULL for other archs."""
+    if ctx.arch != "cortex-m4":
+        return NULL
+    weights = np.asarray(w.data, np.float32)
+    rows = weights.shape[0]
+    weights = weights.reshape(rows, -1)
+    depth = weights.shape[1]
+    d8 = depth - depth % 8
+    # no bias: -0.0f, which leaves every sum unchanged
+    b = np.full(rows, -0.0, np.float32) if bias is None else np.asarray(bias.data, np.float32).reshape(-1)
+    parts = []
+    full = rows - rows % 4
+    for g in range(0, full, 4):
+        rws = weights[g:g + 4]
+        parts.append(rws[:, :d8].reshape(4, d8 // 8, 8).transpose(1, 0, 2).reshape(-1))
+        parts.append(rws[:, d8:].T.reshape(-1))
+        parts.append(b[g:g + 4])
+    for o in range(full, rows):
+        parts += [weights[o], b[o:o + 1]]
+    if not parts:
+        return NULL
+    return ctx.array("float", np.concatenate(parts).astype(np.float32), "fcpackf")
 
 
 @register("FULLY_CONNECTED")
@@ -22,10 +88,12 @@ def lower_fully_connected(op, ctx):
     common = dict(batches=batches, accum_depth=depth, output_depth=units)
     if kind == "float32/float32/float32":
         lo, hi = act_range(op, ctx, out)
-        ctx.emit("tml_fully_connected_f32", ctx.tensor(inp.index), ctx.tensor(w.index),
-                 ctx.opt_tensor(bias.index if bias is not None else -1), ctx.tensor(out.index),
+        packed = packed_f32_m4(ctx, w, bias)
+        wref, bref = ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1)
+        ctx.emit("tml_fully_connected_f32", ctx.tensor(inp.index), wref, bref, ctx.tensor(out.index),
                  params_type="tml_fully_connected_f32_params",
-                 params=dict(common, act_min=float(lo), act_max=float(hi)))
+                 params=dict(common, act_min=float(lo), act_max=float(hi), packed=packed),
+                 replaced=(wref, bref) if packed is not NULL else ())
         return
     if kind == "int8/int8/int8":
         require_quantized(ctx, inp, w, out)
@@ -33,13 +101,16 @@ def lower_fully_connected(op, ctx):
             ctx.fail(f"int8 FULLY_CONNECTED needs an int32 bias, got {bias.dtype}")
         m, s, pm, ps = requant_params(ctx, inp, w, out, units, float_product=True)
         lo, hi = act_range(op, ctx, out)
-        ctx.emit("tml_fully_connected_s8", ctx.tensor(inp.index), ctx.tensor(w.index),
-                 ctx.opt_tensor(bias.index if bias is not None else -1), ctx.tensor(out.index),
+        fb = folded_bias(ctx, w, bias, -inp.q_zero_point, units)
+        packed = packed_weights_m4(ctx, w, fb, m, s, pm, out.q_zero_point, lo, hi)
+        wref, bref = ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1)
+        ctx.emit("tml_fully_connected_s8", ctx.tensor(inp.index), wref, bref, ctx.tensor(out.index),
+                 replaced=(wref, bref, fb) if packed is not NULL else (),
                  params_type="tml_fully_connected_s8_params",
                  params=dict(common, input_offset=-inp.q_zero_point, weights_offset=-w.q_zero_point,
                              output_offset=out.q_zero_point, output_multiplier=m, output_shift=s,
                              per_channel_multiplier=pm, per_channel_shift=ps, act_min=lo, act_max=hi,
-                             folded_bias=folded_bias(ctx, w, bias, -inp.q_zero_point, units)))
+                             folded_bias=fb, packed=packed))
         return
     if kind == "int16/int8/int16":
         q = int16x8_params(op, ctx, inp, w, bias, out, units, 0, float_product=True)

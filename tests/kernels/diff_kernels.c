@@ -99,6 +99,95 @@ static int test_fully_connected(void)
     return bad;
 }
 
+/* The generator's Cortex-M4 layouts of fully_connected.h, written here from their description there. */
+static int32_t packed_buf[1024];
+
+static int32_t word_of(const int8_t *b)
+{
+    return (int32_t)((uint32_t)(uint8_t)b[0] | (uint32_t)(uint8_t)b[1] << 8 | (uint32_t)(uint8_t)b[2] << 16 |
+                     (uint32_t)(uint8_t)b[3] << 24);
+}
+
+static void pack_fc(const tml_fully_connected_s8_params *p, const int8_t *w)
+{
+    const int32_t rows = p->output_depth, n = p->accum_depth, r = -p->output_shift;
+    const int32_t c = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (r - 1));
+    int32_t *s = packed_buf, o, k, i;
+    if (n == 1) {
+        *s++ = rows;
+        *s++ = p->output_multiplier;
+        *s++ = c;
+        *s++ = r;
+        for (o = 0; o < rows; o += 4) {
+            int32_t wv[4];
+            for (i = 0; i < 4; i++) {
+                *s++ = o + i < rows ? 2 * p->folded_bias[o + i] : 0;
+                wv[i] = o + i < rows ? w[o + i] : 0;
+            }
+            *s++ = (int32_t)(((uint32_t)wv[0] & 0xffffu) | (uint32_t)wv[1] << 16);
+            *s++ = (int32_t)(((uint32_t)wv[2] & 0xffffu) | (uint32_t)wv[3] << 16);
+        }
+        return;
+    }
+    *s++ = n;
+    *s++ = rows - rows % 4;
+    *s++ = p->output_multiplier;
+    *s++ = c;
+    *s++ = r;
+    *s++ = rows % 4;
+    for (o = 0; o + 4 <= rows; o += 4) {
+        for (i = 0; i < 4; i++) *s++ = p->folded_bias[o + i];
+        for (k = 0; k < n; k += 4)
+            for (i = 0; i < 4; i++) *s++ = word_of(w + (o + i) * n + k);
+    }
+    for (; o < rows; o++) {
+        *s++ = p->folded_bias[o];
+        for (k = 0; k < n; k += 4) *s++ = word_of(w + o * n + k);
+    }
+}
+
+/* The packed kernels: depths 1 and multiples of 4, every row count modulo 4, batches, the fast
+ * requantization's whole range (multipliers just above 2^30 up to 2^31 - 1, right shifts 1..21), biases
+ * near 2^30 so that the doubled sum saturates (depth > 1 only: depth 1 takes the generator's bound). */
+static int test_fully_connected_packed(void)
+{
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_fully_connected_s8_params p;
+        int32_t o, n_out, big = (int32_t)(rnd() % 4 == 0);
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 3);
+        p.accum_depth = rnd() % 4 == 0 ? 1 : 4 * between(1, 18);
+        p.output_depth = between(1, 23);
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        p.output_multiplier = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
+        p.output_shift = rnd() % 8 ? between(-12, -1) : between(-21, -13);
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(in_buf, p.batches * p.accum_depth);
+        fill(w_buf, p.output_depth * p.accum_depth);
+        for (o = 0; o < p.output_depth; o++) {
+            bias_buf[o] = big && p.accum_depth > 1 ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+        }
+        n_out = p.batches * p.output_depth;
+        tml_fully_connected_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
+        fold(w_buf, p.output_depth, p.accum_depth, p.input_offset, 1);
+        p.folded_bias = folded;
+        pack_fc(&p, w_buf);
+        p.packed = packed_buf;
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_fully_connected_s8(&p, in_buf, w_buf, bias_buf, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+            if (bad++ < 5)
+                printf("packed fully_connected case %d differs: batches %ld depth %ld rows %ld\n", c,
+                       (long)p.batches, (long)p.accum_depth, (long)p.output_depth);
+        }
+    }
+    printf("fully_connected_s8 packed: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
 /* A random convolution geometry (every test of CONV_2D and DEPTHWISE_CONV_2D): sizes, filter, strides,
  * dilations, leading paddings and the output size; pointwise: a 1x1 filter with stride 1 (the GEMM paths).
  * 0 when the padded input is smaller than the filter's span. */
@@ -242,6 +331,7 @@ static int test_fully_connected_f32(void)
         tml_fully_connected_f32_params p;
         int has_bias = (int)(rnd() % 4 != 0);
         int32_t i;
+        memset(&p, 0, sizeof p);
         p.batches = between(1, 3);
         p.accum_depth = between(1, 60);
         p.output_depth = between(1, 9);
@@ -259,6 +349,70 @@ static int test_fully_connected_f32(void)
         }
     }
     printf("fully_connected_f32: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
+/* The generator's Cortex-M4F float stream (tml__fc_f32_m4), written here from its description. */
+static float fpacked[4096 + 128];
+
+static void pack_fc_f32(const tml_fully_connected_f32_params *p, const float *w, const float *bias)
+{
+    const int32_t rows = p->output_depth, n = p->accum_depth, n8 = n - n % 8;
+    float *s = fpacked;
+    int32_t o, k, i, j;
+    for (o = 0; o + 4 <= rows; o += 4) {
+        for (k = 0; k < n8; k += 8)
+            for (i = 0; i < 4; i++)
+                for (j = 0; j < 8; j++) *s++ = w[(o + i) * n + k + j];
+        for (k = n8; k < n; k++)
+            for (i = 0; i < 4; i++) *s++ = w[(o + i) * n + k];
+        for (i = 0; i < 4; i++) *s++ = bias ? bias[o + i] : -0.0f;
+    }
+    for (; o < rows; o++) {
+        for (k = 0; k < n; k++) *s++ = w[o * n + k];
+        *s++ = bias ? bias[o] : -0.0f;
+    }
+}
+
+/* The packed float kernel: depths 1..40 (blocks of eight and the inputs after them), every row count
+ * modulo 4, batches, no bias, the four activation ranges, and the values where a sum's bits depend on
+ * the order of operations: zeros (products -0.0f; the sums start from +0.0f), infinities and NaN. */
+static int test_fully_connected_f32_packed(void)
+{
+    static const float lows[] = {-3.4028235e38f, 0.0f, 0.0f, -1.0f}, highs[] = {3.4028235e38f, 3.4028235e38f, 6.0f, 1.0f};
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_fully_connected_f32_params p;
+        int has_bias = (int)(rnd() % 3 != 0), act = (int)(rnd() % 4);
+        int32_t i, n_in, n_w;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 3);
+        p.accum_depth = rnd() % 4 == 0 ? 1 : between(1, 40);
+        p.output_depth = between(1, 23);
+        p.act_min = lows[act];
+        p.act_max = highs[act];
+        n_in = p.batches * p.accum_depth;
+        n_w = p.output_depth * p.accum_depth;
+        for (i = 0; i < n_in; i++) fin[i] = rnd() % 4 == 0 ? 0.0f : rnd_float();
+        for (i = 0; i < n_w; i++) fw[i] = rnd() % 8 == 0 ? -0.0f : rnd_float();
+        for (i = 0; i < p.output_depth; i++) fbias[i] = rnd() % 4 == 0 ? (rnd() % 2 ? 0.0f : -0.0f) : rnd_float();
+        if (rnd() % 8 == 0) fin[rnd() % (uint32_t)n_in] = rnd() % 2 ? HUGE_VALF : -HUGE_VALF;
+        if (rnd() % 16 == 0) fin[rnd() % (uint32_t)n_in] = NAN;
+        if (rnd() % 4 == 0)
+            for (i = 0; i < n_in; i++) fin[i] = 0.0f; /* every product +-0 */
+        tml_fully_connected_f32_ref(&p, fin, fw, has_bias ? fbias : NULL, fout_ref);
+        pack_fc_f32(&p, fw, has_bias ? fbias : NULL);
+        p.packed = fpacked;
+        memset(fout_opt, 0x55, sizeof fout_opt);
+        tml_fully_connected_f32(&p, fin, fw, has_bias ? fbias : NULL, fout_opt);
+        if (memcmp(fout_ref, fout_opt, (size_t)(p.batches * p.output_depth) * sizeof(float)) != 0 ||
+            ((const uint8_t *)fout_opt)[p.batches * p.output_depth * (int32_t)sizeof(float)] != 0x55) {
+            if (bad++ < 5)
+                printf("packed fully_connected_f32 case %d differs: batches %ld depth %ld rows %ld\n", c,
+                       (long)p.batches, (long)p.accum_depth, (long)p.output_depth);
+        }
+    }
+    printf("fully_connected_f32 packed: %d cases, %d differ\n", CASES, bad);
     return bad;
 }
 
@@ -351,9 +505,9 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_conv() + test_depthwise();
+    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_depthwise();
 #ifndef DIFF_NO_FLOAT
-    bad += test_fully_connected_f32() + test_conv_f32() + test_depthwise_f32();
+    bad += test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif
     return bad ? 1 : 0;
 }

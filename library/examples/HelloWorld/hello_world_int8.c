@@ -75,6 +75,7 @@ static const tml_fully_connected_s8_params p0_0 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias0_0,
+    .packed = NULL,
 };
 static const tml_fully_connected_s8_params p1_1 = {
     .batches = 1,
@@ -90,6 +91,7 @@ static const tml_fully_connected_s8_params p1_1 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias1_1,
+    .packed = NULL,
 };
 static const tml_fully_connected_s8_params p2_2 = {
     .batches = 1,
@@ -105,6 +107,7 @@ static const tml_fully_connected_s8_params p2_2 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias2_2,
+    .packed = NULL,
 };
 void hello_world_int8_reset(void)
 {

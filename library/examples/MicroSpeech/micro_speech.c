@@ -1116,6 +1116,7 @@ static const tml_fully_connected_s8_params p2_1 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias2_3,
+    .packed = NULL,
 };
 static const tml_softmax_s8_params p3_2 = {
     .outer = 1,

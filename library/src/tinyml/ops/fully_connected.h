@@ -30,6 +30,7 @@ typedef struct {
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
+    const int32_t *packed;                 /* Cortex-M4 layout made by the generator (see below), or NULL */
 } tml_fully_connected_s8_params;
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     int32_t output_depth;
     float act_min;
     float act_max;
+    const float *packed; /* Cortex-M4F layout made by the generator (see tml__fc_f32_m4), or NULL */
 } tml_fully_connected_f32_params;
 
 /* int16x8: int16 input and output (zero point 0), int8 symmetric weights, bias int64 (acc64 = 1) or
@@ -137,6 +139,178 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
     }
 }
 
+#if defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
+#define TML__FC_PACKED_ASM 1
+/* Packed layouts (p->packed, int32 words made by the generator for the Cortex-M4 where
+ * tml_requant_fast_of allows the fast requantization; c and r as in tml_requant_fast):
+ *
+ *   depth n a multiple of 4: n, rows - rows % 4, multiplier, c, r, rows % 4; then per group of four
+ *     rows the four folded biases and, for each four inputs k..k+3, one word of each row's weights
+ *     k..k+3 (rows in order); then each remaining row as its folded bias and its n / 4 weight words.
+ *   depth 1: rows, multiplier, c, r; then per group of four rows (the last one padded with zeros) the
+ *     four folded biases times 2 and the four weights as int16 (two words). The generator checks that
+ *     2 * (bias + x * w) fits int32 for every int8 x, so the kernel accumulates twice the sum and
+ *     needs no saturating doubling before SMMLAR.
+ *
+ * One stream pointer walks weights and biases, and the input is read a word at a time. Both kernels
+ * take one batch (stream, input, output) and write the outputs in order. */
+
+/* v = requant(acc) from d = 2 * acc (tml_requant_fast_s8), with u scratch; m, c, r the constants. */
+#define TML__FC_REQUANT2(v, d, u, m, c, r)                                                                  \
+    "add " u ", " c ", " d ", asr #31\n\t"                                                                    \
+    "smmlar " d ", " d ", " m ", " u "\n\t"                                                                   \
+    "asr " d ", " d ", " r "\n\t"                                                                             \
+    "ssat " v ", #8, " d "\n\t"
+#define TML__FC_REQUANT(v, t, u, m, c, r) "qadd " t ", " v ", " v "\n\t" TML__FC_REQUANT2(v, t, u, m, c, r)
+
+/* a = the low bytes of a, b, c, d (in that order in memory) */
+#define TML__FC_PACK4(a, b, c, d)                                                                           \
+    "bfi " a ", " b ", #8, #8\n\t" "bfi " a ", " c ", #16, #8\n\t" "bfi " a ", " d ", #24, #8\n\t"
+
+/* acc += four inputs (r6: even, r7: odd lanes) by the word w of one row; w is overwritten, t scratch. */
+#define TML__FC_MAC4(acc, w, t)                                                                             \
+    "sxtb16 " t ", " w "\n\t"                                                                                 \
+    "smlad " acc ", r6, " t ", " acc "\n\t"                                                                   \
+    "sxtb16 " w ", " w ", ror #8\n\t"                                                                         \
+    "smlad " acc ", r7, " w ", " acc "\n\t"
+
+/* Four inputs by four rows (accumulators r2..r5): 16 MACs, 25 cycles. */
+#define TML__FC_STEP4                                                                                       \
+    "ldr r6, [r1], #4\n\t"                                                                                    \
+    "ldmia r0!, {r8-r11}\n\t"                                                                                 \
+    "sxtb16 r7, r6, ror #8\n\t"                                                                               \
+    "sxtb16 r6, r6\n\t"                                                                                       \
+    TML__FC_MAC4("r2", "r8", "r12") TML__FC_MAC4("r3", "r9", "r12") TML__FC_MAC4("r4", "r10", "r12")         \
+    TML__FC_MAC4("r5", "r11", "r12")
+
+/* Four inputs by one row (accumulator r2). */
+#define TML__FC_STEP1                                                                                       \
+    "ldr r6, [r1], #4\n\t"                                                                                    \
+    "ldr r8, [r0], #4\n\t"                                                                                    \
+    "sxtb16 r7, r6, ror #8\n\t"                                                                               \
+    "sxtb16 r6, r6\n\t"                                                                                       \
+    TML__FC_MAC4("r2", "r8", "r12")
+
+/* Depth a multiple of 4. Four rows at a time: per four inputs one LDR, one LDM of the four rows'
+ * words, 8 SXTB16 + 8 SMLAD (the loop unrolled twice); the four results go out in one word store. Then
+ * the remaining rows one at a time. The frame holds x, x end, out, out after the groups, multiplier, c,
+ * r and the number of remaining rows. */
+__attribute__((naked, unused, aligned(4))) static void tml__fc_s8_rows4_m4(const int32_t *stream TML_UNUSED,
+                                                               const int8_t *input TML_UNUSED,
+                                                               int8_t *output TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r11, lr}\n\t"
+        "mov r3, r2\n\t"
+        "ldmia r0!, {r2, r4-r8}\n\t" /* n, rows in groups, multiplier, c, r, remaining rows */
+        "add r2, r1, r2\n\t" /* instruction widths chosen so that no .balign needs a nop */
+        "add r4, r3, r4\n\t"
+        "push {r1-r8}\n\t"
+        "cmp r3, r4\n\t"
+        "beq 3f\n\t"
+        ".balign 4\n\t"
+        "1:\n\t" /* four rows */
+        "ldrd r1, lr, [sp]\n\t"
+        "ldmia.w r0!, {r2-r5}\n\t"
+        ".balign 4\n\t"
+        "2:\n\t"
+        TML__FC_STEP4
+        "cmp r1, lr\n\t"
+        "beq 7f\n\t"
+        TML__FC_STEP4
+        "cmp r1, lr\n\t"
+        "bne 2b\n\t"
+        "7:\n\t" /* single loads back to back: one cycle each after the first */
+        "ldr r6, [sp, #16]\n\t"
+        "ldr r7, [sp, #20]\n\t"
+        "ldr r8, [sp, #24]\n\t"
+        "ldr r1, [sp, #8]\n\t"
+        "ldr lr, [sp, #12]\n\t"
+        TML__FC_REQUANT("r2", "r9", "r10", "r6", "r7", "r8")
+        TML__FC_REQUANT("r3", "r9", "r10", "r6", "r7", "r8")
+        TML__FC_REQUANT("r4", "r9", "r10", "r6", "r7", "r8")
+        TML__FC_REQUANT("r5", "r9", "r10", "r6", "r7", "r8")
+        TML__FC_PACK4("r2", "r3", "r4", "r5")
+        "str r2, [r1], #4\n\t"
+        "str r1, [sp, #8]\n\t"
+        "cmp r1, lr\n\t"
+        "bne 1b\n\t"
+        "3:\n\t" /* the remaining rows, one at a time; the constants stay in r5, r9, r11 */
+        "ldr r4, [sp, #28]\n\t"
+        "cmp r4, #0\n\t"
+        "beq 6f\n\t"
+        "ldr r3, [sp, #8]\n\t"
+        "ldr r5, [sp, #16]\n\t"
+        "ldr r9, [sp, #20]\n\t"
+        "ldr r11, [sp, #24]\n\t"
+        ".balign 4\n\t"
+        "4:\n\t"
+        "ldrd r1, lr, [sp]\n\t"
+        "ldr r2, [r0], #4\n\t"
+        ".balign 4\n\t"
+        "5:\n\t"
+        TML__FC_STEP1
+        "cmp r1, lr\n\t"
+        "beq 8f\n\t"
+        TML__FC_STEP1
+        "cmp r1, lr\n\t"
+        "bne 5b\n\t"
+        "8:\n\t"
+        TML__FC_REQUANT("r2", "r10", "r12", "r5", "r9", "r11")
+        "strb r2, [r3], #1\n\t"
+        "subs r4, r4, #1\n\t"
+        "bne 4b\n\t"
+        "6:\n\t"
+        "add sp, #32\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+
+/* Depth 1: out = requant(folded bias + x * w) for four rows per group (SMLABB/SMLABT of 2x by the
+ * int16 weights, onto twice the bias), the constants held in registers. */
+__attribute__((naked, unused, aligned(4))) static void tml__fc_s8_depth1_m4(const int32_t *stream TML_UNUSED,
+                                                                const int8_t *input TML_UNUSED,
+                                                                int8_t *output TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r11, lr}\n\t"
+        "ldrsb r1, [r1]\n\t"
+        "ldmia r0!, {r3-r6}\n\t" /* rows, multiplier, c, r */
+        "lsls r1, r1, #1\n\t"
+        "1:\n\t"
+        "ldmia r0!, {r7-r12}\n\t"
+        "smlabb r7, r1, r11, r7\n\t"
+        "smlabt r8, r1, r11, r8\n\t"
+        "smlabb r9, r1, r12, r9\n\t"
+        "smlabt r10, r1, r12, r10\n\t"
+        TML__FC_REQUANT2("r7", "r7", "r12", "r4", "r5", "r6")
+        TML__FC_REQUANT2("r8", "r8", "r12", "r4", "r5", "r6")
+        TML__FC_REQUANT2("r9", "r9", "r12", "r4", "r5", "r6")
+        TML__FC_REQUANT2("r10", "r10", "r12", "r4", "r5", "r6")
+        TML__FC_PACK4("r7", "r8", "r9", "r10")
+        "subs r3, r3, #4\n\t"
+        "blt 2f\n\t"
+        "str r7, [r2], #4\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t"
+        "2:\n\t" /* the last one to three rows */
+        "adds r3, r3, #4\n\t"
+        "3:\n\t"
+        "strb r7, [r2], #1\n\t"
+        "lsr r7, r7, #8\n\t"
+        "subs r3, r3, #1\n\t"
+        "bne 3b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#undef TML__FC_STEP1
+#undef TML__FC_PACK4
+#undef TML__FC_STEP4
+#undef TML__FC_MAC4
+#undef TML__FC_REQUANT
+#undef TML__FC_REQUANT2
+#endif
+
 /* Armv7E-M, any requantization: one row at a time (SMLAD), tml_requant_s8. Needs folded_bias. */
 TML_HOT static inline void tml_fully_connected_s8_dsp(const tml_fully_connected_s8_params *p, const int8_t *input,
                                                       const int8_t *weights, int8_t *output)
@@ -159,6 +333,19 @@ TML_ALWAYS_INLINE void tml_fully_connected_s8(const tml_fully_connected_s8_param
                                              const int8_t *weights, const int32_t *bias, int8_t *output)
 {
 #if defined(TML_ARCH_ARM_DSP)
+#if defined(TML__FC_PACKED_ASM)
+    if (p->packed) {
+        int32_t b;
+        for (b = 0; b < p->batches; b++) {
+            if (p->accum_depth == 1) {
+                tml__fc_s8_depth1_m4(p->packed, input + b, output + b * p->output_depth);
+            } else {
+                tml__fc_s8_rows4_m4(p->packed, input + b * p->accum_depth, output + b * p->output_depth);
+            }
+        }
+        return;
+    }
+#endif
     if (p->folded_bias) {
         const tml_requant_params rq = TML_REQUANT_OF(p);
         tml_requant_fast f;
@@ -268,7 +455,7 @@ TML_HOT_FLOAT static inline void tml_fully_connected_f32_fpu(const tml_fully_con
             output[o + 3] = tml__clamp_f32_fpu(a3, lo, hi);
         }
         for (; o < rows; o++) {
-            const float *r0 = weights + o * depth;
+            const float *r0 = weights + (size_t)o * (size_t)depth;
             const float *x = input;
             float a0 = 0.0f;
             for (d = 0; d < depth8; d += 8) {
@@ -289,9 +476,181 @@ TML_HOT_FLOAT static inline void tml_fully_connected_f32_fpu(const tml_fully_con
 #undef TML__VLDM8
 #endif
 
-static inline void tml_fully_connected_f32(const tml_fully_connected_f32_params *p, const float *input,
-                                           const float *weights, const float *bias, float *output)
+#if defined(TML__FC_PACKED_ASM) && defined(TML_ARCH_ARM_FPU)
+/* Cortex-M4F, p->packed: the generator's stream of floats. Per group of four rows, for each eight
+ * inputs k..k+7 the four rows' weights k..k+7 (row after row), then for each remaining input k the
+ * four rows' weights k, then the four biases; then each remaining row (rows % 4) as its weights and its
+ * bias. Without a bias the bias is -0.0f, which leaves every sum as it is (x + -0 == x, bit for bit).
+ * Every row sums from +0.0f in the reference's order, each product rounded before its addition
+ * (VMUL, then VADD), and is clamped as tml__clamp_f32_fpu does: the reference's results bit for bit.
+ * Eight inputs by four rows: one VLDM of the inputs and four of the weights (45 cycles) and 64 FPU
+ * instructions (products into the weights' registers). Depth 1 has its own loop (a group's weights and
+ * biases in one VLDM, no loop over the inputs). Reads batches, accum_depth, output_depth, act_min, act_max and packed from p by offset
+ * (checked below); one batch per call. */
+typedef char tml__fc_f32_params_offsets[(offsetof(tml_fully_connected_f32_params, accum_depth) == 4 &&
+                                         offsetof(tml_fully_connected_f32_params, output_depth) == 8 &&
+                                         offsetof(tml_fully_connected_f32_params, act_min) == 12 &&
+                                         offsetof(tml_fully_connected_f32_params, act_max) == 16 &&
+                                         offsetof(tml_fully_connected_f32_params, packed) == 20) ? 1 : -1];
+
+/* acc += x[k] * w[k], k = 0..7 (x in s0-s7, w in s8-s15; each product overwrites its weight). */
+#define TML__FC_F32_ROW8(acc)                                                                               \
+    "vldmia r0!, {s8-s15}\n\t"                                                                                \
+    "vmul.f32 s8, s0, s8\n\t" "vadd.f32 " acc ", " acc ", s8\n\t"                                             \
+    "vmul.f32 s9, s1, s9\n\t" "vadd.f32 " acc ", " acc ", s9\n\t"                                             \
+    "vmul.f32 s10, s2, s10\n\t" "vadd.f32 " acc ", " acc ", s10\n\t"                                          \
+    "vmul.f32 s11, s3, s11\n\t" "vadd.f32 " acc ", " acc ", s11\n\t"                                          \
+    "vmul.f32 s12, s4, s12\n\t" "vadd.f32 " acc ", " acc ", s12\n\t"                                          \
+    "vmul.f32 s13, s5, s13\n\t" "vadd.f32 " acc ", " acc ", s13\n\t"                                          \
+    "vmul.f32 s14, s6, s14\n\t" "vadd.f32 " acc ", " acc ", s14\n\t"                                          \
+    "vmul.f32 s15, s7, s15\n\t" "vadd.f32 " acc ", " acc ", s15\n\t"
+
+/* v = min(v, hi) then max(v, lo) (hi in s21, lo in s20; NaN stays NaN). */
+#define TML__FC_F32_CLAMP(v)                                                                                \
+    "vcmp.f32 " v ", s21\n\t" "vmrs APSR_nzcv, fpscr\n\t" "it gt\n\t" "vmovgt.f32 " v ", s21\n\t"             \
+    "vcmp.f32 " v ", s20\n\t" "vmrs APSR_nzcv, fpscr\n\t" "it mi\n\t" "vmovmi.f32 " v ", s20\n\t"
+
+/* Registers: r0 stream, r1 x, r2 out, r3 groups left, r4 blocks of eight inputs, r5 inputs after them,
+ * r6 input pointer, r7 count, r12 rows after the groups, lr zero; s16-s19 sums, s20 lo, s21 hi. */
+__attribute__((naked, unused, aligned(4))) static void tml__fc_f32_m4(const tml_fully_connected_f32_params *p TML_UNUSED,
+                                                                      const float *input TML_UNUSED,
+                                                                      float *output TML_UNUSED)
 {
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r7, lr}\n\t"
+        "vpush {s16-s21}\n\t"
+        "ldr r3, [r0, #8]\n\t" /* rows */
+        "ldr r4, [r0, #4]\n\t" /* depth */
+        "vldr s20, [r0, #12]\n\t"
+        "vldr s21, [r0, #16]\n\t"
+        "ldr r0, [r0, #20]\n\t"
+        "mov lr, #0\n\t"
+        "and r12, r3, #3\n\t"
+        "and r5, r4, #7\n\t"
+        "cmp r4, #1\n\t"
+        "lsr r4, r4, #3\n\t"
+        "lsr r3, r3, #2\n\t"
+        "beq 10f\n\t"
+        "cmp r3, #0\n\t"
+        "beq 5f\n\t"
+        ".balign 4\n\t"
+        "1:\n\t" /* four rows */
+        "vmov s16, s17, lr, lr\n\t"
+        "vmov s18, s19, lr, lr\n\t"
+        "mov r6, r1\n\t"
+        "movs r7, r4\n\t"
+        "beq 3f\n\t"
+        ".balign 4\n\t"
+        "2:\n\t"
+        "vldmia r6!, {s0-s7}\n\t"
+        TML__FC_F32_ROW8("s16") TML__FC_F32_ROW8("s17") TML__FC_F32_ROW8("s18") TML__FC_F32_ROW8("s19")
+        "subs r7, r7, #1\n\t"
+        "bne 2b\n\t"
+        "3:\n\t"
+        "cbz r5, 4f\n\t"
+        "mov.w r7, r5\n\t" /* .w: no .balign nop (and the subs.w, bne.w below) */
+        ".balign 4\n\t"
+        "33:\n\t"
+        "vldmia r6!, {s0}\n\t"
+        "vldmia r0!, {s8-s11}\n\t"
+        "vmul.f32 s8, s0, s8\n\t" "vadd.f32 s16, s16, s8\n\t"
+        "vmul.f32 s9, s0, s9\n\t" "vadd.f32 s17, s17, s9\n\t"
+        "vmul.f32 s10, s0, s10\n\t" "vadd.f32 s18, s18, s10\n\t"
+        "vmul.f32 s11, s0, s11\n\t" "vadd.f32 s19, s19, s11\n\t"
+        "subs.w r7, r7, #1\n\t"
+        "bne.w 33b\n\t"
+        ".balign 4\n\t"
+        "4:\n\t"
+        "vldmia r0!, {s8-s11}\n\t"
+        "vadd.f32 s16, s16, s8\n\t"
+        "vadd.f32 s17, s17, s9\n\t"
+        "vadd.f32 s18, s18, s10\n\t"
+        "vadd.f32 s19, s19, s11\n\t"
+        TML__FC_F32_CLAMP("s16") TML__FC_F32_CLAMP("s17") TML__FC_F32_CLAMP("s18") TML__FC_F32_CLAMP("s19")
+        "vstmia r2!, {s16-s19}\n\t"
+        "subs r3, r3, #1\n\t"
+        "bne 1b\n\t"
+        "5:\n\t" /* the remaining rows, one at a time */
+        "cmp r12, #0\n\t"
+        "beq 9f\n\t"
+        ".balign 4\n\t"
+        "6:\n\t"
+        "vmov s16, lr\n\t"
+        "mov.w r6, r1\n\t"
+        "movs r7, r4\n\t"
+        "beq 7f\n\t"
+        ".balign 4\n\t"
+        "66:\n\t"
+        "vldmia r6!, {s0-s7}\n\t"
+        TML__FC_F32_ROW8("s16")
+        "subs r7, r7, #1\n\t"
+        "bne 66b\n\t"
+        "7:\n\t"
+        "cbz r5, 8f\n\t"
+        "mov r7, r5\n\t"
+        ".balign 4\n\t"
+        "77:\n\t"
+        "vldmia r6!, {s0}\n\t"
+        "vldmia r0!, {s8}\n\t"
+        "vmul.f32 s8, s0, s8\n\t"
+        "vadd.f32 s16, s16, s8\n\t"
+        "subs r7, r7, #1\n\t"
+        "bne 77b\n\t"
+        ".balign 4\n\t"
+        "8:\n\t"
+        "vldmia r0!, {s8}\n\t"
+        "vadd.f32 s16, s16, s8\n\t"
+        TML__FC_F32_CLAMP("s16")
+        "vstmia r2!, {s16}\n\t"
+        "subs r12, r12, #1\n\t"
+        "bne 6b\n\t"
+        "9:\n\t"
+        "vpop {s16-s21}\n\t"
+        "pop {r4-r7, pc}\n\t"
+        "10:\n\t" /* depth 1: per group the four weights and biases in one VLDM, x in s0, +0.0f in s1 */
+        "vldr s0, [r1]\n\t"
+        "vmov s1, lr\n\t"
+        "cmp r3, #0\n\t"
+        "beq 5b\n\t"
+        ".balign 4\n\t"
+        "11:\n\t"
+        "vldmia r0!, {s8-s15}\n\t"
+        "vmul.f32 s8, s0, s8\n\t"
+        "vmul.f32 s9, s0, s9\n\t"
+        "vmul.f32 s10, s0, s10\n\t"
+        "vmul.f32 s11, s0, s11\n\t"
+        "vadd.f32 s8, s8, s1\n\t" /* +0.0f + x * w, as the reference sums from +0.0f */
+        "vadd.f32 s9, s9, s1\n\t"
+        "vadd.f32 s10, s10, s1\n\t"
+        "vadd.f32 s11, s11, s1\n\t"
+        "vadd.f32 s16, s8, s12\n\t"
+        "vadd.f32 s17, s9, s13\n\t"
+        "vadd.f32 s18, s10, s14\n\t"
+        "vadd.f32 s19, s11, s15\n\t"
+        TML__FC_F32_CLAMP("s16") TML__FC_F32_CLAMP("s17") TML__FC_F32_CLAMP("s18") TML__FC_F32_CLAMP("s19")
+        "vstmia r2!, {s16-s19}\n\t"
+        "subs r3, r3, #1\n\t"
+        "bne 11b\n\t"
+        "b 5b\n\t"
+        "pop {r4-r7, pc}\n\t");
+}
+#undef TML__FC_F32_ROW8
+#undef TML__FC_F32_CLAMP
+#endif
+
+TML_ALWAYS_INLINE void tml_fully_connected_f32(const tml_fully_connected_f32_params *p, const float *input,
+                                             const float *weights, const float *bias, float *output)
+{
+#if defined(TML_ARCH_ARM_FPU) && defined(TML__FC_PACKED_ASM)
+    if (p->packed) {
+        int32_t b;
+        for (b = 0; b < p->batches; b++) {
+            tml__fc_f32_m4(p, input + b * p->accum_depth, output + b * p->output_depth);
+        }
+        return;
+    }
+#endif
 #if defined(TML_ARCH_ARM_FPU)
     tml_fully_connected_f32_fpu(p, input, weights, bias, output);
 #else
