@@ -24,7 +24,7 @@ def test_matches_tflm(path):
 @pytest.mark.parametrize("name, packed", [
     ("dense_d1_r7_int8", [True, False]),        # depth 1; depth 7 is neither 1 nor a multiple of 4
     ("dense_d16_r16_r1_int8", [True, True]),
-    ("dense_d12_r9_int8pc", [False, False]),    # per-channel weights: the C paths
+    ("dense_d12_r9_int8pc", [True, False]),     # per-channel: packed too (depth 12), not depth 9
 ])
 def test_cortex_m4_layouts(name, packed, tmp_path):
     """The generator packs the layers the Cortex-M4 kernels take (their outputs are held to the host's by

@@ -7,28 +7,36 @@ from ..lower import NULL, register
 from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
 
 
-def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, output_offset: int, lo: int, hi: int):
-    """The Cortex-M4 stream of tml__fc_s8_rows4_m4 / tml__fc_s8_depth1_m4 (layouts described in
-    fully_connected.h), or NULL where those kernels do not apply: another arch, no folded bias, a
-    depth neither 1 nor a multiple of 4, or a requantization tml_requant_fast_of refuses (per-channel,
-    a multiplier of at most 2^30, a right shift outside [1, 21], a clamp narrower than int8)."""
-    r = -int(s)
-    if (ctx.arch != "cortex-m4" or fb is NULL or pm is not NULL or not (m > 1 << 30 and 1 <= r <= 21)
-            or (lo, hi) != (-128, 127)):
+def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo: int, hi: int):
+    """The Cortex-M4 stream of tml__fc_s8_rows4_m4 / _rows4_pc_m4 / _depth1_m4 (layouts described in
+    fully_connected.h), or NULL where those kernels do not apply: another arch, no folded bias, a depth
+    neither 1 nor a multiple of 4 (per channel: not a multiple of 4), or a requantization that the fast
+    one (tml_requant_fast_of) would not compute exactly: a multiplier of at most 2^30 or a right shift
+    outside [1, 21] (for any row), a clamp narrower than int8."""
+    if ctx.arch != "cortex-m4" or fb is NULL or (lo, hi) != (-128, 127):
         return NULL
+    if pm is NULL:
+        mult, shift = np.array([m], np.int64), np.array([s], np.int64)
+    else:
+        mult = np.asarray(ctx.arrays[pm.name].values, np.int64)
+        shift = np.asarray(ctx.arrays[ps.name].values, np.int64)
+    r = -shift
+    if not (np.all(mult > 1 << 30) and np.all((r >= 1) & (r <= 21))):
+        return NULL
+    c = (2 * int(output_offset) + 1) << (r - 1)
     weights = np.asarray(w.data, np.int8)
     rows, depth = weights.shape[0], int(np.prod(weights.shape[1:]))
     weights = weights.reshape(rows, depth)
-    if depth != 1 and depth % 4:
+    if depth % 4 and (depth != 1 or pm is not NULL):
         return NULL
     bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
-    c = ((2 * int(output_offset) + 1) << (r - 1))
     words = lambda b: np.frombuffer(np.ascontiguousarray(b, np.int8).tobytes(), "<i4").astype(np.int64)
+    triples = lambda o, n: np.stack([mult[o:o + n], c[o:o + n], r[o:o + n]], axis=1).reshape(-1)
     parts = []
     if depth == 1:
         if np.abs(bias).max() + 128 * np.abs(weights.astype(np.int64)).max() >= 1 << 30:
             return NULL  # twice the sum would not fit int32
-        parts.append([rows, m, c, r])
+        parts.append([rows, m, c[0], r[0]])
         pad = -rows % 4
         wcol = np.concatenate([weights[:, 0], np.zeros(pad, np.int8)])
         bcol = np.concatenate([bias, np.zeros(pad, np.int64)])
@@ -37,12 +45,13 @@ def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, output_offset: int, lo: in
             parts += [2 * bcol[g:g + 4], (w16[0::2] & 0xFFFF) | (w16[1::2] << 16)]
     else:
         full = rows - rows % 4
-        parts.append([depth, full, m, c, r, rows % 4])
+        per_channel = pm is not NULL
+        parts.append([depth, full, 0, 0, 0, rows % 4] if per_channel else [depth, full, m, c[0], r[0], rows % 4])
         for g in range(0, full, 4):
             block = weights[g:g + 4].reshape(4, depth // 4, 4).transpose(1, 0, 2)
-            parts += [bias[g:g + 4], words(block)]
+            parts += [bias[g:g + 4], words(block)] + ([triples(g, 4)] if per_channel else [])
         for o in range(full, rows):
-            parts += [bias[o:o + 1], words(weights[o])]
+            parts += [bias[o:o + 1], words(weights[o])] + ([triples(o, 1)] if per_channel else [])
     return ctx.array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "fcpack")
 
 
@@ -102,10 +111,10 @@ def lower_fully_connected(op, ctx):
         m, s, pm, ps = requant_params(ctx, inp, w, out, units, float_product=True)
         lo, hi = act_range(op, ctx, out)
         fb = folded_bias(ctx, w, bias, -inp.q_zero_point, units)
-        packed = packed_weights_m4(ctx, w, fb, m, s, pm, out.q_zero_point, lo, hi)
+        packed = packed_weights_m4(ctx, w, fb, m, s, pm, ps, out.q_zero_point, lo, hi)
         wref, bref = ctx.tensor(w.index), ctx.opt_tensor(bias.index if bias is not None else -1)
         ctx.emit("tml_fully_connected_s8", ctx.tensor(inp.index), wref, bref, ctx.tensor(out.index),
-                 replaced=(wref, bref, fb) if packed is not NULL else (),
+                 replaced=(wref, bref, fb, pm, ps) if packed is not NULL else (),
                  params_type="tml_fully_connected_s8_params",
                  params=dict(common, input_offset=-inp.q_zero_point, weights_offset=-w.q_zero_point,
                              output_offset=out.q_zero_point, output_multiplier=m, output_shift=s,

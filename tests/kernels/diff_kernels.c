@@ -108,10 +108,27 @@ static int32_t word_of(const int8_t *b)
                      (uint32_t)(uint8_t)b[3] << 24);
 }
 
+static int32_t fast_c(const tml_fully_connected_s8_params *p, int32_t shift)
+{
+    return (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-shift - 1));
+}
+
+static int32_t *put_constants(int32_t *s, const tml_fully_connected_s8_params *p, int32_t o, int32_t count)
+{
+    int32_t i;
+    if (!p->per_channel_multiplier) return s;
+    for (i = o; i < o + count; i++) {
+        *s++ = p->per_channel_multiplier[i];
+        *s++ = fast_c(p, p->per_channel_shift[i]);
+        *s++ = -p->per_channel_shift[i];
+    }
+    return s;
+}
+
 static void pack_fc(const tml_fully_connected_s8_params *p, const int8_t *w)
 {
-    const int32_t rows = p->output_depth, n = p->accum_depth, r = -p->output_shift;
-    const int32_t c = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (r - 1));
+    const int32_t rows = p->output_depth, n = p->accum_depth, r = -p->output_shift, pc = p->per_channel_multiplier != NULL;
+    const int32_t c = fast_c(p, p->output_shift);
     int32_t *s = packed_buf, o, k, i;
     if (n == 1) {
         *s++ = rows;
@@ -131,24 +148,27 @@ static void pack_fc(const tml_fully_connected_s8_params *p, const int8_t *w)
     }
     *s++ = n;
     *s++ = rows - rows % 4;
-    *s++ = p->output_multiplier;
-    *s++ = c;
-    *s++ = r;
+    *s++ = pc ? 0 : p->output_multiplier;
+    *s++ = pc ? 0 : c;
+    *s++ = pc ? 0 : r;
     *s++ = rows % 4;
     for (o = 0; o + 4 <= rows; o += 4) {
         for (i = 0; i < 4; i++) *s++ = p->folded_bias[o + i];
         for (k = 0; k < n; k += 4)
             for (i = 0; i < 4; i++) *s++ = word_of(w + (o + i) * n + k);
+        s = put_constants(s, p, o, 4);
     }
     for (; o < rows; o++) {
         *s++ = p->folded_bias[o];
         for (k = 0; k < n; k += 4) *s++ = word_of(w + o * n + k);
+        s = put_constants(s, p, o, 1);
     }
 }
 
-/* The packed kernels: depths 1 and multiples of 4, every row count modulo 4, batches, the fast
- * requantization's whole range (multipliers just above 2^30 up to 2^31 - 1, right shifts 1..21), biases
- * near 2^30 so that the doubled sum saturates (depth > 1 only: depth 1 takes the generator's bound). */
+/* The packed kernels: depths 1 and multiples of 4, every row count modulo 4, batches, per-tensor and
+ * per-channel constants over the fast requantization's whole range (multipliers just above 2^30 up to
+ * 2^31 - 1, right shifts 1..21), biases near 2^30 so that the doubled sum saturates (depth > 1 only:
+ * depth 1 takes the generator's bound). */
 static int test_fully_connected_packed(void)
 {
     int c, bad = 0;
@@ -163,6 +183,14 @@ static int test_fully_connected_packed(void)
         p.output_offset = between(-128, 127);
         p.output_multiplier = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
         p.output_shift = rnd() % 8 ? between(-12, -1) : between(-21, -13);
+        if (p.accum_depth > 1 && rnd() % 2) { /* per channel */
+            for (o = 0; o < p.output_depth; o++) {
+                mult[o] = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
+                shift[o] = rnd() % 8 ? between(-12, -1) : between(-21, -13);
+            }
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
         p.act_min = -128;
         p.act_max = 127;
         fill(in_buf, p.batches * p.accum_depth);

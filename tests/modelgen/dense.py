@@ -36,8 +36,8 @@ def models() -> dict:
     for i, (name, (shape, layers)) in enumerate(CASES.items()):
         m = _model(shape, layers, 300 + i)
         out[f"{name}_f32"] = to_float(m)
-        # per-tensor weights (the shared models' kind; the Cortex-M4 packed kernels), and one per-channel
+        # per-tensor weights (the shared models' kind) and, for some, per-channel (what TensorFlow makes now)
         out[f"{name}_int8"] = to_int8(m, [(1,) + shape], seed=i, per_channel=False)
-        if name == "dense_d12_r9":
+        if name in ("dense_d12_r9", "dense_wide", "dense_batch3"):
             out[f"{name}_int8pc"] = to_int8(m, [(1,) + shape], seed=i)
     return out

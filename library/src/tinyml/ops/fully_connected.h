@@ -142,11 +142,14 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
 #if defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
 #define TML__FC_PACKED_ASM 1
 /* Packed layouts (p->packed, int32 words made by the generator for the Cortex-M4 where
- * tml_requant_fast_of allows the fast requantization; c and r as in tml_requant_fast):
+ * the fast requantization is exact: a multiplier above 2^30, a right shift of 1 to 21, the full int8
+ * range, per tensor or, depth a multiple of 4, per channel; c and r as in tml_requant_fast):
  *
  *   depth n a multiple of 4: n, rows - rows % 4, multiplier, c, r, rows % 4; then per group of four
  *     rows the four folded biases and, for each four inputs k..k+3, one word of each row's weights
  *     k..k+3 (rows in order); then each remaining row as its folded bias and its n / 4 weight words.
+ *     Per-channel requantization (tml__fc_s8_rows4_pc_m4): the same, with each row's multiplier, c and
+ *     r after its group's weights (four triples) or after a remaining row's weights; the header's are 0.
  *   depth 1: rows, multiplier, c, r; then per group of four rows (the last one padded with zeros) the
  *     four folded biases times 2 and the four weights as int16 (two words). The generator checks that
  *     2 * (bias + x * w) fits int32 for every int8 x, so the kernel accumulates twice the sum and
@@ -194,77 +197,90 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
 /* Depth a multiple of 4. Four rows at a time: per four inputs one LDR, one LDM of the four rows'
  * words, 8 SXTB16 + 8 SMLAD (the loop unrolled twice); the four results go out in one word store. Then
  * the remaining rows one at a time. The frame holds x, x end, out, out after the groups, multiplier, c,
- * r and the number of remaining rows. */
+ * r and the number of remaining rows. The requantization constants come from the frame once per group
+ * (GROUP_K into r6-r8; TAIL_K into r5, r9, r11 for the remaining rows) or, per channel, from the stream
+ * before each row's requantization (ROW_K into r6-r8, TAILROW_K into r5, r9, r11). */
+#define TML__FC_ROWS4_ASM(GROUP_K, ROW_K, TAIL_K, TAILROW_K)                                                \
+    ".syntax unified\n\t"                                                                                     \
+    "push {r4-r11, lr}\n\t"                                                                                   \
+    "mov r3, r2\n\t"                                                                                          \
+    "ldmia r0!, {r2, r4-r8}\n\t" /* n, rows in groups, multiplier, c, r, remaining rows */                    \
+    "add r2, r1, r2\n\t" /* instruction widths chosen so that no .balign needs a nop (per tensor) */           \
+    "add r4, r3, r4\n\t"                                                                                      \
+    "push {r1-r8}\n\t"                                                                                        \
+    "cmp r3, r4\n\t"                                                                                          \
+    "beq 3f\n\t"                                                                                              \
+    ".balign 4\n\t"                                                                                           \
+    "1:\n\t" /* four rows */                                                                                  \
+    "ldrd r1, lr, [sp]\n\t"                                                                                   \
+    "ldmia.w r0!, {r2-r5}\n\t"                                                                                \
+    ".balign 4\n\t"                                                                                           \
+    "2:\n\t"                                                                                                  \
+    TML__FC_STEP4                                                                                             \
+    "cmp r1, lr\n\t"                                                                                          \
+    "beq 7f\n\t"                                                                                              \
+    TML__FC_STEP4                                                                                             \
+    "cmp r1, lr\n\t"                                                                                          \
+    "bne 2b\n\t"                                                                                              \
+    "7:\n\t" /* single loads back to back: one cycle each after the first */                                 \
+    GROUP_K                                                                                                   \
+    "ldr r1, [sp, #8]\n\t"                                                                                    \
+    "ldr lr, [sp, #12]\n\t"                                                                                   \
+    ROW_K TML__FC_REQUANT("r2", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__FC_REQUANT("r3", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__FC_REQUANT("r4", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__FC_REQUANT("r5", "r9", "r10", "r6", "r7", "r8")                                                \
+    TML__FC_PACK4("r2", "r3", "r4", "r5")                                                                     \
+    "str r2, [r1], #4\n\t"                                                                                    \
+    "str r1, [sp, #8]\n\t"                                                                                    \
+    "cmp r1, lr\n\t"                                                                                          \
+    "bne 1b\n\t"                                                                                              \
+    "3:\n\t" /* the remaining rows, one at a time */                                                          \
+    "ldr r4, [sp, #28]\n\t"                                                                                   \
+    "cmp r4, #0\n\t"                                                                                          \
+    "beq 6f\n\t"                                                                                              \
+    "ldr r3, [sp, #8]\n\t"                                                                                    \
+    TAIL_K                                                                                                    \
+    ".balign 4\n\t"                                                                                           \
+    "4:\n\t"                                                                                                  \
+    "ldrd r1, lr, [sp]\n\t"                                                                                   \
+    "ldr r2, [r0], #4\n\t"                                                                                    \
+    ".balign 4\n\t"                                                                                           \
+    "5:\n\t"                                                                                                  \
+    TML__FC_STEP1                                                                                             \
+    "cmp r1, lr\n\t"                                                                                          \
+    "beq 8f\n\t"                                                                                              \
+    TML__FC_STEP1                                                                                             \
+    "cmp r1, lr\n\t"                                                                                          \
+    "bne 5b\n\t"                                                                                              \
+    "8:\n\t"                                                                                                  \
+    TAILROW_K                                                                                                 \
+    TML__FC_REQUANT("r2", "r10", "r12", "r5", "r9", "r11")                                                    \
+    "strb r2, [r3], #1\n\t"                                                                                   \
+    "subs r4, r4, #1\n\t"                                                                                     \
+    "bne 4b\n\t"                                                                                              \
+    "6:\n\t"                                                                                                  \
+    "add sp, #32\n\t"                                                                                         \
+    "pop {r4-r11, pc}\n\t"
+
+/* Per-tensor requantization (the header's multiplier, c and r). */
 __attribute__((naked, unused, aligned(4))) static void tml__fc_s8_rows4_m4(const int32_t *stream TML_UNUSED,
-                                                               const int8_t *input TML_UNUSED,
-                                                               int8_t *output TML_UNUSED)
+                                                                           const int8_t *input TML_UNUSED,
+                                                                           int8_t *output TML_UNUSED)
 {
-    __asm__ volatile(
-        ".syntax unified\n\t"
-        "push {r4-r11, lr}\n\t"
-        "mov r3, r2\n\t"
-        "ldmia r0!, {r2, r4-r8}\n\t" /* n, rows in groups, multiplier, c, r, remaining rows */
-        "add r2, r1, r2\n\t" /* instruction widths chosen so that no .balign needs a nop */
-        "add r4, r3, r4\n\t"
-        "push {r1-r8}\n\t"
-        "cmp r3, r4\n\t"
-        "beq 3f\n\t"
-        ".balign 4\n\t"
-        "1:\n\t" /* four rows */
-        "ldrd r1, lr, [sp]\n\t"
-        "ldmia.w r0!, {r2-r5}\n\t"
-        ".balign 4\n\t"
-        "2:\n\t"
-        TML__FC_STEP4
-        "cmp r1, lr\n\t"
-        "beq 7f\n\t"
-        TML__FC_STEP4
-        "cmp r1, lr\n\t"
-        "bne 2b\n\t"
-        "7:\n\t" /* single loads back to back: one cycle each after the first */
-        "ldr r6, [sp, #16]\n\t"
-        "ldr r7, [sp, #20]\n\t"
-        "ldr r8, [sp, #24]\n\t"
-        "ldr r1, [sp, #8]\n\t"
-        "ldr lr, [sp, #12]\n\t"
-        TML__FC_REQUANT("r2", "r9", "r10", "r6", "r7", "r8")
-        TML__FC_REQUANT("r3", "r9", "r10", "r6", "r7", "r8")
-        TML__FC_REQUANT("r4", "r9", "r10", "r6", "r7", "r8")
-        TML__FC_REQUANT("r5", "r9", "r10", "r6", "r7", "r8")
-        TML__FC_PACK4("r2", "r3", "r4", "r5")
-        "str r2, [r1], #4\n\t"
-        "str r1, [sp, #8]\n\t"
-        "cmp r1, lr\n\t"
-        "bne 1b\n\t"
-        "3:\n\t" /* the remaining rows, one at a time; the constants stay in r5, r9, r11 */
-        "ldr r4, [sp, #28]\n\t"
-        "cmp r4, #0\n\t"
-        "beq 6f\n\t"
-        "ldr r3, [sp, #8]\n\t"
-        "ldr r5, [sp, #16]\n\t"
-        "ldr r9, [sp, #20]\n\t"
-        "ldr r11, [sp, #24]\n\t"
-        ".balign 4\n\t"
-        "4:\n\t"
-        "ldrd r1, lr, [sp]\n\t"
-        "ldr r2, [r0], #4\n\t"
-        ".balign 4\n\t"
-        "5:\n\t"
-        TML__FC_STEP1
-        "cmp r1, lr\n\t"
-        "beq 8f\n\t"
-        TML__FC_STEP1
-        "cmp r1, lr\n\t"
-        "bne 5b\n\t"
-        "8:\n\t"
-        TML__FC_REQUANT("r2", "r10", "r12", "r5", "r9", "r11")
-        "strb r2, [r3], #1\n\t"
-        "subs r4, r4, #1\n\t"
-        "bne 4b\n\t"
-        "6:\n\t"
-        "add sp, #32\n\t"
-        "pop {r4-r11, pc}\n\t");
+    __asm__ volatile(TML__FC_ROWS4_ASM("ldr r6, [sp, #16]\n\tldr r7, [sp, #20]\n\tldr r8, [sp, #24]\n\t", "",
+                                       "ldr r5, [sp, #16]\n\tldr r9, [sp, #20]\n\tldr r11, [sp, #24]\n\t", ""));
 }
+
+/* Per-channel requantization: each row's multiplier, c and r follow its group's (or its own) weights in
+ * the stream (the header's three are unused). */
+__attribute__((naked, unused, aligned(4))) static void tml__fc_s8_rows4_pc_m4(const int32_t *stream TML_UNUSED,
+                                                                              const int8_t *input TML_UNUSED,
+                                                                              int8_t *output TML_UNUSED)
+{
+    __asm__ volatile(TML__FC_ROWS4_ASM("", "ldmia r0!, {r6-r8}\n\t", "", "ldmia r0!, {r5, r9, r11}\n\t"));
+}
+#undef TML__FC_ROWS4_ASM
 
 /* Depth 1: out = requant(folded bias + x * w) for four rows per group (SMLABB/SMLABT of 2x by the
  * int16 weights, onto twice the bias), the constants held in registers. */
@@ -339,6 +355,8 @@ TML_ALWAYS_INLINE void tml_fully_connected_s8(const tml_fully_connected_s8_param
         for (b = 0; b < p->batches; b++) {
             if (p->accum_depth == 1) {
                 tml__fc_s8_depth1_m4(p->packed, input + b, output + b * p->output_depth);
+            } else if (p->per_channel_multiplier) {
+                tml__fc_s8_rows4_pc_m4(p->packed, input + b * p->accum_depth, output + b * p->output_depth);
             } else {
                 tml__fc_s8_rows4_m4(p->packed, input + b * p->accum_depth, output + b * p->output_depth);
             }
