@@ -11,7 +11,7 @@ import jinja2
 from . import __version__
 from .cfmt import c_array_values, c_float, c_int, c_string
 from .ir import DTYPES
-from .lower import NULL, ArrayRef, Null, Program, ScratchRef, Sym, TensorRef
+from .lower import NULL, ArrayRef, Null, PackedRef, Program, ScratchRef, Sym, TensorRef
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("platformio_tinyml", "templates"),
@@ -41,6 +41,8 @@ class _Render:
             return self.tensor_ptr(v.tid)
         if isinstance(v, ScratchRef):
             return f"((void *)(arena + {self.p.scratch_offsets[v.sid]}))"
+        if isinstance(v, PackedRef):
+            return f"{v.macro}({v.name})"
         if isinstance(v, ArrayRef):
             return v.name
         if isinstance(v, Sym):
@@ -79,12 +81,13 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         if t.dtype == "float32" and not np.all(np.isfinite(t.data)):
             from .errors import TinymlError
             raise TinymlError(f"{g.name}: constant tensor {tid} '{t.name}' contains NaN or infinity")
-        arrays.append(dict(name=f"t{tid}", ctype=t.ctype, count=max(t.size, 1),
+        arrays.append(dict(name=f"t{tid}", ctype=t.ctype, count=max(t.size, 1), packed=False,
                            lines=c_array_values(t.data, t.ctype),
                            comment=f"tensor {tid} \"{t.name.replace('*/', '* /')}\": {t.dtype} {list(t.shape)}"))
     for a in prog.arrays:
-        arrays.append(dict(name=a.name, ctype=a.ctype, count=max(a.values.size, 1),
-                           lines=c_array_values(a.values, a.ctype), comment=f"{a.ctype}[{a.values.size}]"))
+        arrays.append(dict(name=a.name, ctype=a.ctype, count=max(a.values.size, 1), packed=a.packed,
+                           lines=c_array_values(a.values, a.ctype),
+                           comment=f"{a.ctype}[{a.values.size}]" + (", the Cortex-M4 kernel's layout" if a.packed else "")))
     hidden = {f.tensor for f in prog.fusions}
     calls = []
     for k, c in enumerate(prog.calls):

@@ -59,6 +59,14 @@ class ArrayRef:
 
 
 @dataclass(frozen=True)
+class PackedRef(ArrayRef):
+    """A constant array in a layout only one arch's kernels read, written as ``macro(name)``: the library
+    defines the macro as the array where those kernels are built and as NULL elsewhere (in a
+    TML_FORCE_REFERENCE build, say), so that other images drop the array."""
+    macro: str = "TML_PACKED_DSP"
+
+
+@dataclass(frozen=True)
 class Sym:
     """A C identifier or enumerator written as is (e.g. ``TML_PADDING_SAME``)."""
     name: str
@@ -78,6 +86,7 @@ class ConstArray:
     ctype: str
     values: np.ndarray
     comment: str = ""
+    packed: bool = False   # referenced only through a PackedRef: may go unused
 
 
 @dataclass
@@ -171,6 +180,12 @@ class LowerCtx:
         self.arrays[name] = ConstArray(name, ctype, arr)
         self._array_keys[key] = name
         return ArrayRef(name)
+
+    def packed_array(self, ctype: str, values, hint: str, macro: str) -> PackedRef:
+        """A constant array in one arch's kernel layout (see PackedRef)."""
+        ref = self.array(ctype, values, hint)
+        self.arrays[ref.name].packed = True
+        return PackedRef(ref.name, macro)
 
     def scratch_buffer(self, nbytes: int) -> ScratchRef:
         self.scratch.append((int(nbytes), self.op.index))

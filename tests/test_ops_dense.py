@@ -35,3 +35,30 @@ def test_cortex_m4_layouts(name, packed, tmp_path):
         generate(path, str(tmp_path / arch), name="m", arch=arch)
         found = re.findall(r"\.packed = (\w+)", (tmp_path / arch / "m.c").read_text())
         assert [p != "NULL" for p in found] == (packed if arch == "cortex-m4" else [False] * len(packed))
+
+
+@pytest.mark.parametrize("name", ["hello_world_int8", "hello_world_float"])
+def test_images_keep_one_layout(name, tmp_path):
+    """A Cortex-M4 build keeps the packed streams and drops the weights they replace; a
+    TML_FORCE_REFERENCE build of the same C keeps the weights and drops the streams."""
+    import shutil
+    import subprocess
+
+    from conftest import ROOT, SHARED_MODELS
+    from platformio_tinyml.api import generate
+    assert shutil.which("arm-none-eabi-gcc"), ".ci/run installs arm-none-eabi-gcc"
+    generate(os.path.join(SHARED_MODELS, f"{name}.tflite"), str(tmp_path), name="m", arch="cortex-m4")
+    source = (tmp_path / "m.c").read_text()
+    packed = set(re.findall(r"\.packed = TML_PACKED_\w+\((\w+)\)", source))
+    weights = {m.group(1) for m in re.finditer(r"tml_fully_connected_\w+\(&\w+, [^,]+, (t\d+),", source)}
+    assert len(packed) == 3 and len(weights) == 3, source
+    symbols = {}
+    for variant, flags in (("optimized", []), ("reference", ["-DTML_FORCE_REFERENCE"])):
+        obj = tmp_path / f"{variant}.o"
+        subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard",
+                        "-Os", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "library", "src"), *flags,
+                        "-c", str(tmp_path / "m.c"), "-o", str(obj)], check=True)
+        nm = subprocess.run(["arm-none-eabi-nm", str(obj)], capture_output=True, text=True, check=True).stdout
+        symbols[variant] = {line.split()[-1] for line in nm.splitlines()}
+    assert packed <= symbols["optimized"] and not weights & symbols["optimized"]
+    assert weights <= symbols["reference"] and not packed & symbols["reference"]

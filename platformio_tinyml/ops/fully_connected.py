@@ -52,7 +52,8 @@ def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo
             parts += [bias[g:g + 4], words(block)] + ([triples(g, 4)] if per_channel else [])
         for o in range(full, rows):
             parts += [bias[o:o + 1], words(weights[o])] + ([triples(o, 1)] if per_channel else [])
-    return ctx.array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "fcpack")
+    return ctx.packed_array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "fcpack",
+                            "TML_PACKED_DSP")
 
 
 def packed_f32_m4(ctx, w, bias):
@@ -77,7 +78,7 @@ def packed_f32_m4(ctx, w, bias):
         parts += [weights[o], b[o:o + 1]]
     if not parts:
         return NULL
-    return ctx.array("float", np.concatenate(parts).astype(np.float32), "fcpackf")
+    return ctx.packed_array("float", np.concatenate(parts).astype(np.float32), "fcpackf", "TML_PACKED_FPU")
 
 
 @register("FULLY_CONNECTED")

@@ -47,6 +47,22 @@ extern "C" {
 #define TML_ARCH_ARM_FPU 1
 #endif
 
+/* The generated code names the constants it packed for the Cortex-M4 kernels (fully_connected.h)
+ * through these: the array where those kernels are built, NULL elsewhere, so other images (a
+ * TML_FORCE_REFERENCE build, another core) drop it. */
+#if defined(TML_ARCH_ARM_DSP) && defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
+#define TML_PACKED_DSP(a) (a)
+#if defined(TML_ARCH_ARM_FPU)
+#define TML_PACKED_FPU(a) (a)
+#endif
+#endif
+#ifndef TML_PACKED_DSP
+#define TML_PACKED_DSP(a) NULL
+#endif
+#ifndef TML_PACKED_FPU
+#define TML_PACKED_FPU(a) NULL
+#endif
+
 
 /* Inner loops of the optimized paths: GCC at -Os keeps indexes and spills pointers there; -O2 does not.
  * Float kernels: every a * b + c rounds the product, as TFLM's reference does on the host (no fused
