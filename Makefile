@@ -40,10 +40,12 @@ test: $(STAMP)
 	$(PY) tools/setup_offline_pio.py --apt --test-tools
 	$(PY) -m pytest -q
 
-# flash, RAM and estimated Cortex-M4F cycles per model (m4sim); writes benchmarks/RESULTS.md and results.json
+# flash, RAM and estimated Cortex-M4F cycles per model (m4sim); writes benchmarks/RESULTS.md and results.json;
+# then single-kernel figures (pools, ADD)
 bench: $(STAMP)
 	$(PY) -m pip install -q -r ../shared/tools/m4sim/requirements.txt
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/kernels.py
 
 clean:
 	rm -rf build .pytest_cache

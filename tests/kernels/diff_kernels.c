@@ -344,12 +344,123 @@ static int test_depthwise(void)
     return bad;
 }
 
+/* MAX_POOL_2D and AVERAGE_POOL_2D int8: filters up to 4x4 with strides and leading paddings, windows over
+ * the whole input up to 16x16 (256 taps, the Armv7E-M average's limit; larger ones take the reference),
+ * depths 1..24, activation ranges. */
+static int test_pool(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_pool_s8_params p;
+        int32_t dh, dw, n_out, average = (int32_t)(rnd() % 2);
+        memset(&p, 0, sizeof p);
+        if (rnd() % 8 == 0) { /* a window over the whole input (global pooling) */
+            p.input_height = p.filter_height = between(1, 17);
+            p.input_width = p.filter_width = between(1, 17);
+            p.stride_height = p.stride_width = 1;
+            p.output_height = p.output_width = 1;
+        } else if (!random_geometry(0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                                    &p.stride_height, &p.stride_width, &dh, &dw, &p.pad_height, &p.pad_width,
+                                    &p.output_height, &p.output_width) || dh != 1 || dw != 1) {
+            continue;
+        }
+        p.batches = between(1, 2);
+        p.depth = between(1, 24);
+        n_out = p.batches * p.output_height * p.output_width * p.depth;
+        if (n_out > (int32_t)sizeof out_ref || p.batches * p.input_height * p.input_width * p.depth > (int32_t)sizeof in_buf)
+            continue;
+        tried++;
+        random_act(&p.act_min, &p.act_max);
+        fill(in_buf, p.batches * p.input_height * p.input_width * p.depth);
+        if (rnd() % 4 == 0) memset(in_buf, rnd() % 2 ? 0x80 : 0x7f, sizeof in_buf); /* sums at their extremes */
+        memset(out_opt, 0x55, sizeof out_opt);
+        if (average) {
+            tml_average_pool_s8_ref(&p, in_buf, out_ref);
+            tml_average_pool_s8(&p, in_buf, out_opt);
+        } else {
+            tml_max_pool_s8_ref(&p, in_buf, out_ref);
+            tml_max_pool_s8(&p, in_buf, out_opt);
+        }
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+            if (bad++ < 5)
+                printf("%s pool case %d differs: %ldx%ldx%ld filter %ldx%ld stride %ld,%ld pad %ld,%ld\n",
+                       average ? "average" : "max", c, (long)p.input_height, (long)p.input_width, (long)p.depth,
+                       (long)p.filter_height, (long)p.filter_width, (long)p.stride_height, (long)p.stride_width,
+                       (long)p.pad_height, (long)p.pad_width);
+        }
+    }
+    printf("pool_s8: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
 #ifndef DIFF_NO_FLOAT /* targets without floating-point support routines test the integer kernels only */
 static float fin[512], fw[4096], fbias[64], fout_ref[512], fout_opt[512];
 
 static float rnd_float(void)
 {
     return (float)between(-100000, 100000) / 50000.0f;
+}
+
+/* TFLM's QuantizeMultiplier: real = m * 2^(shift - 31), m in [2^30, 2^31). */
+static void quantize_multiplier(double real, int32_t *m, int32_t *shift)
+{
+    int e;
+    double q = frexp(real, &e);
+    int64_t v = (int64_t)llround(q * 2147483648.0);
+    if (v == ((int64_t)1 << 31)) {
+        v /= 2;
+        e++;
+    }
+    *m = (int32_t)v;
+    *shift = e;
+}
+
+/* ADD int8 with the parameters TFLM's Prepare makes from random scales (equal scales too: the larger
+ * input's multiplier is then 2^30 with shift 0) or random ones (some outside the fast path), random
+ * zero points and activation ranges; the element-wise row, as the broadcast driver calls it. */
+static int test_add(void)
+{
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_add_s8_params p;
+        double s1 = ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -4)), s2, so;
+        int32_t i;
+        memset(&p, 0, sizeof p);
+        s2 = rnd() % 3 == 0 ? s1 : ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -4));
+        so = ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -3));
+        p.size = between(1, 300);
+        p.left_shift = 20;
+        p.input1_offset = between(-127, 128);
+        p.input2_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        quantize_multiplier(s1 / (2 * (s1 > s2 ? s1 : s2)), &p.input1_multiplier, &p.input1_shift);
+        quantize_multiplier(s2 / (2 * (s1 > s2 ? s1 : s2)), &p.input2_multiplier, &p.input2_shift);
+        quantize_multiplier(2 * (s1 > s2 ? s1 : s2) / (ldexp(1.0, 20) * so), &p.output_multiplier, &p.output_shift);
+        if (rnd() % 4 == 0) { /* any multipliers and shifts, some with a shift of 0 and another multiplier */
+            random_requant(1, 0, &p.input1_multiplier, &p.input1_shift);
+            random_requant(1, 0, &p.input2_multiplier, &p.input2_shift);
+            random_requant(1, 0, &p.output_multiplier, &p.output_shift);
+            if (rnd() % 4 == 0) p.input1_shift = 0;
+            if (p.output_shift > -1) p.output_shift = -1;
+            if (p.input1_shift > 0) p.input1_shift = 0;
+            if (p.input2_shift > 0) p.input2_shift = 0;
+        }
+        random_act(&p.act_min, &p.act_max);
+        fill(in_buf, p.size);
+        fill(w_buf, p.size);
+        if (rnd() % 4 == 0) memset(in_buf, rnd() % 2 ? 0x80 : 0x7f, (size_t)p.size);
+        for (i = 0; i < p.size; i++) out_ref[i] = (int8_t)tml_add_q_one(&p, in_buf[i], w_buf[i]);
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_add_s8(&p, in_buf, w_buf, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)p.size) != 0 || out_opt[p.size] != 0x55) {
+            if (bad++ < 5)
+                printf("add case %d differs: multipliers %ld %ld %ld shifts %ld %ld %ld\n", c,
+                       (long)p.input1_multiplier, (long)p.input2_multiplier, (long)p.output_multiplier,
+                       (long)p.input1_shift, (long)p.input2_shift, (long)p.output_shift);
+        }
+    }
+    printf("add_s8: %d cases, %d differ\n", CASES, bad);
+    return bad;
 }
 
 static int test_fully_connected_f32(void)
@@ -533,9 +644,9 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_depthwise();
+    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_depthwise() + test_pool();
 #ifndef DIFF_NO_FLOAT
-    bad += test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
+    bad += test_add() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif
     return bad ? 1 : 0;
 }

@@ -176,6 +176,21 @@ TML_ALWAYS_INLINE int32_t tml_mul_by_quantized_mul(int32_t x, int32_t multiplier
         tml_sat_rounding_doubling_high_mul((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/** The pieces of tml_mul_by_quantized_mul for a right shift r >= 1, without its branches (TFLM's double
+ *  rounding, bit-exact for a multiplier in [0, 2^31); checked by tests/kernels/fixedpoint.c through
+ *  the convolutions' requantization): the doubling high multiply rounded half up, one SMLAL ... */
+TML_ALWAYS_INLINE int32_t tml__srdhm_up(int32_t x, int32_t multiplier)
+{
+    return (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31);
+}
+
+/** ... then the rounding division by 2^r, half away from zero, as floor((y - (y < 0)) / 2^(r-1)), plus
+ *  off2, halved: off2 = 1, or 2 * zero point + 1 to add a zero point in the same halving. */
+TML_ALWAYS_INLINE int32_t tml__rdbpot_r1(int32_t y, int32_t r_minus_1, int32_t off2)
+{
+    return (((y + (y >> 31)) >> r_minus_1) + off2) >> 1;
+}
+
 /** MultiplyByQuantizedMultiplier for a 64-bit accumulator (TFLM's int16x8 kernels). */
 static inline int32_t tml_mul_by_quantized_mul_64(int64_t x, int32_t multiplier, int shift)
 {

@@ -407,9 +407,7 @@ TML_ALWAYS_INLINE void tml__dot2x2_adjacent_s8(const int8_t *x0, const int8_t *w
 TML_ALWAYS_INLINE int8_t tml__requant_r1_s8(int32_t acc, int32_t multiplier, int32_t r_minus_1, int32_t off2,
                                             int32_t lo, int32_t hi)
 {
-    int32_t x = (int32_t)(((int64_t)acc * multiplier + ((int64_t)1 << 30)) >> 31);
-    x = (((x + (x >> 31)) >> r_minus_1) + off2) >> 1;
-    return (int8_t)tml_clamp_i32(x, lo, hi);
+    return (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up(acc, multiplier), r_minus_1, off2), lo, hi);
 }
 
 /* Every requantization shift of the call is <= -1 (a right shift): tml__requant_r1_s8 applies. */
@@ -440,9 +438,7 @@ TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_requant_params *r
         if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
             const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
             for (k = 0; k < n; k++) {
-                int32_t x = (int32_t)(((int64_t)acc[k] * mul[k] + ((int64_t)1 << 30)) >> 31);
-                x = (((x + (x >> 31)) >> ~sh[k]) + off2) >> 1;
-                out[k] = (int8_t)__ssat(x, 8);
+                out[k] = (int8_t)__ssat(tml__rdbpot_r1(tml__srdhm_up(acc[k], mul[k]), ~sh[k], off2), 8);
             }
         } else if (rq.per_channel_multiplier) {
             const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
