@@ -28,13 +28,13 @@ def test_matches_tflm(path):
 ])
 def test_cortex_m4_layouts(name, packed, tmp_path):
     """The generator packs the layers the Cortex-M4 kernels take (their outputs are held to the host's by
-    tests/test_target_m4.py), only for that arch."""
+    tests/test_target_m4.py) for that arch and the portable layout, not for the others."""
     from platformio_tinyml.api import generate
     path = os.path.join(TEST_MODELS, f"{name}.tflite")
-    for arch in ("cortex-m4", "portable"):
+    for arch in ("cortex-m4", "portable", "xtensa", "reference"):
         generate(path, str(tmp_path / arch), name="m", arch=arch)
         found = re.findall(r"\.packed = (\w+)", (tmp_path / arch / "m.c").read_text())
-        assert [p != "NULL" for p in found] == (packed if arch == "cortex-m4" else [False] * len(packed))
+        assert [p != "NULL" for p in found] == (packed if arch in ("cortex-m4", "portable") else [False] * len(packed))
 
 
 @pytest.mark.parametrize("name", ["hello_world_int8", "hello_world_float"])
@@ -62,3 +62,23 @@ def test_images_keep_one_layout(name, tmp_path):
         symbols[variant] = {line.split()[-1] for line in nm.splitlines()}
     assert packed <= symbols["optimized"] and not weights & symbols["optimized"]
     assert weights <= symbols["reference"] and not packed & symbols["reference"]
+
+
+def test_portable_layout_on_other_cores_drops_streams(tmp_path):
+    """The portable layout (Arduino sketches) carries the Cortex-M4 streams; built for another core the
+    image keeps the plain weights only."""
+    import shutil
+    import subprocess
+
+    from conftest import ROOT, SHARED_MODELS
+    from platformio_tinyml.api import generate
+    cc = "arc-linux-gnu-gcc"
+    assert shutil.which(cc), ".ci/run installs the ARC cross compiler"
+    generate(os.path.join(SHARED_MODELS, "hello_world_int8.tflite"), str(tmp_path), name="m", arch="portable")
+    source = (tmp_path / "m.c").read_text()
+    packed = set(re.findall(r"\.packed = TML_PACKED_\w+\((\w+)\)", source))
+    assert len(packed) == 3, source
+    subprocess.run([cc, "-mcpu=em4_fpus", "-Os", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "library", "src"), "-c",
+                    str(tmp_path / "m.c"), "-o", str(tmp_path / "m.o")], check=True)
+    nm = subprocess.run(["arc-linux-gnu-nm", str(tmp_path / "m.o")], capture_output=True, text=True, check=True)
+    assert not packed & {line.split()[-1] for line in nm.stdout.splitlines()}

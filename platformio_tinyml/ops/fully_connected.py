@@ -7,13 +7,17 @@ from ..lower import NULL, register
 from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
 
 
+#: layouts that carry the Cortex-M4 streams ("portable" too: other targets drop them, see PackedRef)
+PACKED_ARCHES = ("cortex-m4", "portable")
+
+
 def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo: int, hi: int):
     """The Cortex-M4 stream of tml__fc_s8_rows4_m4 / _rows4_pc_m4 / _depth1_m4 (layouts described in
     fully_connected.h), or NULL where those kernels do not apply: another arch, no folded bias, a depth
     neither 1 nor a multiple of 4 (per channel: not a multiple of 4), or a requantization that the fast
     one (tml_requant_fast_of) would not compute exactly: a multiplier of at most 2^30 or a right shift
     outside [1, 21] (for any row), a clamp narrower than int8."""
-    if ctx.arch != "cortex-m4" or fb is NULL or (lo, hi) != (-128, 127):
+    if ctx.arch not in PACKED_ARCHES or fb is NULL or (lo, hi) != (-128, 127):
         return NULL
     if pm is NULL:
         mult, shift = np.array([m], np.int64), np.array([s], np.int64)
@@ -58,7 +62,7 @@ def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo
 
 def packed_f32_m4(ctx, w, bias):
     """The Cortex-M4F float stream of tml__fc_f32_m4 (layout described there), or NULL for other archs."""
-    if ctx.arch != "cortex-m4":
+    if ctx.arch not in PACKED_ARCHES:
         return NULL
     weights = np.asarray(w.data, np.float32)
     rows = weights.shape[0]

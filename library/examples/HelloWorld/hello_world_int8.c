@@ -2,7 +2,7 @@
  * For an Arduino sketch; regenerate with: tinyml convert hello_world_int8.tflite --arduino --name hello_world_int8 -o HelloWorld */
 #include "hello_world_int8.h"
 
-/* ---- constants (flash): 552 bytes */
+/* ---- constants (flash): 500 bytes */
 /* tensor 1 "sequential/dense_2/BiasAdd/ReadVariableOp": int32 [1] */
 static const int32_t t1[1] TML_ALIGNED(4) = {
     429,
@@ -49,14 +49,35 @@ static const int32_t fbias0_0[16] TML_ALIGNED(4) = {
     -1152, -6912, 1858, 3573, 11960, 13220, 8392, 12588, 11588, -3328, 18237, -2381,
     -10496, 1740, 15567, 3791,
 };
+/* int32_t[28], the Cortex-M4 kernel's layout */
+static const int32_t fcpack0_1[28] TML_ALIGNED(4) TML_UNUSED = {
+    16, 2039655759, -16320, 7, -2304, -13824, 3716, 7146, -3473417, 4653113, 23920, 26440,
+    16784, 25176, 7536744, 6488162, 23176, -6656, 36474, -4762, -1703872, 1638527, -20992, 3480,
+    31134, 7582, 4521902, 5636191,
+};
 /* int32_t[16] */
-static const int32_t fbias1_1[16] TML_ALIGNED(4) = {
+static const int32_t fbias1_2[16] TML_ALIGNED(4) = {
     -601, -21214, 3554, -20864, 1905, 15529, -12323, 6557, 21307, 8389, -20572, -23705,
     -2481, -11520, 2951, 35857,
 };
+/* int32_t[86], the Cortex-M4 kernel's layout */
+static const int32_t fcpack1_3[86] TML_ALIGNED(4) TML_UNUSED = {
+    16, 16, 1561796740, -8160, 6, 0, -601, -21214, 3554, -20864, 166533876, 47373315,
+    -337827845, -636158448, 619979033, 49608966, 436593883, -235669476, -1125178912, -235930881, 304413719, 166978287, 435877367, -517483537,
+    -467734763, -470947357, 1905, 15529, -12323, 6557, 185013732, 606210595, -520811503, 16645085, -31843580, -436000994,
+    -451475469, 386999828, 568197611, -1057020925, -587534872, -367922713, 65801190, -235079663, 133899240, 67380738, 21307, 8389,
+    -20572, -23705, 169681189, 65477871, -654566678, -672587806, 551296475, 50468576, -658243565, -958537014, 937687553, 772347937,
+    234805740, 1040508691, 370864395, 185918937, -690479079, -954990336, -2481, -11520, 2951, 35857, 353757147, 165813785,
+    702948585, 556147208, 450234101, -585829379, -501872896, 185534473, -31323684, 265887962, -752677602, 2146702048, -283966968, -285738525,
+    -99289123, 652564700,
+};
 /* int32_t[1] */
-static const int32_t fbias2_2[1] TML_ALIGNED(4) = {
+static const int32_t fbias2_4[1] TML_ALIGNED(4) = {
     7085,
+};
+/* int32_t[11], the Cortex-M4 kernel's layout */
+static const int32_t fcpack2_5[11] TML_ALIGNED(4) TML_UNUSED = {
+    16, 0, 1630361784, 176, 5, 1, 7085, 354892761, -572596196, -674948337, 2147081490,
 };
 /* ---- activations: one statically planned arena (32 bytes, lower bound 32) */
 static uint8_t arena[32] TML_ALIGNED(16);
@@ -75,7 +96,7 @@ static const tml_fully_connected_s8_params p0_0 = {
     .act_min = -128,
     .act_max = 127,
     .folded_bias = fbias0_0,
-    .packed = NULL,
+    .packed = TML_PACKED_DSP(fcpack0_1),
 };
 static const tml_fully_connected_s8_params p1_1 = {
     .batches = 1,
@@ -90,8 +111,8 @@ static const tml_fully_connected_s8_params p1_1 = {
     .per_channel_shift = NULL,
     .act_min = -128,
     .act_max = 127,
-    .folded_bias = fbias1_1,
-    .packed = NULL,
+    .folded_bias = fbias1_2,
+    .packed = TML_PACKED_DSP(fcpack1_3),
 };
 static const tml_fully_connected_s8_params p2_2 = {
     .batches = 1,
@@ -106,8 +127,8 @@ static const tml_fully_connected_s8_params p2_2 = {
     .per_channel_shift = NULL,
     .act_min = -128,
     .act_max = 127,
-    .folded_bias = fbias2_2,
-    .packed = NULL,
+    .folded_bias = fbias2_4,
+    .packed = TML_PACKED_DSP(fcpack2_5),
 };
 void hello_world_int8_reset(void)
 {

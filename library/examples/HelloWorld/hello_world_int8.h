@@ -12,7 +12,7 @@ extern "C" {
 #define hello_world_int8_INPUT_COUNT 1
 #define hello_world_int8_OUTPUT_COUNT 1
 #define hello_world_int8_ARENA_BYTES 32
-#define hello_world_int8_WEIGHT_BYTES 552
+#define hello_world_int8_WEIGHT_BYTES 500
 #define hello_world_int8_MACS 288
 /* input 0 "serving_default_dense_input:0": int8 [1, 1], scale 0.0244801156, zero point -128 */
 #define hello_world_int8_INPUT0_COUNT 1
