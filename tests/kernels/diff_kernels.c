@@ -463,6 +463,41 @@ static int test_add(void)
     return bad;
 }
 
+/* MAX_POOL_2D float: the geometries of test_pool, inputs with +-0, infinities and NaN (the comparisons
+ * decide which zero or whether a NaN survives), the float activation ranges. */
+static int test_max_pool_f32(void)
+{
+    static const float special[] = {0.0f, -0.0f, HUGE_VALF, -HUGE_VALF, NAN, -3.4028235e38f};
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_pool_f32_params p;
+        int32_t dh, dw, i, n_in, n_out;
+        memset(&p, 0, sizeof p);
+        if (!random_geometry(0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &dh, &dw, &p.pad_height, &p.pad_width,
+                             &p.output_height, &p.output_width) || dh != 1 || dw != 1)
+            continue;
+        p.batches = between(1, 2);
+        p.depth = between(1, 20);
+        n_in = p.batches * p.input_height * p.input_width * p.depth;
+        n_out = p.batches * p.output_height * p.output_width * p.depth;
+        if (n_in > 512 || n_out > 512) continue;
+        tried++;
+        p.act_min = rnd() % 2 ? -3.4e38f : -1.0f;
+        p.act_max = rnd() % 2 ? 3.4e38f : 1.5f;
+        for (i = 0; i < n_in; i++) fin[i] = rnd() % 4 == 0 ? special[rnd() % 6] : rnd_float();
+        tml_max_pool_f32_ref(&p, fin, fout_ref);
+        memset(fout_opt, 0x55, sizeof fout_opt);
+        tml_max_pool_f32(&p, fin, fout_opt);
+        if (memcmp(fout_ref, fout_opt, (size_t)n_out * sizeof(float)) != 0 ||
+            ((const uint8_t *)fout_opt)[n_out * (int32_t)sizeof(float)] != 0x55) {
+            if (bad++ < 5) printf("max_pool_f32 case %d differs\n", c);
+        }
+    }
+    printf("max_pool_f32: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
 static int test_fully_connected_f32(void)
 {
     int c, bad = 0;
@@ -646,7 +681,7 @@ int main(void)
 #endif
     bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_depthwise() + test_pool();
 #ifndef DIFF_NO_FLOAT
-    bad += test_add() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
+    bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif
     return bad ? 1 : 0;
 }
