@@ -16,7 +16,8 @@ that is alive at the same time. This is the classic greedy-by-size heuristic; on
 linear chains typical of microcontroller models it reaches the lower bound below. With
 overlaps, other starts are tried too (each overlapping output placed right after its input;
 a large buffer placed first, at 0 or as far up as its output may start below it, and the
-others by size or outward in time from it) and the smallest arena kept.
+others by size or outward in time from it, or so with the buffers of one step, scratch, last) and the
+smallest arena kept.
 
 ``lower_bound()`` is the largest sum of sizes of buffers alive at any one step, an
 overlapping pair counted as the smallest span it can take: no plan for this operator order
@@ -126,12 +127,18 @@ class MemoryPlanner:
                                     key=lambda j: (abs(self.buffers[j].first - f), -self.buffers[j].size, j))
                 tries.append(self._place(by_size, {i: off}))
                 tries.append(self._place(near_first, {i: off}))
+                # buffers of one step (an operator's scratch) last, into the gaps the others leave
+                tries.append(self._place(self._one_step_last(near_first), {i: off}))
             for other in tries:
                 if self._size(other) < self._size(best):
                     best = other
         for b, off in zip(self.buffers, best):
             b.offset = off
         return best
+
+    def _one_step_last(self, order: list) -> list:
+        return [i for i in order if self.buffers[i].first != self.buffers[i].last] + \
+            [i for i in order if self.buffers[i].first == self.buffers[i].last]
 
     def _size(self, offsets: list) -> int:
         return max((off + b.size for b, off in zip(self.buffers, offsets)), default=0)

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..lower import NULL, register
 from ..rows import window_lead
 from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
@@ -88,6 +90,50 @@ def _int8_common(op, ctx, inp, w, bias, out, channels: int, quant_dim: int) -> d
 
 
 PATCH_ARCHES = ("cortex-m4", "portable")
+#: layouts that carry the Cortex-M4 convolution stream (other targets of "portable" drop it)
+PACKED_ARCHES = ("cortex-m4", "portable")
+
+
+def packed_conv_m4(ctx, weights, geo, q):
+    """The stream of tml__conv_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
+    needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias, groups, a
+    number of output channels not a multiple of 4, a clamp narrower than int8, or a requantization the
+    fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside [1, 21])."""
+    fb, pm, ps = q["folded_bias"], q["per_channel_multiplier"], q["per_channel_shift"]
+    # weights: [output_depth, filter_height * filter_width * input_depth] int8
+    cout, cin = geo["output_depth"], geo["input_depth"]
+    if ctx.arch not in PACKED_ARCHES or fb is NULL or geo["filter_input_depth"] != cin or cout % 4 or \
+            (q["act_min"], q["act_max"]) != (-128, 127):
+        return NULL, 0
+    if pm is NULL:
+        mult = np.full(cout, q["output_multiplier"], np.int64)
+        r = np.full(cout, -q["output_shift"], np.int64)
+    else:
+        mult = np.asarray(ctx.arrays[pm.name].values, np.int64)
+        r = -np.asarray(ctx.arrays[ps.name].values, np.int64)
+    if not (np.all(mult > 1 << 30) and np.all((r >= 1) & (r <= 21))):
+        return NULL, 0
+    c = (2 * int(q["output_offset"]) + 1) << (r - 1)
+    k = geo["filter_height"] * geo["filter_width"] * cin
+    k4 = -(-k // 4) * 4
+    padded = np.zeros((cout, k4), np.int8)
+    padded[:, :k] = np.asarray(weights, np.int8).reshape(cout, k)
+    bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
+    geometry = [geo[f] for f in ("batches", "input_height", "input_width", "input_depth", "filter_height",
+                                 "filter_width", "output_height", "output_width", "output_depth", "stride_height",
+                                 "stride_width", "dilation_height", "dilation_width", "pad_height", "pad_width")]
+    parts = [geometry + [-q["input_offset"], cout // 4]]  # tml__conv_geometry, then the groups
+    for g in range(0, cout, 4):
+        # axes (channel pair, channel in pair, four values j, high/low half, value parity) ->
+        # (j, parity, channel pair, half, channel in pair): SXTB16 of each word gives channel pairs
+        block = padded[g:g + 4].reshape(2, 2, k4 // 4, 2, 2).transpose(2, 4, 0, 3, 1)
+        words = np.frombuffer(np.ascontiguousarray(block).tobytes(), "<i4").astype(np.int64)
+        parts += [bias[g:g + 4], words, np.stack([mult[g:g + 4], c[g:g + 4], r[g:g + 4]], axis=1).reshape(-1)]
+    pointwise = geo["filter_height"] == geo["filter_width"] == 1 and geo["pad_height"] == geo["pad_width"] == 0
+    scratch = 4 * k4 + 4 + (0 if pointwise else 2 * k4)
+    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "convpack",
+                              "TML_PACKED_DSP")
+    return stream, scratch
 
 _UNSUPPORTED = ("are not supported (float32/float32/float32, int8/int8/int8 and int16/int8/int16 are; "
                 "hybrid models need full-integer quantization)")
@@ -110,6 +156,14 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         # conv weights are [output_depth, fh, fw, fdepth], depthwise ones [1, fh, fw, output_depth]
         q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c,
                                        channels_last=kernel == "tml_depthwise_conv")
+        if kernel == "tml_conv":
+            packed, scratch = packed_conv_m4(ctx, w.data, geo, q)
+            if packed is not NULL:
+                ctx.emit("tml_conv_s8", *args, params_type="tml_conv_s8_params",
+                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+                         replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
+                                   q["per_channel_shift"]))
+                return
         if kernel == "tml_depthwise_conv" and ctx.arch in PATCH_ARCHES and q["folded_bias"] is not NULL and \
                 geo["filter_height"] == geo["filter_width"] == 3 and geo["depth_multiplier"] == 1 and \
                 geo["dilation_height"] == geo["dilation_width"] == 1 and geo["input_depth"] >= 16:
@@ -164,4 +218,34 @@ def lower_depthwise_conv_2d(op, ctx):
                dilation_height=geo["dilation_height"], dilation_width=geo["dilation_width"],
                pad_height=geo["pad_height"], pad_width=geo["pad_width"])
     ctx.macs += geo["batches"] * geo["output_height"] * geo["output_width"] * out_c * fh * fw
+    if in_c == 1 and ctx.dtypes_of(inp, w, out) == "int8/int8/int8" and _depthwise_as_conv(op, ctx, inp, w, bias,
+                                                                                           out, geo):
+        return
     _emit(op, ctx, "tml_depthwise_conv", inp, w, bias, out, geo, out_c, 3)
+
+
+def _depthwise_as_conv(op, ctx, inp, w, bias, out, geo) -> bool:
+    """A depthwise layer of one input channel (a model's first layer, e.g. on a spectrogram or a
+    grayscale image) is a convolution of depth 1: where the packed convolution applies, emit it, with
+    the weights transposed to the convolution's layout (which only an image without the packed kernel
+    reads). False where it does not apply."""
+    out_c, fh, fw = geo["depth_multiplier"], geo["filter_height"], geo["filter_width"]
+    cgeo = dict(batches=geo["batches"], input_height=geo["input_height"], input_width=geo["input_width"],
+                input_depth=1, filter_height=fh, filter_width=fw, output_height=geo["output_height"],
+                output_width=geo["output_width"], stride_height=geo["stride_height"],
+                stride_width=geo["stride_width"], dilation_height=geo["dilation_height"],
+                dilation_width=geo["dilation_width"], pad_height=geo["pad_height"], pad_width=geo["pad_width"],
+                filter_input_depth=1, output_depth=out_c)
+    weights = np.asarray(w.data, np.int8).reshape(fh * fw, out_c).T  # [output channel, tap]
+    q = _int8_common(op, ctx, inp, w, bias, out, out_c, 3)
+    q["folded_bias"] = folded_bias(ctx, w, bias, -inp.q_zero_point, out_c, channels_last=True)
+    packed, scratch = packed_conv_m4(ctx, weights, cgeo, q)
+    if packed is NULL:
+        return False
+    ctx.allow_overlap(out.index, inp.index, window_lead(cgeo, inp.itemsize, out_c * out.itemsize))
+    wref = ctx.array("int8_t", weights, "wconv")
+    bref = ctx.opt_tensor(bias.index if bias is not None else -1)
+    ctx.emit("tml_conv_s8", ctx.tensor(inp.index), wref, bref, ctx.tensor(out.index), params_type="tml_conv_s8_params",
+             params=dict(cgeo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+             replaced=(wref, bref, q["folded_bias"], q["per_channel_multiplier"], q["per_channel_shift"]))
+    return True

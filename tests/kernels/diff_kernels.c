@@ -165,6 +165,22 @@ static void pack_fc(const tml_fully_connected_s8_params *p, const int8_t *w)
     }
 }
 
+/* Requantization constants over the fast requantization's whole range (multipliers just above 2^30 up
+ * to 2^31 - 1, right shifts 1..21): per tensor into m and s, then, if may_per_channel and a coin says so,
+ * per channel into mult and shift for n channels (returns 1). */
+static int random_fast_requant(int32_t n, int may_per_channel, int32_t *m, int32_t *s)
+{
+    int32_t o;
+    *m = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
+    *s = rnd() % 8 ? between(-12, -1) : between(-21, -13);
+    if (!may_per_channel || !(rnd() % 2)) return 0;
+    for (o = 0; o < n; o++) {
+        mult[o] = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
+        shift[o] = rnd() % 8 ? between(-12, -1) : between(-21, -13);
+    }
+    return 1;
+}
+
 /* The packed kernels: depths 1 and multiples of 4, every row count modulo 4, batches, per-tensor and
  * per-channel constants over the fast requantization's whole range (multipliers just above 2^30 up to
  * 2^31 - 1, right shifts 1..21), biases near 2^30 so that the doubled sum saturates (depth > 1 only:
@@ -181,13 +197,7 @@ static int test_fully_connected_packed(void)
         p.output_depth = between(1, 23);
         p.input_offset = between(-127, 128);
         p.output_offset = between(-128, 127);
-        p.output_multiplier = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
-        p.output_shift = rnd() % 8 ? between(-12, -1) : between(-21, -13);
-        if (p.accum_depth > 1 && rnd() % 2) { /* per channel */
-            for (o = 0; o < p.output_depth; o++) {
-                mult[o] = rnd() % 8 ? between((1 << 30) + 1, 0x7fffffff) : (1 << 30) + 1;
-                shift[o] = rnd() % 8 ? between(-12, -1) : between(-21, -13);
-            }
+        if (random_fast_requant(p.output_depth, p.accum_depth > 1, &p.output_multiplier, &p.output_shift)) {
             p.per_channel_multiplier = mult;
             p.per_channel_shift = shift;
         }
@@ -287,6 +297,108 @@ static int test_conv(void)
         }
     }
     printf("conv_s8: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+/* The generator's Cortex-M4 convolution stream of conv.h (tml__conv_s8_packed_m4), written here from
+ * its description there: the geometry, the groups, per group the folded biases, the weights of each
+ * four window values in four words, each channel's multiplier, c and r. */
+static int32_t conv_stream[4096];
+static uint32_t conv_scratch[1024];
+
+static void pack_conv(const tml_conv_s8_params *p, const int8_t *w)
+{
+    const int32_t k = p->filter_height * p->filter_width * p->input_depth, k4 = (k + 3) & ~3;
+    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, p->input_depth, p->filter_height,
+                                  p->filter_width, p->output_height, p->output_width, p->output_depth,
+                                  p->stride_height, p->stride_width, p->dilation_height, p->dilation_width,
+                                  p->pad_height, p->pad_width, -p->input_offset};
+    int32_t *s = conv_stream, g, j, e, h, i, half;
+    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    *s++ = p->output_depth / 4;
+    for (g = 0; g < p->output_depth; g += 4) {
+        for (i = 0; i < 4; i++) *s++ = p->folded_bias[g + i];
+        for (j = 0; j < k4; j += 4)
+            for (e = 0; e < 2; e++)         /* values j + e and j + e + 2 */
+                for (h = 0; h < 4; h += 2) { /* channels g + h, g + h + 1 */
+                    int8_t b[4];
+                    for (half = 0; half < 2; half++)
+                        for (i = 0; i < 2; i++) {
+                            const int32_t v = j + e + 2 * half;
+                            b[2 * half + i] = v < k ? w[(g + h + i) * k + v] : 0;
+                        }
+                    *s++ = word_of(b);
+                }
+        for (i = g; i < g + 4; i++) {
+            const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
+            const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
+            *s++ = m;
+            *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
+            *s++ = -sh;
+        }
+    }
+}
+
+/* The packed convolution: pointwise (stride 1 and more) and any filter (gathered windows with padding,
+ * dilation), input depths 1 to 24 (not multiples of 4 too), 4 to 12 output channels, odd pixel counts,
+ * batches, per-tensor and per-channel constants over the fast requantization's whole range, biases near
+ * 2^30 so that the doubled sum saturates. */
+static int test_conv_packed(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_conv_s8_params p;
+        int32_t o, n_out, k, big = (int32_t)(rnd() % 4 == 0);
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_depth = between(1, c % 2 == 0 ? 24 : 9);
+        p.filter_input_depth = p.input_depth;
+        p.output_depth = 4 * between(1, 3);
+        if (!random_geometry(c % 2 == 0, &p.input_height, &p.input_width, &p.filter_height, &p.filter_width,
+                             &p.stride_height, &p.stride_width, &p.dilation_height, &p.dilation_width,
+                             &p.pad_height, &p.pad_width, &p.output_height, &p.output_width)) continue;
+        if (c % 4 == 0) { /* pointwise with strides */
+            p.stride_height = between(1, 3);
+            p.stride_width = between(1, 3);
+            p.output_height = (p.input_height - 1) / p.stride_height + 1;
+            p.output_width = (p.input_width - 1) / p.stride_width + 1;
+        }
+        k = p.filter_height * p.filter_width * p.input_depth;
+        n_out = p.batches * p.output_height * p.output_width * p.output_depth;
+        if (n_out > (int32_t)sizeof out_ref || p.output_depth * k > (int32_t)sizeof w_buf ||
+            6 * ((k + 3) & ~3) + 4 > (int32_t)sizeof conv_scratch) continue;
+        tried++;
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        if (random_fast_requant(p.output_depth, 1, &p.output_multiplier, &p.output_shift)) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(in_buf, p.batches * p.input_height * p.input_width * p.input_depth);
+        fill(w_buf, p.output_depth * k);
+        for (o = 0; o < p.output_depth; o++) {
+            bias_buf[o] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+        }
+        tml_conv_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
+        fold(w_buf, p.output_depth, k, p.input_offset, 1);
+        p.folded_bias = folded;
+        pack_conv(&p, w_buf);
+        p.packed = conv_stream;
+        p.scratch = conv_scratch;
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_conv_s8(&p, in_buf, w_buf, bias_buf, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+            if (bad++ < 5)
+                printf("packed conv case %d differs: %ldx%ldx%ld -> %ld filter %ldx%ld stride %ld,%ld dilation "
+                       "%ld,%ld pad %ld,%ld\n", c, (long)p.input_height, (long)p.input_width,
+                       (long)p.input_depth, (long)p.output_depth, (long)p.filter_height, (long)p.filter_width,
+                       (long)p.stride_height, (long)p.stride_width, (long)p.dilation_height,
+                       (long)p.dilation_width, (long)p.pad_height, (long)p.pad_width);
+        }
+    }
+    printf("conv_s8 packed: %d cases, %d differ\n", tried, bad);
     return bad;
 }
 
@@ -679,7 +791,7 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_depthwise() + test_pool();
+    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_conv_packed() + test_depthwise() + test_pool();
 #ifndef DIFF_NO_FLOAT
     bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif

@@ -49,7 +49,7 @@ static void run(const overlap_case *c, const void *in, void *out)
     switch (c->kind) {
     case CONV_S8: {
         tml_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->cin, c->oh, c->ow, cout, c->sh, c->sw,
-                                c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift, -128, 127, folded, 0};
+                                c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift, -128, 127, folded, 0, NULL, NULL};
         tml_conv_s8(&p, (const int8_t *)in, weights, bias, (int8_t *)out);
         break;
     }

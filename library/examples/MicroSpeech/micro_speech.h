@@ -11,8 +11,8 @@ extern "C" {
 
 #define micro_speech_INPUT_COUNT 1
 #define micro_speech_OUTPUT_COUNT 1
-#define micro_speech_ARENA_BYTES 4168
-#define micro_speech_WEIGHT_BYTES 16808
+#define micro_speech_ARENA_BYTES 4652
+#define micro_speech_WEIGHT_BYTES 16876
 #define micro_speech_MACS 336000
 /* input 0 "Reshape_1": int8 [1, 1960], scale 0.101715684, zero point -128 */
 #define micro_speech_INPUT0_COUNT 1960

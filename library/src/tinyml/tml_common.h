@@ -536,6 +536,19 @@ TML_ALWAYS_INLINE int32_t tml_requant_fast_s8(int32_t acc, const tml_requant_fas
     __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
     return v;
 }
+/* Inline-asm fragments of the packed (generator-laid-out) kernels, as strings of register names. */
+/* v = requant(acc) from d = 2 * acc (tml_requant_fast_s8), with u scratch; m, c, r the constants. */
+#define TML__ASM_REQUANT2(v, d, u, m, c, r)                                                                  \
+    "add " u ", " c ", " d ", asr #31\n\t"                                                                    \
+    "smmlar " d ", " d ", " m ", " u "\n\t"                                                                   \
+    "asr " d ", " d ", " r "\n\t"                                                                             \
+    "ssat " v ", #8, " d "\n\t"
+#define TML__ASM_REQUANT(v, t, u, m, c, r) "qadd " t ", " v ", " v "\n\t" TML__ASM_REQUANT2(v, t, u, m, c, r)
+
+/* a = the low bytes of a, b, c, d (in that order in memory) */
+#define TML__ASM_PACK4(a, b, c, d)                                                                           \
+    "bfi " a ", " b ", #8, #8\n\t" "bfi " a ", " c ", #16, #8\n\t" "bfi " a ", " d ", #24, #8\n\t"
+
 #endif /* TML_ARCH_ARM_DSP */
 
 /* ------------------------------------------------------------ I/O helpers */

@@ -56,6 +56,8 @@ typedef struct {
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
+    const int32_t *packed;                 /* Cortex-M4 layout made by the generator (tml__conv_s8_packed_m4), or NULL */
+    void *scratch;                         /* with packed: the pixel pair's interleaved window (see there) */
 } tml_conv_s8_params;
 
 typedef struct {
@@ -410,10 +412,12 @@ TML_ALWAYS_INLINE int8_t tml__requant_r1_s8(int32_t acc, int32_t multiplier, int
     return (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up(acc, multiplier), r_minus_1, off2), lo, hi);
 }
 
-/* Every requantization shift of the call is <= -1 (a right shift): tml__requant_r1_s8 applies. */
+/* 1: every requantization shift of the call is <= -1 (a right shift), so tml__requant_r1_s8 applies;
+ * 2: moreover per channel, every multiplier above 2^30, every right shift at most 21 and the full int8
+ * range, so tml_requant_fast_s8 (five instructions) does; 0 otherwise. */
 static inline int tml__right_shifts_only(const tml_requant_params *rq, int32_t channels)
 {
-    int32_t i;
+    int32_t i, fast = rq->per_channel_multiplier && rq->act_min == -128 && rq->act_max == 127;
     if (!rq->per_channel_multiplier) {
         return rq->shift <= -1;
     }
@@ -421,8 +425,9 @@ static inline int tml__right_shifts_only(const tml_requant_params *rq, int32_t c
         if (rq->per_channel_shift[i] > -1) {
             return 0;
         }
+        fast = fast && rq->per_channel_multiplier[i] > (1 << 30) && rq->per_channel_shift[i] >= -21;
     }
-    return 1;
+    return fast ? 2 : 1;
 }
 
 /* Requantize n accumulators of consecutive channels (multipliers and shifts from channel `first` on, or
@@ -433,6 +438,17 @@ TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_requant_params *r
 {
     const tml_requant_params rq = *rqp;
     int32_t k;
+    if (fast == 2) { /* tml_requant_fast_s8 with c = off2 * 2^(r - 1) made on the way */
+        const int32_t off2 = 2 * rq.output_offset + 1;
+        const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
+        for (k = 0; k < n; k++) {
+            const int32_t a = acc[k], r = -sh[k];
+            int32_t v;
+            __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(__qadd(a, a)), "r"(mul[k]), "r"((off2 << (r - 1)) + (a >> 31)));
+            out[k] = (int8_t)__ssat(v >> r, 8);
+        }
+        return;
+    }
     if (fast) {
         const int32_t off2 = 2 * rq.output_offset + 1, lo = rq.act_min, hi = rq.act_max;
         if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
@@ -611,9 +627,289 @@ TML_HOT static inline void tml_conv_s8_dsp(const tml_conv_s8_params *p, const in
 }
 #endif
 
-static inline void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
+
+#if defined(TML_ARCH_ARM_DSP)
+/* n bytes copied or filled a word at a time, the last word overlapping the one before; fewer than four
+ * bytes as a halfword and a byte. No byte loop, which a compiler building for size may turn into a call
+ * of a C library routine that goes byte by byte. dst and src do not overlap. */
+TML_ALWAYS_INLINE void tml__copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    if (n < 4) {
+        if (n & 2) {
+            memcpy(dst, src, 2);
+        }
+        if (n & 1) {
+            dst[n - 1] = src[n - 1];
+        }
+        return;
+    }
+    for (; i + 4 <= n; i += 4) {
+        const int32_t v = tml_read_s8x4(src + i);
+        memcpy(dst + i, &v, 4);
+    }
+    if (i < n) {
+        const int32_t v = tml_read_s8x4(src + n - 4);
+        memcpy(dst + n - 4, &v, 4);
+    }
+}
+
+TML_ALWAYS_INLINE void tml__fill_s8(int8_t *dst, int8_t value, int32_t n)
+{
+    const int32_t v = (int32_t)(0x01010101u * (uint8_t)value);
+    int32_t i = 0;
+    if (n < 4) {
+        if (n & 2) {
+            memcpy(dst, &v, 2);
+        }
+        if (n & 1) {
+            dst[n - 1] = value;
+        }
+        return;
+    }
+    for (; i + 4 <= n; i += 4) {
+        memcpy(dst + i, &v, 4);
+    }
+    if (i < n) {
+        memcpy(dst + n - 4, &v, 4);
+    }
+}
+
+#endif
+
+#if defined(TML_ARCH_ARM_DSP) && defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__))
+#define TML__CONV_PACKED_ASM 1
+/* Packed convolution (p->packed, int32 words made by the generator for the Cortex-M4 where the fast
+ * requantization is exact for every channel, as for the packed fully connected layers; groups 1 and a
+ * multiple of 4 output channels): output pixels go in pairs (A, B), each pair's windows are gathered
+ * (im2col: K = filter_height * filter_width * input_depth values, padding as the zero point) and
+ * sign-extended into p->scratch once, interleaved as, per four window values k..k+3,
+ *
+ *     (A[k], A[k+2]) (B[k], B[k+2]) (A[k+1], A[k+3]) (B[k+1], B[k+3])      (int16 pairs, 16 bytes)
+ *
+ * the window rounded up to four values with zeros, then the word 0x80008000 (no pair of sign-extended
+ * int8 makes it) that ends the dot-product loop. The stream: the number of groups of four output
+ * channels, then per group the four folded biases, for each four window values k..k+3 four words of
+ * weights laid out so that SXTB16 of a word gives one channel's pair and SXTB16 ROR 8 the next one's:
+ *
+ *     [c0 k][c1 k][c0 k+2][c1 k+2]  [c2 k][c3 k][c2 k+2][c3 k+2]  [c0 k+1][c1 k+1][c0 k+3][c1 k+3]  [c2 ...]
+ *
+ * then the four channels' multiplier, c and r (tml_requant_fast). The stream starts with the layer's
+ * geometry (tml__conv_geometry, 16 words), of which input_height, output_height and pad_height come from
+ * the call's params instead (a convolution fused with a pool is called on bands of rows). Per four window values, 4 loads of
+ * the window, 4 of weights, 8 SXTB16 and 16 SMLAD make 32 MACs (two pixels by four channels). */
+#define TML__CONV_STEP(wa, wb)                                                                              \
+    "ldr r12, [r0], #4\n\t"                                                                                   \
+    "sxtb16 lr, r12, ror #8\n\t"                                                                              \
+    "sxtb16 r12, r12\n\t"                                                                                     \
+    "smlad " wa ", r10, r12, " wa "\n\t"                                                                      \
+    "smlad " wb ", r11, r12, " wb "\n\t"
+
+/* Two window values of pixels A (r10) and B (r11) by four channels: 16 MACs. */
+#define TML__CONV_PAIR4                                                                                     \
+    TML__CONV_STEP("r2", "r6")                                                                                \
+    "smlad r3, r10, lr, r3\n\t"                                                                              \
+    "smlad r7, r11, lr, r7\n\t"                                                                              \
+    TML__CONV_STEP("r4", "r8")                                                                                \
+    "smlad r5, r10, lr, r5\n\t"                                                                              \
+    "smlad r9, r11, lr, r9\n\t"
+
+/* One pixel pair: scratch (above) by every group of the stream, out_a / out_b the two pixels' outputs
+ * (the same when a lone last pixel is computed twice). */
+__attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const int32_t *stream TML_UNUSED,
+                                                                         const uint32_t *scratch TML_UNUSED,
+                                                                         int8_t *out_a TML_UNUSED,
+                                                                         int8_t *out_b TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r11, lr}\n\t"
+        "ldr r12, [r0], #4\n\t" /* groups */
+        "push {r1-r3, r12}\n\t" /* scratch, out_a, out_b, groups left */
+        "1:\n\t"
+        "ldmia r0!, {r2-r5}\n\t" /* folded biases: pixel A in r2-r5, B in r6-r9 */
+        "mov r6, r2\n\t"
+        "mov r7, r3\n\t"
+        "mov r8, r4\n\t"
+        "mov r9, r5\n\t"
+        "ldr r1, [sp]\n\t"
+        "ldr r10, [r1], #4\n\t"
+        ".balign 4\n\t"
+        "2:\n\t" /* four window values: A's pairs in r10, B's in r11 */
+        "ldr r11, [r1], #4\n\t"
+        TML__CONV_PAIR4
+        "ldr r10, [r1], #4\n\t"
+        "ldr r11, [r1], #4\n\t"
+        TML__CONV_PAIR4
+        "ldr r10, [r1], #4\n\t"
+        "cmp r10, #0x80008000\n\t"
+        "bne 2b\n\t"
+        "ldmia r0!, {r10-r12}\n\t" /* each channel's multiplier, c, r */
+        TML__ASM_REQUANT("r2", "r1", "lr", "r10", "r11", "r12")
+        TML__ASM_REQUANT("r6", "r1", "lr", "r10", "r11", "r12")
+        "ldmia r0!, {r10-r12}\n\t"
+        TML__ASM_REQUANT("r3", "r1", "lr", "r10", "r11", "r12")
+        TML__ASM_REQUANT("r7", "r1", "lr", "r10", "r11", "r12")
+        "ldmia r0!, {r10-r12}\n\t"
+        TML__ASM_REQUANT("r4", "r1", "lr", "r10", "r11", "r12")
+        TML__ASM_REQUANT("r8", "r1", "lr", "r10", "r11", "r12")
+        "ldmia r0!, {r10-r12}\n\t"
+        TML__ASM_REQUANT("r5", "r1", "lr", "r10", "r11", "r12")
+        TML__ASM_REQUANT("r9", "r1", "lr", "r10", "r11", "r12")
+        TML__ASM_PACK4("r2", "r3", "r4", "r5")
+        TML__ASM_PACK4("r6", "r7", "r8", "r9")
+        "ldrd r1, lr, [sp, #4]\n\t"
+        "str r2, [r1], #4\n\t"
+        "str r6, [lr], #4\n\t"
+        "strd r1, lr, [sp, #4]\n\t"
+        "ldr r1, [sp, #12]\n\t"
+        "subs r1, r1, #1\n\t"
+        "str r1, [sp, #12]\n\t"
+        "bne 1b\n\t"
+        "add sp, #16\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#undef TML__CONV_PAIR4
+#undef TML__CONV_STEP
+
+/* Four values of each window (words xa, xb) as tml__conv_pair_m4 reads them. */
+TML_ALWAYS_INLINE void tml__conv_put4(uint32_t *dst, int32_t xa, int32_t xb)
+{
+    dst[0] = (uint32_t)__sxtb16(xa);
+    dst[1] = (uint32_t)__sxtb16(xb);
+    dst[2] = (uint32_t)tml_sxtb16_ror8(xa);
+    dst[3] = (uint32_t)tml_sxtb16_ror8(xb);
+}
+
+/* The two windows a and b (k int8 values each) sign-extended and interleaved into scratch as
+ * tml__conv_pair_m4 reads them, ended by the sentinel word. */
+TML_ALWAYS_INLINE void tml__conv_interleave(const int8_t *a, const int8_t *b, int32_t k, uint32_t *dst)
+{
+    int32_t i = 0;
+    for (; i + 4 <= k; i += 4, dst += 4) {
+        tml__conv_put4(dst, tml_read_s8x4(a + i), tml_read_s8x4(b + i));
+    }
+    if (i < k) { /* the last one to three values, zeros after them */
+        uint8_t ta[4] = {0, 0, 0, 0}, tb[4] = {0, 0, 0, 0};
+        int32_t xa, xb, j;
+        for (j = 0; i + j < k; j++) {
+            ta[j] = (uint8_t)a[i + j];
+            tb[j] = (uint8_t)b[i + j];
+        }
+        memcpy(&xa, ta, 4);
+        memcpy(&xb, tb, 4);
+        tml__conv_put4(dst, xa, xb);
+        dst += 4;
+    }
+    dst[0] = 0x80008000u;
+}
+
+/* The geometry at the head of a packed convolution stream (16 words; the asm kernel's part follows). */
+typedef struct {
+    int32_t batches, input_height, input_width, input_depth, filter_height, filter_width;
+    int32_t output_height, output_width, output_depth, stride_height, stride_width;
+    int32_t dilation_height, dilation_width, pad_height, pad_width;
+    int32_t zero_point; /* the input's: what the window holds outside the image (the folded bias cancels it) */
+} tml__conv_geometry;
+
+/* Output pixel k's window gathered into dst (im2col order: filter rows, columns, input channels): per
+ * filter row inside the image (dilation 1 across) the zero point for the columns left of the image, the
+ * columns inside copied a word at a time, the zero point right of it. */
+static inline void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t k, int8_t *dst)
+{
+    const int32_t cin = g->input_depth, fw = g->filter_width, oy = k / g->output_width, ox = k - oy * g->output_width;
+    const int32_t iy0 = oy * g->stride_height - g->pad_height, ix0 = ox * g->stride_width - g->pad_width;
+    const int32_t row = fw * cin, dw = g->dilation_width;
+    /* columns inside the image: fx in [fx0, fx1) */
+    const int32_t fx0 = ix0 < 0 ? (-ix0 + dw - 1) / dw : 0;
+    const int32_t fx1 = tml_clamp_i32((g->input_width - ix0 + dw - 1) / dw, fx0, fw);
+    const int8_t zero = (int8_t)g->zero_point;
+    int32_t fy, fx;
+    if (fx0 == 0 && fx1 == fw && dw == 1 && iy0 >= 0 &&
+        iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height) { /* all inside: rows copied */
+        const int32_t step = g->dilation_height * g->input_width * cin;
+        const int8_t *src = in_b + (iy0 * g->input_width + ix0) * cin;
+        for (fy = 0; fy < g->filter_height; fy++, dst += row, src += step) {
+            tml__copy_s8(dst, src, row);
+        }
+        return;
+    }
+    for (fy = 0; fy < g->filter_height; fy++, dst += row) {
+        const int32_t iy = iy0 + fy * g->dilation_height;
+        const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
+        if (iy < 0 || iy >= g->input_height) {
+            tml__fill_s8(dst, zero, row);
+            continue;
+        }
+        tml__fill_s8(dst, zero, fx0 * cin);
+        if (dw == 1) {
+            tml__copy_s8(dst + fx0 * cin, src + fx0 * cin, (fx1 - fx0) * cin);
+        } else {
+            for (fx = fx0; fx < fx1; fx++) {
+                tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
+            }
+        }
+        tml__fill_s8(dst + fx1 * cin, zero, (fw - fx1) * cin);
+    }
+}
+
+/* A packed stream (above, after its geometry header): pixel pairs through tml__conv_pair_m4. A 1x1
+ * filter without padding reads each pixel's channels in place; other filters gather the two windows
+ * into the scratch behind the interleaved pairs first. Takes the stream, not the params, so that the
+ * image keeps no pointer to the constants the stream replaces. */
+TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, void *scratch, int32_t input_height,
+                                                       int32_t output_height, int32_t pad_height,
+                                                       const int8_t *input, int8_t *output)
+{
+    tml__conv_geometry g;
+    memcpy(&g, stream, sizeof g);
+    /* the call's: a convolution fused with the pool after it runs on bands of rows */
+    g.input_height = input_height;
+    g.output_height = output_height;
+    g.pad_height = pad_height;
+    {
+        const int32_t cin = g.input_depth, cout = g.output_depth;
+        const int32_t k = g.filter_height * g.filter_width * cin, k4 = (k + 3) & ~3;
+        const int32_t pixels = g.output_height * g.output_width;
+        const int pointwise = g.filter_height == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
+        const int32_t *const groups = stream + sizeof g / 4;
+        uint32_t *const pairs = (uint32_t *)scratch;
+        int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
+        int32_t b, i;
+        for (b = 0; b < g.batches; b++) {
+            const int8_t *in_b = input + b * g.input_height * g.input_width * cin;
+            int8_t *out_b = output + b * pixels * cout;
+            for (i = 0; i < pixels; i += 2) {
+                const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
+                const int8_t *a = win_a, *c = win_b;
+                if (pointwise) {
+                    a = in_b + ((i / g.output_width) * g.stride_height * g.input_width +
+                                (i % g.output_width) * g.stride_width) * cin;
+                    c = in_b + ((j / g.output_width) * g.stride_height * g.input_width +
+                                (j % g.output_width) * g.stride_width) * cin;
+                } else {
+                    tml__conv_gather_s8(&g, in_b, i, win_a);
+                    tml__conv_gather_s8(&g, in_b, j, win_b);
+                }
+                tml__conv_interleave(a, c, k, pairs);
+                tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
+            }
+        }
+    }
+}
+#endif
+
+/* Always inlined: with the params a constant, the compiler keeps only the path taken (and drops the
+ * weights a packed stream replaces). */
+TML_ALWAYS_INLINE void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *input, const int8_t *weights,
                                const int32_t *bias, int8_t *output)
 {
+#if defined(TML__CONV_PACKED_ASM)
+    if (p->packed) {
+        tml__conv_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input, output);
+        return;
+    }
+#endif
 #if defined(TML_ARCH_ARM_DSP)
     if (p->folded_bias && p->filter_input_depth == p->input_depth) {
         if (p->filter_height == 1 && p->filter_width == 1 && p->pad_height == 0 && p->pad_width == 0) {
@@ -873,32 +1169,6 @@ TML_HOT static TML_NOINLINE void tml__dwconv_s8_3x3_run(const tml_depthwise_conv
             }
             tml__requant_run_s8(&rq, acc, c0, n, fast, out + c0);
         }
-    }
-}
-
-/* n bytes copied or filled a word at a time (the C library's memcpy may go byte by byte where it is built
- * for size). */
-TML_ALWAYS_INLINE void tml__copy_s8(int8_t *dst, const int8_t *src, int32_t n)
-{
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const int32_t v = tml_read_s8x4(src + i);
-        memcpy(dst + i, &v, 4);
-    }
-    for (; i < n; i++) {
-        dst[i] = src[i];
-    }
-}
-
-TML_ALWAYS_INLINE void tml__fill_s8(int8_t *dst, int8_t value, int32_t n)
-{
-    const int32_t v = (int32_t)(0x01010101u * (uint8_t)value);
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        memcpy(dst + i, &v, 4);
-    }
-    for (; i < n; i++) {
-        dst[i] = value;
     }
 }
 

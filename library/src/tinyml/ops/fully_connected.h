@@ -158,18 +158,6 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
  * One stream pointer walks weights and biases, and the input is read a word at a time. Both kernels
  * take one batch (stream, input, output) and write the outputs in order. */
 
-/* v = requant(acc) from d = 2 * acc (tml_requant_fast_s8), with u scratch; m, c, r the constants. */
-#define TML__FC_REQUANT2(v, d, u, m, c, r)                                                                  \
-    "add " u ", " c ", " d ", asr #31\n\t"                                                                    \
-    "smmlar " d ", " d ", " m ", " u "\n\t"                                                                   \
-    "asr " d ", " d ", " r "\n\t"                                                                             \
-    "ssat " v ", #8, " d "\n\t"
-#define TML__FC_REQUANT(v, t, u, m, c, r) "qadd " t ", " v ", " v "\n\t" TML__FC_REQUANT2(v, t, u, m, c, r)
-
-/* a = the low bytes of a, b, c, d (in that order in memory) */
-#define TML__FC_PACK4(a, b, c, d)                                                                           \
-    "bfi " a ", " b ", #8, #8\n\t" "bfi " a ", " c ", #16, #8\n\t" "bfi " a ", " d ", #24, #8\n\t"
-
 /* acc += four inputs (r6: even, r7: odd lanes) by the word w of one row; w is overwritten, t scratch. */
 #define TML__FC_MAC4(acc, w, t)                                                                             \
     "sxtb16 " t ", " w "\n\t"                                                                                 \
@@ -226,11 +214,11 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
     GROUP_K                                                                                                   \
     "ldr r1, [sp, #8]\n\t"                                                                                    \
     "ldr lr, [sp, #12]\n\t"                                                                                   \
-    ROW_K TML__FC_REQUANT("r2", "r9", "r10", "r6", "r7", "r8")                                                \
-    ROW_K TML__FC_REQUANT("r3", "r9", "r10", "r6", "r7", "r8")                                                \
-    ROW_K TML__FC_REQUANT("r4", "r9", "r10", "r6", "r7", "r8")                                                \
-    ROW_K TML__FC_REQUANT("r5", "r9", "r10", "r6", "r7", "r8")                                                \
-    TML__FC_PACK4("r2", "r3", "r4", "r5")                                                                     \
+    ROW_K TML__ASM_REQUANT("r2", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__ASM_REQUANT("r3", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__ASM_REQUANT("r4", "r9", "r10", "r6", "r7", "r8")                                                \
+    ROW_K TML__ASM_REQUANT("r5", "r9", "r10", "r6", "r7", "r8")                                                \
+    TML__ASM_PACK4("r2", "r3", "r4", "r5")                                                                     \
     "str r2, [r1], #4\n\t"                                                                                    \
     "str r1, [sp, #8]\n\t"                                                                                    \
     "cmp r1, lr\n\t"                                                                                          \
@@ -255,7 +243,7 @@ TML_HOT TML_NOINLINE static void tml_fully_connected_s8_fast(const tml_fully_con
     "bne 5b\n\t"                                                                                              \
     "8:\n\t"                                                                                                  \
     TAILROW_K                                                                                                 \
-    TML__FC_REQUANT("r2", "r10", "r12", "r5", "r9", "r11")                                                    \
+    TML__ASM_REQUANT("r2", "r10", "r12", "r5", "r9", "r11")                                                    \
     "strb r2, [r3], #1\n\t"                                                                                   \
     "subs r4, r4, #1\n\t"                                                                                     \
     "bne 4b\n\t"                                                                                              \
@@ -300,11 +288,11 @@ __attribute__((naked, unused, aligned(4))) static void tml__fc_s8_depth1_m4(cons
         "smlabt r8, r1, r11, r8\n\t"
         "smlabb r9, r1, r12, r9\n\t"
         "smlabt r10, r1, r12, r10\n\t"
-        TML__FC_REQUANT2("r7", "r7", "r12", "r4", "r5", "r6")
-        TML__FC_REQUANT2("r8", "r8", "r12", "r4", "r5", "r6")
-        TML__FC_REQUANT2("r9", "r9", "r12", "r4", "r5", "r6")
-        TML__FC_REQUANT2("r10", "r10", "r12", "r4", "r5", "r6")
-        TML__FC_PACK4("r7", "r8", "r9", "r10")
+        TML__ASM_REQUANT2("r7", "r7", "r12", "r4", "r5", "r6")
+        TML__ASM_REQUANT2("r8", "r8", "r12", "r4", "r5", "r6")
+        TML__ASM_REQUANT2("r9", "r9", "r12", "r4", "r5", "r6")
+        TML__ASM_REQUANT2("r10", "r10", "r12", "r4", "r5", "r6")
+        TML__ASM_PACK4("r7", "r8", "r9", "r10")
         "subs r3, r3, #4\n\t"
         "blt 2f\n\t"
         "str r7, [r2], #4\n\t"
@@ -320,11 +308,8 @@ __attribute__((naked, unused, aligned(4))) static void tml__fc_s8_depth1_m4(cons
         "pop {r4-r11, pc}\n\t");
 }
 #undef TML__FC_STEP1
-#undef TML__FC_PACK4
 #undef TML__FC_STEP4
 #undef TML__FC_MAC4
-#undef TML__FC_REQUANT
-#undef TML__FC_REQUANT2
 #endif
 
 /* Armv7E-M, any requantization: one row at a time (SMLAD), tml_requant_s8. Needs folded_bias. */
