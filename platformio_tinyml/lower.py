@@ -117,6 +117,8 @@ class Program:
     weight_bytes: int
     alias_of: dict
     fusions: list = field(default_factory=list)   # rows.Fusion: call pairs run band by band
+    step_bytes: dict = field(default_factory=dict)  # op index -> arena bytes alive during it (lower bound)
+    optional: frozenset = frozenset()  # ops whose kernel took scratch a leaner kernel would not need
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -127,9 +129,11 @@ _CTYPE_DTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "u
 
 
 class LowerCtx:
-    def __init__(self, graph: Graph, arch: str = "reference"):
+    def __init__(self, graph: Graph, arch: str = "reference", lean: frozenset = frozenset()):
         self.g = graph
         self.arch = arch
+        self.lean = lean               # op indices that must not take optional scratch
+        self.optional: set = set()     # op indices that took it
         self.calls: list = []
         self.arrays: dict = {}
         self._array_keys: dict = {}
@@ -186,6 +190,15 @@ class LowerCtx:
         ref = self.array(ctype, values, hint)
         self.arrays[ref.name].packed = True
         return PackedRef(ref.name, macro)
+
+    def may_take_scratch(self) -> bool:
+        """Whether this operator may use a faster kernel that needs arena scratch a leaner kernel does
+        without. Memory comes first: :func:`lower_graph` takes it back from the operators where it
+        would make the arena larger."""
+        if self.op.index in self.lean:
+            return False
+        self.optional.add(self.op.index)
+        return True
 
     def scratch_buffer(self, nbytes: int) -> ScratchRef:
         self.scratch.append((int(nbytes), self.op.index))
@@ -252,9 +265,34 @@ def _hint(op: Op) -> str:
 
 
 def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Program:
+    """Lower and plan the graph. Kernels with optional scratch (``may_take_scratch``) are kept only as far
+    as the arena stays as small as without any of them: they are given up one operator at a time, the
+    one whose step holds the most bytes first, until the plan is that small; then each one given up is
+    tried again on its own (a neighbour given up may have been what made room)."""
+    prog = _lower_graph(g, arch, alignment, frozenset())
+    if not prog.optional:
+        return prog
+    lean = _lower_graph(g, arch, alignment, prog.optional)
+    if prog.arena_bytes <= lean.arena_bytes:
+        return prog
+    order = sorted(prog.optional, key=lambda i: (-prog.step_bytes.get(i, 0), i))
+    given_up: frozenset = frozenset()
+    for i in order:
+        given_up |= {i}
+        prog = _lower_graph(g, arch, alignment, given_up)
+        if prog.arena_bytes <= lean.arena_bytes:
+            break
+    for i in sorted(given_up):
+        trial = _lower_graph(g, arch, alignment, given_up - {i})
+        if trial.arena_bytes <= lean.arena_bytes:
+            given_up, prog = given_up - {i}, trial
+    return prog
+
+
+def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Program:
     from . import ops  # noqa: F401  (registers every lowering)
 
-    ctx = LowerCtx(g, arch)
+    ctx = LowerCtx(g, arch, lean)
     for op in g.ops:
         ctx.op = op
         fn = REGISTRY.get(op.type)
@@ -351,4 +389,5 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    const_tensors=sorted(ctx.used_consts), offsets=offsets,
                    scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
-                   weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions))
+                   weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
+                   step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional))

@@ -55,7 +55,8 @@ class MemoryPlanner:
         """Buffer out_id may overlap in_id if it starts at least ``lead`` bytes before it."""
         o, i = self.buffers[out_id], self.buffers[in_id]
         assert out_id != in_id and i.last == o.first, "the input must die where the output is born"
-        self.leads[(out_id, in_id)] = int(lead)
+        # several kernels may compute the operator (per core): every one's constraint holds
+        self.leads[(out_id, in_id)] = max(int(lead), self.leads.get((out_id, in_id), int(lead)))
 
     def conflicts(self, a: int, b: int, offset_a: int, offset_b: int) -> bool:
         """Whether buffers a and b at these offsets would corrupt each other."""
@@ -148,8 +149,13 @@ class MemoryPlanner:
         return max((b.offset + b.size for b in self.buffers), default=0)
 
     def lower_bound(self) -> int:
+        return max(self.step_bytes().values(), default=0)
+
+    def step_bytes(self) -> dict:
+        """Step -> bytes of the buffers alive there (overlapping pairs as their smallest span), for the
+        steps where a buffer is born (the others hold no more)."""
         steps = sorted({b.first for b in self.buffers})
-        best = 0
+        totals = {}
         for s in steps:
             live = {i for i, b in enumerate(self.buffers) if b.first <= s <= b.last}
             total = sum(self.buffers[i].size for i in live)
@@ -157,5 +163,5 @@ class MemoryPlanner:
                 if o in live and i in live:
                     so, si = self.buffers[o].size, self.buffers[i].size
                     total -= max(0, so + si - max(so, si + max(lead, 0)))
-            best = max(best, total)
-        return best
+            totals[s] = total
+        return totals

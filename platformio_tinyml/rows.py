@@ -65,6 +65,18 @@ def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int 
     return int(np.max((q + 1) * out_pixel_bytes - need[start] * in_pixel_bytes))
 
 
+def ring_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int):
+    """:func:`window_lead` for a kernel that copies the input rows an output row reads into scratch
+    (in row order, each row once) and then writes the whole output row: output row y must end before
+    the first input row not yet copied, ``min(input_height, y * stride - pad + filter_height)``."""
+    if geo["batches"] != 1:
+        return None
+    y = np.arange(geo["output_height"])
+    copied = np.minimum(geo["input_height"], y * geo["stride_height"] - geo["pad_height"] + geo["filter_height"])
+    return int(np.max((y + 1) * geo["output_width"] * out_pixel_bytes -
+                      copied * geo["input_width"] * in_pixel_bytes))
+
+
 def _restrict(params: dict, y0: int, y1: int, need_rows: int):
     """A window operator's params restricted to output rows [y0, y1), and the first input row it reads.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..lower import NULL, register
-from ..rows import window_lead
+from ..rows import ring_lead, window_lead
 from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
@@ -94,34 +94,73 @@ PATCH_ARCHES = ("cortex-m4", "portable")
 PACKED_ARCHES = ("cortex-m4", "portable")
 
 
+def _fast_requant(ctx, q, channels):
+    """Each channel's (multiplier, c, r) of tml_requant_fast (int64 arrays), or None where that
+    requantization would not be exact: a clamp narrower than int8, a multiplier of at most 2^30 or a
+    right shift outside [1, 21]."""
+    pm, ps = q["per_channel_multiplier"], q["per_channel_shift"]
+    if (q["act_min"], q["act_max"]) != (-128, 127):
+        return None
+    if pm is NULL:
+        mult = np.full(channels, q["output_multiplier"], np.int64)
+        r = np.full(channels, -q["output_shift"], np.int64)
+    else:
+        mult = np.asarray(ctx.arrays[pm.name].values, np.int64)
+        r = -np.asarray(ctx.arrays[ps.name].values, np.int64)
+    if not (np.all(mult > 1 << 30) and np.all((r >= 1) & (r <= 21))):
+        return None
+    return mult, (2 * int(q["output_offset"]) + 1) << (r - 1), r
+
+
+_GEOMETRY = ("batches", "input_height", "input_width", "input_depth", "filter_height", "filter_width",
+             "output_height", "output_width", "output_depth", "stride_height", "stride_width", "dilation_height",
+             "dilation_width", "pad_height", "pad_width")
+
+
+def packed_dw3_m4(ctx, weights, geo, q):
+    """The stream of tml__dw3_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
+    needs (the rows ring and a row of accumulators), or (NULL, 0) where that kernel does not apply:
+    another layout, no folded bias, a filter other than 3x3, dilation, a depth multiplier, a stride
+    across other than 1 or 2, a requantization the fast one would not compute exactly, or where its
+    scratch would make the arena larger (``may_take_scratch``)."""
+    c = geo["input_depth"]
+    fast = _fast_requant(ctx, q, c)
+    if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
+            (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
+            or geo["stride_width"] not in (1, 2) or not ctx.may_take_scratch():
+        return NULL, 0
+    mult, cc, r = fast
+    w = np.asarray(weights, np.int8).reshape(3, 3, c)  # [filter row, column, channel]
+    rows = np.stack([w[:, 0], w[:, 1], w[:, 1], w[:, 2]], axis=2).transpose(1, 0, 2)  # [channel, row, 4 bytes]
+    words = np.frombuffer(np.ascontiguousarray(rows).tobytes(), "<i4").astype(np.int64).reshape(c, 3)
+    b = np.asarray(ctx.arrays[q["folded_bias"].name].values, np.int64)
+    header = [geo[f] if f != "output_depth" else c for f in _GEOMETRY] + [-q["input_offset"]]
+    body = np.concatenate([words, b[:, None], mult[:, None], cc[:, None], r[:, None]], axis=1).reshape(-1)
+    pairs = (geo["output_width"] + 1) // 2
+    j_count = 2 * pairs + 1 if geo["stride_width"] == 2 else pairs + 1
+    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
+                              "TML_PACKED_DSP")
+    return stream, 12 * c * j_count + 8 * pairs
+
+
 def packed_conv_m4(ctx, weights, geo, q):
     """The stream of tml__conv_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
     needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias, groups, a
     number of output channels not a multiple of 4, a clamp narrower than int8, or a requantization the
     fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside [1, 21])."""
-    fb, pm, ps = q["folded_bias"], q["per_channel_multiplier"], q["per_channel_shift"]
+    fb = q["folded_bias"]
     # weights: [output_depth, filter_height * filter_width * input_depth] int8
     cout, cin = geo["output_depth"], geo["input_depth"]
-    if ctx.arch not in PACKED_ARCHES or fb is NULL or geo["filter_input_depth"] != cin or cout % 4 or \
-            (q["act_min"], q["act_max"]) != (-128, 127):
+    fast = _fast_requant(ctx, q, cout)
+    if ctx.arch not in PACKED_ARCHES or fb is NULL or geo["filter_input_depth"] != cin or cout % 4 or fast is None:
         return NULL, 0
-    if pm is NULL:
-        mult = np.full(cout, q["output_multiplier"], np.int64)
-        r = np.full(cout, -q["output_shift"], np.int64)
-    else:
-        mult = np.asarray(ctx.arrays[pm.name].values, np.int64)
-        r = -np.asarray(ctx.arrays[ps.name].values, np.int64)
-    if not (np.all(mult > 1 << 30) and np.all((r >= 1) & (r <= 21))):
-        return NULL, 0
-    c = (2 * int(q["output_offset"]) + 1) << (r - 1)
+    mult, c, r = fast
     k = geo["filter_height"] * geo["filter_width"] * cin
     k4 = -(-k // 4) * 4
     padded = np.zeros((cout, k4), np.int8)
     padded[:, :k] = np.asarray(weights, np.int8).reshape(cout, k)
     bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
-    geometry = [geo[f] for f in ("batches", "input_height", "input_width", "input_depth", "filter_height",
-                                 "filter_width", "output_height", "output_width", "output_depth", "stride_height",
-                                 "stride_width", "dilation_height", "dilation_width", "pad_height", "pad_width")]
+    geometry = [geo[f] for f in _GEOMETRY]
     parts = [geometry + [-q["input_offset"], cout // 4]]  # tml__conv_geometry, then the groups
     for g in range(0, cout, 4):
         # axes (channel pair, channel in pair, four values j, high/low half, value parity) ->
@@ -160,6 +199,17 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
             packed, scratch = packed_conv_m4(ctx, w.data, geo, q)
             if packed is not NULL:
                 ctx.emit("tml_conv_s8", *args, params_type="tml_conv_s8_params",
+                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+                         replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
+                                   q["per_channel_shift"]))
+                return
+        if kernel == "tml_depthwise_conv":
+            packed, scratch = packed_dw3_m4(ctx, w.data, geo, q)
+            if packed is not NULL:
+                # besides the other cores' kernels' (above)
+                ctx.allow_overlap(out.index, inp.index, ring_lead(geo, geo["input_depth"] * inp.itemsize,
+                                                                  out_c * out.itemsize))
+                ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
                          params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))

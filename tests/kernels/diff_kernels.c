@@ -17,6 +17,7 @@
 
 #define TEST_RNG_SEED 12345u
 #include "test_rng.h"
+#include "packing.h"
 
 static int8_t in_buf[4096], w_buf[8192], out_ref[4096], out_opt[4096];
 static int32_t bias_buf[64], folded[64], mult[64], shift[64];
@@ -101,12 +102,6 @@ static int test_fully_connected(void)
 
 /* The generator's Cortex-M4 layouts of fully_connected.h, written here from their description there. */
 static int32_t packed_buf[1024];
-
-static int32_t word_of(const int8_t *b)
-{
-    return (int32_t)((uint32_t)(uint8_t)b[0] | (uint32_t)(uint8_t)b[1] << 8 | (uint32_t)(uint8_t)b[2] << 16 |
-                     (uint32_t)(uint8_t)b[3] << 24);
-}
 
 static int32_t fast_c(const tml_fully_connected_s8_params *p, int32_t shift)
 {
@@ -300,44 +295,8 @@ static int test_conv(void)
     return bad;
 }
 
-/* The generator's Cortex-M4 convolution stream of conv.h (tml__conv_s8_packed_m4), written here from
- * its description there: the geometry, the groups, per group the folded biases, the weights of each
- * four window values in four words, each channel's multiplier, c and r. */
 static int32_t conv_stream[4096];
-static uint32_t conv_scratch[1024];
-
-static void pack_conv(const tml_conv_s8_params *p, const int8_t *w)
-{
-    const int32_t k = p->filter_height * p->filter_width * p->input_depth, k4 = (k + 3) & ~3;
-    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, p->input_depth, p->filter_height,
-                                  p->filter_width, p->output_height, p->output_width, p->output_depth,
-                                  p->stride_height, p->stride_width, p->dilation_height, p->dilation_width,
-                                  p->pad_height, p->pad_width, -p->input_offset};
-    int32_t *s = conv_stream, g, j, e, h, i, half;
-    for (i = 0; i < 16; i++) *s++ = geometry[i];
-    *s++ = p->output_depth / 4;
-    for (g = 0; g < p->output_depth; g += 4) {
-        for (i = 0; i < 4; i++) *s++ = p->folded_bias[g + i];
-        for (j = 0; j < k4; j += 4)
-            for (e = 0; e < 2; e++)         /* values j + e and j + e + 2 */
-                for (h = 0; h < 4; h += 2) { /* channels g + h, g + h + 1 */
-                    int8_t b[4];
-                    for (half = 0; half < 2; half++)
-                        for (i = 0; i < 2; i++) {
-                            const int32_t v = j + e + 2 * half;
-                            b[2 * half + i] = v < k ? w[(g + h + i) * k + v] : 0;
-                        }
-                    *s++ = word_of(b);
-                }
-        for (i = g; i < g + 4; i++) {
-            const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
-            const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
-            *s++ = m;
-            *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
-            *s++ = -sh;
-        }
-    }
-}
+static uint32_t conv_scratch[1024], dw_scratch[2048];
 
 /* The packed convolution: pointwise (stride 1 and more) and any filter (gathered windows with padding,
  * dilation), input depths 1 to 24 (not multiples of 4 too), 4 to 12 output channels, odd pixel counts,
@@ -384,7 +343,7 @@ static int test_conv_packed(void)
         tml_conv_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
         fold(w_buf, p.output_depth, k, p.input_offset, 1);
         p.folded_bias = folded;
-        pack_conv(&p, w_buf);
+        pack_conv(&p, w_buf, conv_stream);
         p.packed = conv_stream;
         p.scratch = conv_scratch;
         memset(out_opt, 0x55, sizeof out_opt);
@@ -399,6 +358,76 @@ static int test_conv_packed(void)
         }
     }
     printf("conv_s8 packed: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+/* The packed 3x3 depthwise kernel: strides 1 and 2 across, 1 to 3 down, paddings 0 to 2 (more than a
+ * window's reach too), odd and even widths, depths 1 to 16, batches, with and without bias (biases near
+ * 2^30 too), per-tensor and per-channel constants over the fast requantization's whole range. */
+static int test_dw_packed(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_depthwise_conv_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0);
+        int32_t i, n_out, n_in, pairs, j_count;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_depth = between(1, 16);
+        p.depth_multiplier = 1;
+        p.filter_height = p.filter_width = 3;
+        p.dilation_height = p.dilation_width = 1;
+        p.input_height = between(1, 10);
+        p.input_width = between(1, 10);
+        p.stride_height = between(1, 3);
+        p.stride_width = between(1, 2);
+        p.pad_height = between(0, 2);
+        p.pad_width = between(0, 2);
+        if (p.input_height + 2 * p.pad_height < 3 || p.input_width + 2 * p.pad_width < 3) continue;
+        p.output_height = (p.input_height + 2 * p.pad_height - 3) / p.stride_height + 1;
+        p.output_width = (p.input_width + 2 * p.pad_width - 3) / p.stride_width + 1;
+        n_out = p.batches * p.output_height * p.output_width * p.input_depth;
+        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
+        pairs = (p.output_width + 1) / 2;
+        j_count = p.stride_width == 2 ? 2 * pairs + 1 : pairs + 1;
+        if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf ||
+            3 * p.input_depth * j_count + 2 * pairs > (int32_t)(sizeof dw_scratch / 4)) continue;
+        tried++;
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        if (random_fast_requant(p.input_depth, 1, &p.output_multiplier, &p.output_shift)) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(in_buf, n_in);
+        fill(w_buf, 9 * p.input_depth);
+        for (i = 0; i < p.input_depth; i++) {
+            bias_buf[i] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+        }
+        tml_depthwise_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+        for (i = 0; i < p.input_depth; i++) { /* weights [9][c] */
+            int64_t sum = 0;
+            int32_t t;
+            for (t = 0; t < 9; t++) sum += w_buf[t * p.input_depth + i];
+            folded[i] = (int32_t)((has_bias ? bias_buf[i] : 0) + p.input_offset * sum);
+        }
+        p.folded_bias = folded;
+        pack_dw3(&p, w_buf, conv_stream);
+        p.packed = conv_stream;
+        p.scratch = dw_scratch;
+        memset(dw_scratch, 0xa5, sizeof dw_scratch); /* the kernel may assume nothing of its scratch */
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_depthwise_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+            if (bad++ < 5)
+                printf("packed depthwise case %d differs: %ldx%ldx%ld x%ld stride %ld,%ld pad %ld,%ld\n", c,
+                       (long)p.batches, (long)p.input_height, (long)p.input_width, (long)p.input_depth,
+                       (long)p.stride_height, (long)p.stride_width, (long)p.pad_height, (long)p.pad_width);
+        }
+    }
+    printf("depthwise_conv_s8 packed: %d cases, %d differ\n", tried, bad);
     return bad;
 }
 
@@ -791,7 +820,7 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_conv_packed() + test_depthwise() + test_pool();
+    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_conv_packed() + test_depthwise() + test_dw_packed() + test_pool();
 #ifndef DIFF_NO_FLOAT
     bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif

@@ -11,12 +11,14 @@
 
 #include "tinyml.h"
 #include "overlap_cases.h"
+#include "packing.h"
 
 #ifndef SHRINK
 #define SHRINK 0
 #endif
 
-enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32 };
+enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PACKED };
+#define IS_FLOAT(kind) ((kind) >= CONV_F32 && (kind) <= AVGPOOL_F32)
 
 #define TEST_RNG_SEED 777u
 #include "test_rng.h"
@@ -30,33 +32,48 @@ static int8_t weights[4096];
 static float fweights[4096];
 static int32_t bias[64], folded[64], mult[64], shift[64];
 static int8_t patch[9 * 64]; /* scratch of the 3x3 depthwise paths */
+static int32_t stream[4096];  /* the packed kernels' constants */
+static uint32_t scratch[1024]; /* and their scratch */
 static float fbias[64];
 
 /* Run case k reading `in` and writing `out`. */
 static void run(const overlap_case *c, const void *in, void *out)
 {
-    const int32_t cout = c->kind == DW_S8 || c->kind == DW_F32 ? c->cin * c->channels : c->channels;
-    if (c->kind == CONV_S8 || c->kind == DW_S8) {
+    const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PACKED;
+    const int32_t cout = dw ? c->cin * c->channels : c->channels;
+    if (c->kind == CONV_S8 || c->kind == DW_S8 || c->kind == CONV_S8_PACKED || c->kind == DW_S8_PACKED) {
         const int32_t taps = c->fh * c->fw;
         int32_t o, i;
         for (o = 0; o < cout; o++) {
             int64_t sum = 0;
-            for (i = 0; i < (c->kind == CONV_S8 ? taps * c->cin : taps); i++)
-                sum += c->kind == CONV_S8 ? weights[o * taps * c->cin + i] : weights[i * cout + o];
+            for (i = 0; i < (dw ? taps : taps * c->cin); i++)
+                sum += dw ? weights[i * cout + o] : weights[o * taps * c->cin + i];
             folded[o] = (int32_t)(bias[o] + 3 * sum);
         }
     }
     switch (c->kind) {
-    case CONV_S8: {
+    case CONV_S8:
+    case CONV_S8_PACKED: {
         tml_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->cin, c->oh, c->ow, cout, c->sh, c->sw,
                                 c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift, -128, 127, folded, 0, NULL, NULL};
+        if (c->kind == CONV_S8_PACKED) {
+            pack_conv(&p, weights, stream);
+            p.packed = stream;
+            p.scratch = scratch;
+        }
         tml_conv_s8(&p, (const int8_t *)in, weights, bias, (int8_t *)out);
         break;
     }
-    case DW_S8: {
+    case DW_S8:
+    case DW_S8_PACKED: {
         tml_depthwise_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->channels, c->oh, c->ow, c->sh,
                                           c->sw, c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift,
-                                          -128, 127, folded, 0, patch};
+                                          -128, 127, folded, 0, patch, NULL, NULL};
+        if (c->kind == DW_S8_PACKED) {
+            pack_dw3(&p, weights, stream);
+            p.packed = stream;
+            p.scratch = scratch;
+        }
         tml_depthwise_conv_s8(&p, (const int8_t *)in, weights, bias, (int8_t *)out);
         break;
     }
@@ -106,7 +123,7 @@ int main(void)
     for (i = 0; i < 64; i++) {
         bias[i] = between(-3000, 3000);
         fbias[i] = (float)between(-1000, 1000) / 1000.0f;
-        mult[i] = between(1 << 30, 0x7fffffff);
+        mult[i] = between((1 << 30) + 1, 0x7fffffff); /* the packed kernels' fast requantization */
         shift[i] = between(-9, -5);
     }
     for (i = 0; i < (int32_t)sizeof weights; i++) {
@@ -118,13 +135,13 @@ int main(void)
         const int32_t lead = c->lead - SHRINK;
         const int32_t in_at = lead > 0 ? lead : 0, out_at = lead > 0 ? 0 : -lead;
 #ifdef NO_FLOAT
-        if (c->kind >= CONV_F32)
+        if (IS_FLOAT(c->kind))
             continue;
 #endif
         if (in_at + c->in_bytes > ARENA || out_at + c->out_bytes > ARENA)
             continue;
         tried++;
-        if (c->kind >= CONV_F32) {
+        if (IS_FLOAT(c->kind)) {
             for (i = 0; i < c->in_bytes / 4; i++) input.f[i] = (float)between(-1000, 1000) / 100.0f;
         } else {
             for (i = 0; i < c->in_bytes; i++) input.b[i] = (int8_t)between(-128, 127);

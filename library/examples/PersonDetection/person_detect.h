@@ -12,7 +12,7 @@ extern "C" {
 #define person_detect_INPUT_COUNT 1
 #define person_detect_OUTPUT_COUNT 1
 #define person_detect_ARENA_BYTES 37040
-#define person_detect_WEIGHT_BYTES 252752
+#define person_detect_WEIGHT_BYTES 257104
 #define person_detect_MACS 7157888
 /* input 0 "input": int8 [1, 96, 96, 1], scale 0.00784313772, zero point -1 */
 #define person_detect_INPUT0_COUNT 9216

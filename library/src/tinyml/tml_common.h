@@ -362,6 +362,22 @@ TML_ALWAYS_INLINE int32_t tml_sxtb16_ror8(int32_t x)
     return r;
 }
 
+/** The low halves of a and b as one word (PKHBT: a's in the low half). */
+TML_ALWAYS_INLINE uint32_t tml_pack_lo16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** The high halves of a and b as one word (PKHTB: a's in the low half). */
+TML_ALWAYS_INLINE uint32_t tml_pack_hi16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
 /** acc0 += dot(x, w0), acc1 += dot(x, w1) over n int8 (two weight rows sharing the inputs). */
 TML_HOT static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0,
                                int32_t *acc1)

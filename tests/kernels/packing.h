@@ -1,0 +1,80 @@
+/*
+ * The generator's Cortex-M4 streams of the packed convolution kernels (library/src/tinyml/ops/conv.h),
+ * written here in C from their description there, so that the tests do not take the layout from the
+ * generator they check. Included by diff_kernels.c and overlap_kernels.c.
+ */
+#ifndef TESTS_KERNELS_PACKING_H
+#define TESTS_KERNELS_PACKING_H
+
+#include "tinyml.h"
+
+/* four int8 as the little-endian word they make in memory */
+static int32_t word_of(const int8_t *b)
+{
+    return (int32_t)((uint32_t)(uint8_t)b[0] | (uint32_t)(uint8_t)b[1] << 8 | (uint32_t)(uint8_t)b[2] << 16 |
+                     (uint32_t)(uint8_t)b[3] << 24);
+}
+
+/* The generator's Cortex-M4 convolution stream of conv.h (tml__conv_s8_packed_m4), written here from
+ * its description there: the geometry, the groups, per group the folded biases, the weights of each
+ * four window values in four words, each channel's multiplier, c and r; into s. */
+static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
+{
+    const int32_t k = p->filter_height * p->filter_width * p->input_depth, k4 = (k + 3) & ~3;
+    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, p->input_depth, p->filter_height,
+                                  p->filter_width, p->output_height, p->output_width, p->output_depth,
+                                  p->stride_height, p->stride_width, p->dilation_height, p->dilation_width,
+                                  p->pad_height, p->pad_width, -p->input_offset};
+    int32_t g, j, e, h, i, half;
+    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    *s++ = p->output_depth / 4;
+    for (g = 0; g < p->output_depth; g += 4) {
+        for (i = 0; i < 4; i++) *s++ = p->folded_bias[g + i];
+        for (j = 0; j < k4; j += 4)
+            for (e = 0; e < 2; e++)         /* values j + e and j + e + 2 */
+                for (h = 0; h < 4; h += 2) { /* channels g + h, g + h + 1 */
+                    int8_t b[4];
+                    for (half = 0; half < 2; half++)
+                        for (i = 0; i < 2; i++) {
+                            const int32_t v = j + e + 2 * half;
+                            b[2 * half + i] = v < k ? w[(g + h + i) * k + v] : 0;
+                        }
+                    *s++ = word_of(b);
+                }
+        for (i = g; i < g + 4; i++) {
+            const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
+            const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
+            *s++ = m;
+            *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
+            *s++ = -sh;
+        }
+    }
+}
+
+/* The generator's Cortex-M4 3x3 depthwise stream of conv.h (tml__dw3_s8_packed_m4), written here from its
+ * description there: the geometry, then per channel the filter rows as bytes (f0, f1, f1, f2), the
+ * folded bias, the multiplier, c and r; into s. */
+static void pack_dw3(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
+{
+    const int32_t c = p->input_depth;
+    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, c, 3, 3, p->output_height,
+                                  p->output_width, c, p->stride_height, p->stride_width, 1, 1,
+                                  p->pad_height, p->pad_width, -p->input_offset};
+    int32_t i, fy;
+    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    for (i = 0; i < c; i++) {
+        const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
+        const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
+        for (fy = 0; fy < 3; fy++) { /* weights [3][3][c] */
+            const int8_t b[4] = {w[(fy * 3) * c + i], w[(fy * 3 + 1) * c + i], w[(fy * 3 + 1) * c + i],
+                                 w[(fy * 3 + 2) * c + i]};
+            *s++ = word_of(b);
+        }
+        *s++ = p->folded_bias[i];
+        *s++ = m;
+        *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
+        *s++ = -sh;
+    }
+}
+
+#endif
