@@ -814,36 +814,24 @@ typedef struct {
     int32_t zero_point; /* the input's: what the window holds outside the image (the folded bias cancels it) */
 } tml__conv_geometry;
 
-/* Output pixel k's window gathered into dst (im2col order: filter rows, columns, input channels): per
- * filter row inside the image (dilation 1 across) the zero point for the columns left of the image, the
- * columns inside copied a word at a time, the zero point right of it. */
-static inline void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t k, int8_t *dst)
+/* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst
+ * (im2col order: filter rows, columns, input channels) where it leaves the image: the zero point
+ * everywhere, then per filter row inside the image the columns inside copied a word at a time. */
+static TML_NOINLINE void tml__conv_gather_border_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
+                                                   int32_t ix0, int8_t *dst)
 {
-    const int32_t cin = g->input_depth, fw = g->filter_width, oy = k / g->output_width, ox = k - oy * g->output_width;
-    const int32_t iy0 = oy * g->stride_height - g->pad_height, ix0 = ox * g->stride_width - g->pad_width;
-    const int32_t row = fw * cin, dw = g->dilation_width;
+    const int32_t cin = g->input_depth, fw = g->filter_width, row = fw * cin, dw = g->dilation_width;
     /* columns inside the image: fx in [fx0, fx1) */
-    const int32_t fx0 = ix0 < 0 ? (-ix0 + dw - 1) / dw : 0;
-    const int32_t fx1 = tml_clamp_i32((g->input_width - ix0 + dw - 1) / dw, fx0, fw);
-    const int8_t zero = (int8_t)g->zero_point;
+    const int32_t fx0 = ix0 >= 0 ? 0 : dw == 1 ? -ix0 : (-ix0 + dw - 1) / dw;
+    const int32_t fx1 = tml_clamp_i32(dw == 1 ? g->input_width - ix0 : (g->input_width - ix0 + dw - 1) / dw, fx0, fw);
     int32_t fy, fx;
-    if (fx0 == 0 && fx1 == fw && dw == 1 && iy0 >= 0 &&
-        iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height) { /* all inside: rows copied */
-        const int32_t step = g->dilation_height * g->input_width * cin;
-        const int8_t *src = in_b + (iy0 * g->input_width + ix0) * cin;
-        for (fy = 0; fy < g->filter_height; fy++, dst += row, src += step) {
-            tml__copy_s8(dst, src, row);
-        }
-        return;
-    }
+    tml__fill_s8(dst, (int8_t)g->zero_point, g->filter_height * row);
     for (fy = 0; fy < g->filter_height; fy++, dst += row) {
         const int32_t iy = iy0 + fy * g->dilation_height;
         const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
         if (iy < 0 || iy >= g->input_height) {
-            tml__fill_s8(dst, zero, row);
             continue;
         }
-        tml__fill_s8(dst, zero, fx0 * cin);
         if (dw == 1) {
             tml__copy_s8(dst + fx0 * cin, src + fx0 * cin, (fx1 - fx0) * cin);
         } else {
@@ -851,8 +839,25 @@ static inline void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t
                 tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
             }
         }
-        tml__fill_s8(dst + fx1 * cin, zero, (fw - fx1) * cin);
     }
+}
+
+/* The same for any pixel: a window inside the image (dilation 1 across) is its rows copied. */
+TML_ALWAYS_INLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0, int32_t ix0,
+                                           int8_t *dst)
+{
+    const int32_t row = g->filter_width * g->input_depth;
+    if (ix0 >= 0 && ix0 + (g->filter_width - 1) * g->dilation_width < g->input_width && g->dilation_width == 1 &&
+        iy0 >= 0 && iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height) {
+        const int32_t step = g->dilation_height * g->input_width * g->input_depth;
+        const int8_t *src = in_b + (iy0 * g->input_width + ix0) * g->input_depth;
+        int32_t fy;
+        for (fy = g->filter_height; fy > 0; fy--, dst += row, src += step) {
+            tml__copy_s8(dst, src, row);
+        }
+        return;
+    }
+    tml__conv_gather_border_s8(g, in_b, iy0, ix0, dst);
 }
 
 /* A packed stream (above, after its geometry header): pixel pairs through tml__conv_pair_m4. A 1x1
@@ -881,20 +886,39 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         for (b = 0; b < g.batches; b++) {
             const int8_t *in_b = input + b * g.input_height * g.input_width * cin;
             int8_t *out_b = output + b * pixels * cout;
+            int32_t oy = 0, ox = 0; /* the pair's first pixel */
             for (i = 0; i < pixels; i += 2) {
                 const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
+                int32_t oy_b = oy, ox_b = ox + 1;
                 const int8_t *a = win_a, *c = win_b;
-                if (pointwise) {
-                    a = in_b + ((i / g.output_width) * g.stride_height * g.input_width +
-                                (i % g.output_width) * g.stride_width) * cin;
-                    c = in_b + ((j / g.output_width) * g.stride_height * g.input_width +
-                                (j % g.output_width) * g.stride_width) * cin;
-                } else {
-                    tml__conv_gather_s8(&g, in_b, i, win_a);
-                    tml__conv_gather_s8(&g, in_b, j, win_b);
+                if (ox_b == g.output_width) {
+                    oy_b++;
+                    ox_b = 0;
+                }
+                if (j == i) {
+                    oy_b = oy;
+                    ox_b = ox;
+                }
+                {
+                    const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
+                    const int32_t iy_b = oy_b * g.stride_height - g.pad_height;
+                    const int32_t ix_b = ox_b * g.stride_width - g.pad_width;
+                    if (pointwise) {
+                        a = in_b + (iy * g.input_width + ix) * cin;
+                        c = in_b + (iy_b * g.input_width + ix_b) * cin;
+                    } else {
+                        tml__conv_gather_s8(&g, in_b, iy, ix, win_a);
+                        tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
+                    }
                 }
                 tml__conv_interleave(a, c, k, pairs);
                 tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
+                oy = oy_b;
+                ox = ox_b + 1;
+                if (ox == g.output_width) {
+                    oy++;
+                    ox = 0;
+                }
             }
         }
     }
