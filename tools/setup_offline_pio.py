@@ -162,7 +162,7 @@ def install_arm_toolchain(packages: Path) -> None:
 def missing_system_tools() -> list:
     missing = []
     if not shutil.which(ARM_PREFIX + "gcc"):
-        missing.append("gcc-arm-none-eabi")
+        missing += ["gcc-arm-none-eabi", "libnewlib-arm-none-eabi"]  # no compiler yet: its C library neither
     else:
         res = subprocess.run([ARM_PREFIX + "gcc", "-print-file-name=libc_nano.a"], capture_output=True, text=True)
         if not os.path.isabs(res.stdout.strip()):
