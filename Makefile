@@ -38,6 +38,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) tools/setup_offline_pio.py --apt --test-tools
+	$(PY) tools/fetch_old_gcc.py   # GCC 8.3.1 beside the system one: the old-compiler tests
 	$(PY) -m pytest -q
 
 # flash, RAM and estimated Cortex-M4F cycles per model (m4sim); writes benchmarks/RESULTS.md and results.json;

@@ -70,8 +70,20 @@ def missing_tools() -> list:
     return [t for t in ("arm-none-eabi-gcc", "qemu-system-arm") if shutil.which(t) is None]
 
 
-def run_program(sources: list, workdir: str, float_abi: str = "hard", cflags: list = (), timeout: float = 600):
-    """Compile C sources with the kernel library for the Cortex-M4F, run under QEMU: (exit code, stdout)."""
+def clang_arm() -> list:
+    """clang as a Cortex-M compiler: the Arm target, with newlib's headers of the GCC installation."""
+    res = subprocess.run(["arm-none-eabi-gcc", "-print-sysroot"], capture_output=True, text=True)
+    inc = Path(res.stdout.strip() or "/usr/lib/arm-none-eabi") / "include"
+    if not (inc / "stdio.h").is_file():
+        inc = Path("/usr/lib/arm-none-eabi/include")
+    return ["clang", "--target=arm-none-eabi", "-isystem", str(inc)]
+
+
+def run_program(sources: list, workdir: str, float_abi: str = "hard", cflags: list = (), timeout: float = 600,
+                cc: list = ("arm-none-eabi-gcc",), linker: str = "arm-none-eabi-gcc"):
+    """Compile C sources with the kernel library for the Cortex-M4F, run under QEMU: (exit code, stdout).
+
+    ``cc`` compiles (another GCC, or :func:`clang_arm`), ``linker`` links with newlib-nano."""
     emu = emulator_dir()
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -79,11 +91,17 @@ def run_program(sources: list, workdir: str, float_abi: str = "hard", cflags: li
              "-I", str(emu / "runtime")]
     elf = work / "program.elf"
     srcs = [*map(str, sources), str(emu / "runtime" / "startup.c"), str(emu / "runtime" / "semihost.c")]
-    res = subprocess.run(["arm-none-eabi-gcc", *flags, *srcs, *CPU, f"-mfloat-abi={float_abi}",
+    objs = []
+    for i, src in enumerate(srcs):
+        objs.append(str(work / f"{i}_{Path(src).stem}.o"))
+        res = subprocess.run([*cc, *flags, "-c", src, "-o", objs[-1]], capture_output=True, text=True)
+        if res.returncode != 0:
+            raise TinymlError(f"compiling {Path(src).name} for the Cortex-M4 failed:\n{res.stderr.strip()}")
+    res = subprocess.run([linker, *objs, *CPU, f"-mfloat-abi={float_abi}",
                           "-T", str(emu / "ldscripts" / "mps2_an386.ld"), "-Wl,--gc-sections", "--specs=nano.specs",
                           "--specs=nosys.specs", "-lm", "-o", str(elf)], capture_output=True, text=True)
     if res.returncode != 0:
-        raise TinymlError(f"compiling for the Cortex-M4 failed:\n{res.stderr.strip()}")
+        raise TinymlError(f"linking for the Cortex-M4 failed:\n{res.stderr.strip()}")
     res = subprocess.run([*QEMU, "-kernel", str(elf)], capture_output=True, text=True, timeout=timeout)
     return res.returncode, res.stdout
 
@@ -92,14 +110,15 @@ class QemuModel:
     """A model compiled for the Cortex-M4F: :meth:`run` executes it under QEMU."""
 
     def __init__(self, model_path: str, name: str = "model", arch: str = "cortex-m4", float_abi: str = "hard",
-                 cflags: list | None = None, workdir: str | None = None, timeout: float = 600):
+                 cflags: list | None = None, workdir: str | None = None, timeout: float = 600,
+                 gcc: str = "arm-none-eabi-gcc"):
         if float_abi not in FLOAT_ABIS:
             raise TinymlError(f"float ABI '{float_abi}' is not known; use {' or '.join(FLOAT_ABIS)}")
         missing = missing_tools()
         if missing:
             raise TinymlError(f"the cortex-m4 target needs {', '.join(missing)} "
                               "(apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)")
-        self.model_path, self.name, self.timeout = str(model_path), name, timeout
+        self.model_path, self.name, self.timeout, self.gcc = str(model_path), name, timeout, gcc
         self.prog, files = convert(self.model_path, name, arch)
         self._tmp = None
         if workdir is None:
@@ -123,7 +142,7 @@ class QemuModel:
         self.outputs = [g.tensors[t] for t in g.outputs]
 
     def _cc(self, args: list, what: str) -> None:
-        res = subprocess.run(["arm-none-eabi-gcc", *args], capture_output=True, text=True)
+        res = subprocess.run([self.gcc, *args], capture_output=True, text=True)
         if res.returncode != 0:
             raise TinymlError(f"{Path(self.model_path).name}: {what} for the Cortex-M4 failed:\n{res.stderr.strip()}")
 

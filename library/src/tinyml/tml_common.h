@@ -38,10 +38,6 @@ extern "C" {
 #define TML_ARCH_REFERENCE 1
 #endif
 
-#if defined(TML_ARCH_ARM_DSP)
-#include <arm_acle.h> /* __sxtb16, __smlad, ... (ACLE) */
-#endif
-
 /* Single-precision FPU instructions (Cortex-M4F with -mfloat-abi=hard or softfp; not with soft). */
 #if !defined(TML_FORCE_REFERENCE) && defined(__ARM_FP) && (__ARM_FP & 4)
 #define TML_ARCH_ARM_FPU 1
@@ -345,6 +341,82 @@ TML_ALWAYS_INLINE float tml_clamp_f32(float x, float lo, float hi)
 #if defined(TML_ARCH_ARM_DSP)
 /* ------------------------------------------------------------ Armv7E-M SIMD helpers */
 
+/* The DSP instructions the kernels use, each as a one-instruction inline-asm function (CMSIS-Core's way):
+ * GCC's <arm_acle.h> has no DSP intrinsics before GCC 10, and PlatformIO's nordicnrf52 and the Arduino
+ * mbed core still ship GCC 7. Any GCC and clang compile these; the compiler schedules them like its own. */
+
+/** SXTB16: bytes 0 and 2 of x sign-extended into two int16 halves. */
+TML_ALWAYS_INLINE int32_t tml_sxtb16(int32_t x)
+{
+    int32_t r;
+    __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/** SXTAB16: a + bytes 0 and 2 of x sign-extended, per int16 half. */
+TML_ALWAYS_INLINE int32_t tml_sxtab16(int32_t a, int32_t x)
+{
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+}
+
+/** SADD16: a + b per int16 half (wrapping). */
+TML_ALWAYS_INLINE int32_t tml_sadd16(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("sadd16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SMLAD: acc + a.lo * b.lo + a.hi * b.hi (int16 halves). */
+TML_ALWAYS_INLINE int32_t tml_smlad(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** SMLABB: acc + a.lo * b.lo. */
+TML_ALWAYS_INLINE int32_t tml_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smlabb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** SMLABT: acc + a.lo * b.hi. */
+TML_ALWAYS_INLINE int32_t tml_smlabt(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smlabt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** SMLATT: acc + a.hi * b.hi. */
+TML_ALWAYS_INLINE int32_t tml_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smlatt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** QADD: a + b saturated to int32. */
+TML_ALWAYS_INLINE int32_t tml_qadd(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("qadd %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SSAT #8: x saturated to [-128, 127]. */
+TML_ALWAYS_INLINE int32_t tml_ssat8(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+
 /** Four int8 at p (any alignment: Cortex-M4 loads unaligned words) as one 32-bit word. */
 TML_ALWAYS_INLINE int32_t tml_read_s8x4(const int8_t *p)
 {
@@ -354,7 +426,7 @@ TML_ALWAYS_INLINE int32_t tml_read_s8x4(const int8_t *p)
 }
 
 /** Bytes 1 and 3 of x sign-extended into two int16 halves (SXTB16 with ROR #8; bytes 0 and 2
- *  are __sxtb16(x)). With both, one SMLAD multiplies and adds two int8 pairs. */
+ *  are tml_sxtb16(x)). With both, one SMLAD multiplies and adds two int8 pairs. */
 TML_ALWAYS_INLINE int32_t tml_sxtb16_ror8(int32_t x)
 {
     int32_t r;
@@ -387,11 +459,11 @@ TML_HOT static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const 
         const int32_t xv = tml_read_s8x4(x + i);
         const int32_t v0 = tml_read_s8x4(w0 + i);
         const int32_t v1 = tml_read_s8x4(w1 + i);
-        const int32_t x02 = __sxtb16(xv), x13 = tml_sxtb16_ror8(xv);
-        a0 = __smlad(x02, __sxtb16(v0), a0);
-        a0 = __smlad(x13, tml_sxtb16_ror8(v0), a0);
-        a1 = __smlad(x02, __sxtb16(v1), a1);
-        a1 = __smlad(x13, tml_sxtb16_ror8(v1), a1);
+        const int32_t x02 = tml_sxtb16(xv), x13 = tml_sxtb16_ror8(xv);
+        a0 = tml_smlad(x02, tml_sxtb16(v0), a0);
+        a0 = tml_smlad(x13, tml_sxtb16_ror8(v0), a0);
+        a1 = tml_smlad(x02, tml_sxtb16(v1), a1);
+        a1 = tml_smlad(x13, tml_sxtb16_ror8(v1), a1);
     }
     for (; i < n; i++) {
         a0 += (int32_t)x[i] * w0[i];
@@ -412,25 +484,25 @@ TML_HOT static inline void tml_dot2x2_s8(const int8_t *x0, const int8_t *x1, con
      * (4 accumulators, 5 pointers, 5 temporaries) with no spill. */
     while (x0 < end) {
         int32_t p = tml_read_s8x4(x0), q = tml_read_s8x4(x1), v = tml_read_s8x4(w0);
-        int32_t pe = __sxtb16(p), qe = __sxtb16(q), ve = __sxtb16(v);
+        int32_t pe = tml_sxtb16(p), qe = tml_sxtb16(q), ve = tml_sxtb16(v);
         x0 += 4;
         x1 += 4;
-        a00 = __smlad(pe, ve, a00);
-        a10 = __smlad(qe, ve, a10);
+        a00 = tml_smlad(pe, ve, a00);
+        a10 = tml_smlad(qe, ve, a10);
         v = tml_sxtb16_ror8(v);
         p = tml_sxtb16_ror8(p);
         q = tml_sxtb16_ror8(q);
-        a00 = __smlad(p, v, a00);
-        a10 = __smlad(q, v, a10);
+        a00 = tml_smlad(p, v, a00);
+        a10 = tml_smlad(q, v, a10);
         v = tml_read_s8x4(w1);
         w0 += 4;
         w1 += 4;
-        ve = __sxtb16(v);
-        a01 = __smlad(pe, ve, a01);
-        a11 = __smlad(qe, ve, a11);
+        ve = tml_sxtb16(v);
+        a01 = tml_smlad(pe, ve, a01);
+        a11 = tml_smlad(qe, ve, a11);
         v = tml_sxtb16_ror8(v);
-        a01 = __smlad(p, v, a01);
-        a11 = __smlad(q, v, a11);
+        a01 = tml_smlad(p, v, a01);
+        a11 = tml_smlad(q, v, a11);
     }
     n &= 3;
     while (n-- > 0) {
@@ -511,8 +583,8 @@ TML_HOT static inline int32_t tml_dot_s8(const int8_t *x, const int8_t *w, int32
     for (; i + 4 <= n; i += 4) {
         const int32_t xv = tml_read_s8x4(x + i);
         const int32_t v = tml_read_s8x4(w + i);
-        acc = __smlad(__sxtb16(xv), __sxtb16(v), acc);
-        acc = __smlad(tml_sxtb16_ror8(xv), tml_sxtb16_ror8(v), acc);
+        acc = tml_smlad(tml_sxtb16(xv), tml_sxtb16(v), acc);
+        acc = tml_smlad(tml_sxtb16_ror8(xv), tml_sxtb16_ror8(v), acc);
     }
     for (; i < n; i++) {
         acc += (int32_t)x[i] * w[i];
@@ -547,7 +619,7 @@ TML_ALWAYS_INLINE int tml_requant_fast_of(const tml_requant_params *rq, tml_requ
 TML_ALWAYS_INLINE int32_t tml_requant_fast_s8(int32_t acc, const tml_requant_fast *f)
 {
     int32_t v;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(__qadd(acc, acc)), "r"(f->multiplier), "r"(f->c + (acc >> 31)));
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(tml_qadd(acc, acc)), "r"(f->multiplier), "r"(f->c + (acc >> 31)));
     v >>= f->r;
     __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
     return v;

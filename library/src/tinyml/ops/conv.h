@@ -353,10 +353,15 @@ TML_FLOAT static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv
  * step register serves both; unrolled twice. The loop takes 14 registers. Built with
  * -fno-omit-frame-pointer, r7 is not free: if GCC reports "'asm' operand has impossible constraints"
  * here, define TML_FRAME_POINTER (the PlatformIO hook does it when it sees that flag) for a 13-register
- * loop that reads its bounds from memory (about 3 % slower on person_detect). */
+ * loop that reads its bounds from memory (about 3 % slower on person_detect). At -O0 and with clang, C. */
 TML_ALWAYS_INLINE void tml__dot2x2_adjacent_s8(const int8_t *x0, const int8_t *w0, int32_t step, int32_t n4,
                                                 int32_t *acc)
 {
+#if !defined(__OPTIMIZE__) || defined(__clang__)
+    /* -O0 (a debug build), or clang (it keeps r7 for the frame pointer on Thumb and its register
+     * allocator gives up on, or crashes in, these loops): the same sums in C. */
+    tml_dot2x2_s8(x0, x0 + step, w0, w0 + step, 4 * n4, acc);
+#else
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     int32_t x, y, w, xe, ye, we;
 #if defined(TML_FRAME_POINTER)
@@ -403,6 +408,7 @@ TML_ALWAYS_INLINE void tml__dot2x2_adjacent_s8(const int8_t *x0, const int8_t *w
     acc[1] = a01;
     acc[2] = a10;
     acc[3] = a11;
+#endif
 }
 
 /* TFLM's requantization for a multiplier in [0, 2^31) and a right shift r >= 1 (shift <= -1): the doubling
@@ -446,8 +452,8 @@ TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_requant_params *r
         for (k = 0; k < n; k++) {
             const int32_t a = acc[k], r = -sh[k];
             int32_t v;
-            __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(__qadd(a, a)), "r"(mul[k]), "r"((off2 << (r - 1)) + (a >> 31)));
-            out[k] = (int8_t)__ssat(v >> r, 8);
+            __asm__("smmlar %0, %1, %2, %3" : "=r"(v) : "r"(tml_qadd(a, a)), "r"(mul[k]), "r"((off2 << (r - 1)) + (a >> 31)));
+            out[k] = (int8_t)tml_ssat8(v >> r);
         }
         return;
     }
@@ -456,7 +462,7 @@ TML_HOT static TML_NOINLINE void tml__requant_run_s8(const tml_requant_params *r
         if (rq.per_channel_multiplier && lo == -128 && hi == 127) {
             const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
             for (k = 0; k < n; k++) {
-                out[k] = (int8_t)__ssat(tml__rdbpot_r1(tml__srdhm_up(acc[k], mul[k]), ~sh[k], off2), 8);
+                out[k] = (int8_t)tml_ssat8(tml__rdbpot_r1(tml__srdhm_up(acc[k], mul[k]), ~sh[k], off2));
             }
         } else if (rq.per_channel_multiplier) {
             const int32_t *mul = rq.per_channel_multiplier + first, *sh = rq.per_channel_shift + first;
@@ -777,8 +783,8 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
 /* Four values of each window (words xa, xb) as tml__conv_pair_m4 reads them. */
 TML_ALWAYS_INLINE void tml__conv_put4(uint32_t *dst, int32_t xa, int32_t xb)
 {
-    dst[0] = (uint32_t)__sxtb16(xa);
-    dst[1] = (uint32_t)__sxtb16(xb);
+    dst[0] = (uint32_t)tml_sxtb16(xa);
+    dst[1] = (uint32_t)tml_sxtb16(xb);
     dst[2] = (uint32_t)tml_sxtb16_ror8(xa);
     dst[3] = (uint32_t)tml_sxtb16_ror8(xb);
 }
@@ -1116,12 +1122,12 @@ TML_ALWAYS_INLINE void tml__store4_s8(const tml_requant_params *rq, int8_t *out,
 /* Four lanes (channels) of one tap: SXTB16 splits even and odd bytes, SMLABB/SMLATT accumulate per lane. */
 #define TML__DW_MAC4(xv, wv, a0, a1, a2, a3)                                                                     \
     do {                                                                                                         \
-        const int32_t x02_ = __sxtb16(xv), w02_ = __sxtb16(wv);                                                  \
+        const int32_t x02_ = tml_sxtb16(xv), w02_ = tml_sxtb16(wv);                                                  \
         const int32_t x13_ = tml_sxtb16_ror8(xv), w13_ = tml_sxtb16_ror8(wv);                                    \
-        a0 = __smlabb(x02_, w02_, a0);                                                                           \
-        a2 = __smlatt(x02_, w02_, a2);                                                                           \
-        a1 = __smlabb(x13_, w13_, a1);                                                                           \
-        a3 = __smlatt(x13_, w13_, a3);                                                                           \
+        a0 = tml_smlabb(x02_, w02_, a0);                                                                           \
+        a2 = tml_smlatt(x02_, w02_, a2);                                                                           \
+        a1 = tml_smlabb(x13_, w13_, a1);                                                                           \
+        a3 = tml_smlatt(x13_, w13_, a3);                                                                           \
     } while (0)
 
 /* One tap of four depthwise lanes: input word x and weight word w (four channels each), SMLABB/SMLATT on
@@ -1219,11 +1225,11 @@ TML_HOT static TML_NOINLINE void tml__dwconv_s8_dm4_run(const tml_depthwise_conv
                 int32_t a0 = fb[c0 + oc], a1 = fb[c0 + oc + 1], a2 = fb[c0 + oc + 2], a3 = fb[c0 + oc + 3];
                 for (t = 0; t < taps; t++) {
                     const int32_t xv = x[in_off[t]], wv = tml_read_s8x4(w + w_off[t]);
-                    const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
-                    a0 = __smlabb(xv, w02, a0);
-                    a2 = __smlabt(xv, w02, a2);
-                    a1 = __smlabb(xv, w13, a1);
-                    a3 = __smlabt(xv, w13, a3);
+                    const int32_t w02 = tml_sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
+                    a0 = tml_smlabb(xv, w02, a0);
+                    a2 = tml_smlabt(xv, w02, a2);
+                    a1 = tml_smlabb(xv, w13, a1);
+                    a3 = tml_smlabt(xv, w13, a3);
                 }
                 acc[oc] = a0;
                 acc[oc + 1] = a1;
@@ -1365,23 +1371,23 @@ TML_HOT static inline void tml_depthwise_conv_s8_dsp(const tml_depthwise_conv_s8
                         if (dm == 1) {
                             for (; px < px_end; px += dw * cin, pw += cout) {
                                 const int32_t xv = tml_read_s8x4(px), wv = tml_read_s8x4(pw);
-                                const int32_t x02 = __sadd16(__sxtb16(xv), pair), w02 = __sxtb16(wv);
-                                const int32_t x13 = __sadd16(tml_sxtb16_ror8(xv), pair), w13 = tml_sxtb16_ror8(wv);
-                                a0 = __smlabb(x02, w02, a0);
-                                a2 = __smlatt(x02, w02, a2);
-                                a1 = __smlabb(x13, w13, a1);
-                                a3 = __smlatt(x13, w13, a3);
+                                const int32_t x02 = tml_sadd16(tml_sxtb16(xv), pair), w02 = tml_sxtb16(wv);
+                                const int32_t x13 = tml_sadd16(tml_sxtb16_ror8(xv), pair), w13 = tml_sxtb16_ror8(wv);
+                                a0 = tml_smlabb(x02, w02, a0);
+                                a2 = tml_smlatt(x02, w02, a2);
+                                a1 = tml_smlabb(x13, w13, a1);
+                                a3 = tml_smlatt(x13, w13, a3);
                             }
                         } else {
                             /* one input value for the four lanes: its bottom half times each weight half */
                             const int32_t off = inside ? 0 : p->input_offset;
                             for (; px < px_end; px += dw * cin, pw += cout) {
                                 const int32_t x = px[0] + off, wv = tml_read_s8x4(pw);
-                                const int32_t w02 = __sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
-                                a0 = __smlabb(x, w02, a0);
-                                a2 = __smlabt(x, w02, a2);
-                                a1 = __smlabb(x, w13, a1);
-                                a3 = __smlabt(x, w13, a3);
+                                const int32_t w02 = tml_sxtb16(wv), w13 = tml_sxtb16_ror8(wv);
+                                a0 = tml_smlabb(x, w02, a0);
+                                a2 = tml_smlabt(x, w02, a2);
+                                a1 = tml_smlabb(x, w13, a1);
+                                a3 = tml_smlabt(x, w13, a3);
                             }
                         }
                     }
@@ -1563,7 +1569,7 @@ TML_ALWAYS_INLINE void tml__dw3_ring_col(const int8_t *src, int32_t c, int16_t *
 {
     int32_t ch;
     for (ch = 0; ch + 4 <= c; ch += 4, d += 4 * step) {
-        const int32_t v = tml_read_s8x4(src + ch), e = __sxtb16(v), o = tml_sxtb16_ror8(v);
+        const int32_t v = tml_read_s8x4(src + ch), e = tml_sxtb16(v), o = tml_sxtb16_ror8(v);
         d[0] = (int16_t)e;
         d[step] = (int16_t)o;
         d[2 * step] = (int16_t)(e >> 16);
@@ -1603,7 +1609,7 @@ TML_HOT static TML_NOINLINE void tml__dw3_ring_row(const tml__conv_geometry *g, 
             uint32_t *d = ring + ((x + g->pad_width) >> 1) * 3 + s;
             for (ch = 0; ch + 4 <= c; ch += 4, d += 4 * step) {
                 const uint32_t va = (uint32_t)tml_read_s8x4(a + ch), vb = (uint32_t)tml_read_s8x4(b + ch);
-                const uint32_t ea = (uint32_t)__sxtb16(va), eb = (uint32_t)__sxtb16(vb);
+                const uint32_t ea = (uint32_t)tml_sxtb16(va), eb = (uint32_t)tml_sxtb16(vb);
                 const uint32_t oa = (uint32_t)tml_sxtb16_ror8(va), ob = (uint32_t)tml_sxtb16_ror8(vb);
                 d[0] = tml_pack_lo16(ea, eb);
                 d[step] = tml_pack_lo16(oa, ob);

@@ -266,8 +266,8 @@ TML_ALWAYS_INLINE void tml__pool_s8_dsp(const tml_pool_s8_params *p, const int8_
                         for (fy = y0; fy < y1; fy++, r += row) {
                             for (fx = 0; fx < x1 - x0; fx++) {
                                 const int32_t w = tml_read_s8x4(r + fx * depth);
-                                even = __sxtab16(even, w);
-                                odd = __sxtab16(odd, (int32_t)(((uint32_t)w >> 8) | ((uint32_t)w << 24)));
+                                even = tml_sxtab16(even, w);
+                                odd = tml_sxtab16(odd, (int32_t)(((uint32_t)w >> 8) | ((uint32_t)w << 24)));
                             }
                         }
                         v = tml_clamp_i32(tml__avg_div((int16_t)even, half, m), lo, hi) & 0xff;
