@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, requirements
 from .api import ARCHES, Quantize, default_name, generate, library_dir, progress_printer
 from .errors import TinymlError
 
@@ -37,7 +37,6 @@ TOOL = "tinyml"
 OUT_SUBDIR = "tinyml"
 DEFAULT_MODELS = "models/**/*.tflite"
 STAMP_SUFFIX = ".tinyml.json"
-CONVERTER_DEPS = "numpy, tflite, flatbuffers and jinja2"
 
 
 class HookError(Exception):
@@ -285,10 +284,9 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quant
                               progress=progress_printer(echo))
         except TinymlError as e:
             raise HookError(user_message(e, job) + " (the previous generated files are kept)") from None
-        except ImportError as e:
-            raise HookError(f"{job.rel}: the converter needs the Python packages {CONVERTER_DEPS} in "
-                            f"PlatformIO's Python ({e}); install them with: "
-                            f"{sys.executable} -m pip install platformio-tinyml") from None
+        except ImportError as e:  # extra_script.py checked the packages; one is broken or gone since
+            raise HookError(f"{job.rel}: " + (requirements.import_error_message(e)
+                                              or f"cannot load the converter ({e})")) from None
         except OSError as e:
             raise HookError(f"{job.rel}: cannot convert ({e}); check the file and the build folder") from None
         except Exception as e:  # a bug of ours: still one clear line, the traceback with -v

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from . import requirements
 from .errors import TinymlError, UnsupportedError
 from .ir import Graph, Op, Tensor
 
@@ -88,6 +89,11 @@ def read_model(path: str, data: bytes | None = None) -> Graph:
         return _read(name, data)
     except TinymlError:
         raise
+    except ImportError as e:  # tflite or flatbuffers is not installed: the model is not at fault
+        msg = requirements.import_error_message(e)
+        if msg is None:
+            raise
+        raise TinymlError(f"{name}: {msg}") from None
     except Exception as e:  # flatbuffers raises struct.error / IndexError / TypeError when truncated
         raise TinymlError(
             f"{name}: the model file is corrupt or truncated ({type(e).__name__}: {e}); "

@@ -10,12 +10,15 @@ must carry both itself, so this tool assembles a self-contained copy:
 and writes
 
 - ``dist/platformio-tinyml-VERSION.tar.gz``: the PlatformIO package (``pio pkg pack``), for
-  ``pio pkg publish`` or ``lib_deps = file://…``. Its hook imports the converter that ships beside it;
-  the converter's Python packages (numpy, tflite, flatbuffers, jinja2) come from PlatformIO's Python.
+  ``pio pkg publish`` or ``lib_deps = file://…``. Its hook imports the converter that ships beside it
+  and, on first use, pip-installs the converter's Python packages (numpy, tflite, flatbuffers, jinja2;
+  ``platformio_tinyml/requirements.py``) into PlatformIO's Python.
 - ``dist/platformio-tinyml-arduino-VERSION.zip``: the Arduino library (library.properties, src/,
   examples/ at the top), for the IDE's "Add .ZIP Library".
 
     python tools/pack_library.py [-o dist]
+
+Packing needs PlatformIO (its packer) but not the converter's packages.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from platformio_tinyml import __version__  # noqa: E402
+from platformio_tinyml import __version__  # noqa: E402  (numpy-free: the package loads its API lazily)
 
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pio", ".DS_Store")
 
@@ -54,8 +57,12 @@ def pack_platformio(lib: Path, out_dir: Path) -> Path:
 
     The packer checks the license against the SPDX list it downloads; with no internet it cannot,
     and then only our own license id (Apache-2.0, an SPDX id) is accepted, with a note."""
-    from platformio.package.manifest.schema import ManifestSchema
-    from platformio.package.pack import PackagePacker
+    try:
+        from platformio.package.manifest.schema import ManifestSchema
+        from platformio.package.pack import PackagePacker
+    except ImportError as e:
+        raise SystemExit(f"pack_library: error: PlatformIO's packer cannot be loaded ({e}); run this with the "
+                         f"Python that runs `pio`, or install it: {sys.executable} -m pip install platformio")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"platformio-tinyml-{__version__}.tar.gz"
