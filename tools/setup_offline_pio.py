@@ -8,6 +8,8 @@ What it installs into ``$PLATFORMIO_CORE_DIR/packages`` (idempotent, rerun at wi
   A real folder with a ``.piopm`` naming owner ``platformio``: a ``symlink://`` package would
   record no owner and PlatformIO would still ask the registry.
 - ``toolchain-gccarmnoneeabi``: ``bin/arm-none-eabi-*`` symlinks to Debian's cross compiler.
+- ``toolchain-arc-elf32`` (when Debian's ``arc-linux-gnu-gcc`` is installed): ``bin/arc-linux-gnu-*``
+  symlinks, the ARC toolchain of the Himax WE-I Plus dev-platform (platform/tinyml-himax).
 
 It checks (and with ``--apt`` installs) the Debian packages the emulator needs:
 gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm; with ``--test-tools`` also those
@@ -33,6 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEBIAN_PACKAGES = ["gcc-arm-none-eabi", "libnewlib-arm-none-eabi", "qemu-system-arm"]
 ARM_PREFIX = "arm-none-eabi-"
+ARC_PREFIX = "arc-linux-gnu-"
+ARC_PACKAGE = "toolchain-arc-elf32"
 
 
 class SetupError(Exception):
@@ -125,38 +129,56 @@ def install_scons(packages: Path) -> None:
     say(f"tool-scons {version} (spec {spec}, SCons {SCons.__version__}): {'installed' if changed else 'up to date'}")
 
 
-def install_arm_toolchain(packages: Path) -> None:
-    gcc = shutil.which(ARM_PREFIX + "gcc")
-    if not gcc:
-        raise SetupError("arm-none-eabi-gcc not found: apt-get install --no-install-recommends "
-                         + " ".join(DEBIAN_PACKAGES) + " (or rerun with --apt)")
+def install_toolchain(packages: Path, name: str, gcc: str, description: str) -> None:
+    """``$CORE/packages/<name>``: ``bin/`` symlinks to every tool next to ``gcc`` with its prefix
+    (``arm-none-eabi-``), a ``package.json`` and a ``.piopm`` naming owner ``platformio``."""
+    prefix = os.path.basename(gcc)[:-len("gcc")]
     version = subprocess.run([gcc, "-dumpversion"], capture_output=True, text=True, check=True).stdout.strip()
     pio_version = gcc_version_to_pio(version)
     bindir = Path(gcc).parent
-    pkg = packages / "toolchain-gccarmnoneeabi"
+    pkg = packages / name
     if pkg.is_symlink():
         pkg.unlink()
     changed = write_if_changed(pkg / "package.json", package_json(
-        "toolchain-gccarmnoneeabi", pio_version, f"GNU Arm Embedded toolchain {version} from the system"))
-    changed |= write_if_changed(pkg / ".piopm", piopm("tool", "toolchain-gccarmnoneeabi", pio_version))
+        name, pio_version, f"{description} {version} from the system"))
+    changed |= write_if_changed(pkg / ".piopm", piopm("tool", name, pio_version))
     (pkg / "bin").mkdir(parents=True, exist_ok=True)
     wanted = {}
-    for tool in sorted(glob.glob(str(bindir / (ARM_PREFIX + "*")))):
+    for tool in sorted(glob.glob(str(bindir / (prefix + "*")))):
         wanted[os.path.basename(tool)] = tool
-    for name in os.listdir(pkg / "bin"):
-        if name not in wanted:
-            (pkg / "bin" / name).unlink()
+    for entry in os.listdir(pkg / "bin"):
+        if entry not in wanted:
+            (pkg / "bin" / entry).unlink()
             changed = True
-    for name, target in wanted.items():
-        link = pkg / "bin" / name
+    for entry, target in wanted.items():
+        link = pkg / "bin" / entry
         if link.is_symlink() and os.readlink(link) == target:
             continue
         if link.exists() or link.is_symlink():
             link.unlink()
         link.symlink_to(target)
         changed = True
-    say(f"toolchain-gccarmnoneeabi {pio_version} (gcc {version}, {len(wanted)} tools): "
+    say(f"{name} {pio_version} (gcc {version}, {len(wanted)} tools): "
         f"{'installed' if changed else 'up to date'}")
+
+
+def install_arm_toolchain(packages: Path) -> None:
+    gcc = shutil.which(ARM_PREFIX + "gcc")
+    if not gcc:
+        raise SetupError("arm-none-eabi-gcc not found: apt-get install --no-install-recommends "
+                         + " ".join(DEBIAN_PACKAGES) + " (or rerun with --apt)")
+    install_toolchain(packages, "toolchain-gccarmnoneeabi", gcc, "GNU Arm Embedded toolchain")
+
+
+def install_arc_toolchain(packages: Path) -> None:
+    """The Himax WE-I Plus dev-platform (platform/tinyml-himax) takes its compiler from the package
+    toolchain-arc-elf32; here Debian's arc-linux-gnu-* stand in for Synopsys' arc-elf32-* (the
+    platform finds either prefix). Nothing to do without gcc-arc-linux-gnu (``--test-tools``)."""
+    gcc = shutil.which(ARC_PREFIX + "gcc")
+    if not gcc:
+        say(f"{ARC_PACKAGE}: skipped ({ARC_PREFIX}gcc not installed; --apt --test-tools installs it)")
+        return
+    install_toolchain(packages, ARC_PACKAGE, gcc, "ARC GNU toolchain (Debian arc-linux-gnu)")
 
 
 def missing_system_tools() -> list:
@@ -215,6 +237,7 @@ def main(argv=None) -> int:
         packages.mkdir(parents=True, exist_ok=True)
         install_scons(packages)
         install_arm_toolchain(packages)
+        install_arc_toolchain(packages)
     except (SetupError, subprocess.CalledProcessError, OSError) as e:
         print(f"setup_offline_pio: error: {e}", file=sys.stderr)
         return 1
