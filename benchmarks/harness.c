@@ -16,7 +16,7 @@
 
 static void load_inputs(void)
 {
-    for (int i = 0; i < m_INPUT_COUNT; i++)
+    for (int i = 0; i < M_INPUT_COUNT; i++)
         memcpy(m_input(i), bench_inputs[i], bench_input_bytes[i]);
 }
 
@@ -42,7 +42,7 @@ int main(void)
         load_inputs();
         rc |= m_invoke();
     }
-    for (int i = 0; i < m_OUTPUT_COUNT; i++)
+    for (int i = 0; i < M_OUTPUT_COUNT; i++)
         print_output(i);
     return rc;
 }

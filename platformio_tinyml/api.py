@@ -45,6 +45,7 @@ class Report:
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     quantized: list = field(default_factory=list)   # the quantizer's report lines, if it ran
+    float_ops: int = 0      # operators that compute in float32 (not counting QUANTIZE / DEQUANTIZE)
 
 
 @dataclass
@@ -116,7 +117,9 @@ def _report(model_path, name, prog, files) -> Report:
         ops[op.type] = ops.get(op.type, 0) + 1
     g = prog.graph
     io = lambda tid: (g.tensors[tid].dtype, list(g.tensors[tid].shape))  # noqa: E731
-    return Report(model=str(model_path), name=name, files=sorted(files), ops=ops,
+    float_ops = sum(1 for op in g.ops if op.type not in ("QUANTIZE", "DEQUANTIZE")
+                    and any(g.tensors[t].dtype == "float32" for t in op.outputs if t >= 0))
+    return Report(model=str(model_path), name=name, files=sorted(files), ops=ops, float_ops=float_ops,
                   weight_bytes=prog.weight_bytes, arena_bytes=prog.arena_bytes,
                   lower_bound=prog.lower_bound, macs=prog.macs,
                   inputs=[io(t) for t in g.inputs], outputs=[io(t) for t in g.outputs])

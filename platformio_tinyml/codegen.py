@@ -124,7 +124,8 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
                               lines=c_array_values(np.asarray(init, t.np_dtype), t.ctype),
                               comment=f"initial state of tensor {tid} \"{t.name}\""))
     ctx = dict(
-        banner=banner(prog, note), name=name, guard=f"TINYML_MODEL_{name.upper()}_H", sha256=g.sha256,
+        banner=banner(prog, note), name=name, macro=name.upper(), guard=f"TINYML_MODEL_{name.upper()}_H",
+        sha256=g.sha256,
         inputs=[_io(prog, r, "input", i, tid) for i, tid in enumerate(g.inputs)],
         outputs=[_io(prog, r, "output", i, tid) for i, tid in enumerate(g.outputs)],
         arena_bytes=prog.arena_bytes, arena_alloc=max(prog.arena_bytes, 4), lower_bound=prog.lower_bound,

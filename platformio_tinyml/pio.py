@@ -296,7 +296,7 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quant
             raise HookError(f"{job.rel}: internal error of the converter ({type(e).__name__}: {e}); "
                             "please report it with the model (run `pio run -v` for the traceback)") from None
         result = dict(ops=report.ops, weight_bytes=report.weight_bytes, arena_bytes=report.arena_bytes,
-                      macs=report.macs, quantized=report.quantized)
+                      macs=report.macs, quantized=report.quantized, float_ops=report.float_ops)
         if check is not None:
             check(result)
         for src in output_paths(staging, job.name):
@@ -360,6 +360,27 @@ def format_report(report: dict) -> str:
             f"arena {report['arena_bytes']:,} bytes, {report['macs']:,} MACs")
 
 
+def soft_float_abi(cflags) -> bool:
+    """Whether an Arm build computes float in software: the last -mfloat-abi wins (PlatformIO's
+    Arduino-mbed builder appends -mfloat-abi=soft after the core's softfp, on the Nano 33 BLE).
+
+    >>> soft_float_abi(["-mcpu=cortex-m4", "-mfloat-abi=softfp", "-mfloat-abi=soft"])
+    True
+    >>> soft_float_abi(["-mfloat-abi=soft", "-mfloat-abi=hard"]), soft_float_abi(["-Os"])
+    (False, False)
+    """
+    abis = [f.split("=", 1)[1] for f in map(str, cflags) if f.startswith("-mfloat-abi=")]
+    return bool(abis) and abis[-1] == "soft"
+
+
+def soft_float_note(job: ModelJob, report: dict) -> str:
+    """The line for a model that computes in float on a build without FPU instructions."""
+    n = report.get("float_ops", 0)
+    return (f"{TOOL}:   note: {job.name} computes {n} operator{'s' if n != 1 else ''} in float, and this build "
+            "has no FPU instructions (-mfloat-abi=soft): software floating point is slow and large here; "
+            "set custom_tinyml_quantize = int8 to quantize it while building")
+
+
 def check_limits(reports: list, board: str, max_flash: int, max_ram: int) -> None:
     """Fail when the weights do not fit the board's flash or the arenas its RAM.
 
@@ -381,12 +402,14 @@ def check_limits(reports: list, board: str, max_flash: int, max_ram: int) -> Non
                             "(custom_tinyml_models) or use a board with more " + mem)
 
 
-def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0), quant=None) -> list:
+def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0), quant=None,
+                soft_float=False) -> list:
     """Bring ``out_dir`` up to date for ``jobs``; return (job, report) pairs. Raises HookError.
 
     ``limits`` is (board, max flash, max RAM): a model that does not fit fails before its new
     outputs replace the previous ones; all models together are checked at the end. ``quant``
-    maps job names to their :class:`Quantize` spec (see :func:`quant_options`).
+    maps job names to their :class:`Quantize` spec (see :func:`quant_options`). With ``soft_float``
+    (the build has no FPU instructions) a model that computes in float gets a note.
     """
     quant = quant or {}
     os.makedirs(out_dir, exist_ok=True)
@@ -405,6 +428,8 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
         stamp = is_fresh(out_dir, job.name, key)
         if stamp is not None:
             echo(f"{TOOL}: Skipping {job.rel} ({job.name}.h is up to date)")
+            if soft_float and stamp["report"].get("float_ops"):
+                echo(soft_float_note(job, stamp["report"]))
             results.append((job, stamp["report"]))
             continue
         how = f"arch {arch}" + (f", quantize {q.scheme}" if q is not None and q.active else "")
@@ -415,6 +440,8 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
             echo(f"{TOOL}:   {line}")
         write_stamp(out_dir, job, key, arch, report)
         echo(f"{TOOL}:   {job.name}: {format_report(report)}")
+        if soft_float and report.get("float_ops"):
+            echo(soft_float_note(job, report))
         results.append((job, report))
     check_limits(results, *limits)
     return results
@@ -458,6 +485,7 @@ def run_hook(env, genv, lib_include_dirs=None, echo=print) -> None:
 def _run_once(env, genv, out_dir: str, echo) -> dict:
     project_dir = env.subst("$PROJECT_DIR")
     board, cpu, mcu, max_flash, max_ram = _board_info(env)
+    cflags = [f for k in ("CCFLAGS", "CFLAGS") for item in _as_list(env.get(k, [])) for f in str(item).split()]
     try:
         arch_opt = str(env.GetProjectOption("custom_tinyml_arch", "auto") or "auto")
         arch = pick_arch(arch_opt, cpu, mcu)
@@ -472,7 +500,7 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
         for q in quant.values():
             q.verbose = _verbose()     # `pio run -v`: the quantization error of every layer
         results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram),
-                              quant=quant)
+                              quant=quant, soft_float=soft_float_abi(cflags))
     except HookError as e:
         sys.stderr.write(f"{TOOL}: error: {e}\n")
         sys.stderr.flush()
@@ -481,6 +509,5 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
     objects = [env.Object(os.path.join(out_dir, job.name + ".o"), os.path.join(out_dir, job.name + ".c"))
                for job, _ in results]
     genv.Append(PIOBUILDFILES=objects)
-    cflags = [f for k in ("CCFLAGS", "CFLAGS") for item in _as_list(env.get(k, [])) for f in str(item).split()]
     return dict(arch=arch, defines=arch_defines(arch, explicit=arch_opt.strip().lower() != "auto", cflags=cflags),
                 models=[job.name for job, _ in results])

@@ -25,8 +25,10 @@ import board_sizes  # noqa: E402
 from platformio_tinyml.pio import pick_arch  # noqa: E402
 
 BOARDS = sorted(glob.glob(os.path.join(ROOT, "boards", "*.json")))
-EXPECTED_ARCH = {"esp-eye": "xtensa", "sparkfun_edge2": "cortex-m4", "himax_we1_evb": "arc-em"}
-UPSTREAM = {"nano33ble": "cortex-m4"}  # platform-nordicnrf52's board (cpu cortex-m4, mcu nrf52840)
+EXPECTED_ARCH = {"esp-eye": "xtensa", "himax_we1_evb": "arc-em"}
+# boards of the dev-platforms: platform-nordicnrf52's nano33ble (cpu cortex-m4, mcu nrf52840) and
+# platform-apollo3blue's Edge 2 (cpu cortex-m4, mcu AMA3B1KK)
+UPSTREAM = {"nano33ble": "cortex-m4", "SparkFun_Edge_2_Development_Board": "cortex-m4"}
 EMULATOR_BOARD = os.path.join(ROOT, "platform", "tinyml-emulator", "boards", "tinyml_emulator.json")
 
 
@@ -98,3 +100,38 @@ def test_examples_cross_compile_and_fit(build, tmp_path):
         assert sizes["flash"] >= sizes["weight_bytes"], (build.env, model, sizes)
         assert sizes["arena_bytes"] <= sizes["ram"] <= sizes["arena_bytes"] + (1024 if build.link else 64), \
             (build.env, model, sizes)
+
+
+def test_real_board_environments_pull_no_test_framework():
+    """`pio run` installs the test framework runner's EXTRA_LIB_DEPS when the project has tests (Unity by
+    default, which real-board builds then fetch from the registry and compile with warnings): every
+    environment of the examples names the project's own runner, which needs none."""
+    import importlib.util
+
+    from platformio.project.config import ProjectConfig
+    from platformio.test.runners.unity import UnityTestRunner
+    assert UnityTestRunner.EXTRA_LIB_DEPS  # what the default framework would pull
+    for ini in glob.glob(os.path.join(ROOT, "examples", "*", "platformio.ini")):
+        config = ProjectConfig(ini)
+        for env in config.envs():
+            assert config.get(f"env:{env}", "test_framework") == "custom", (ini, env)
+        runner = os.path.join(os.path.dirname(ini), "test", "test_custom_runner.py")
+        if os.path.isfile(runner):
+            spec = importlib.util.spec_from_file_location("custom_runner", runner)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            assert not module.CustomTestRunner.EXTRA_LIB_DEPS, ini
+
+
+def test_edge2_environments_as_the_apollo3_platform_wants():
+    """platform-apollo3blue's own board file, and SparkFun's Arduino core from git (it is not in
+    PlatformIO's registry) pinned to a release tag, as that platform's README says."""
+    for ini in glob.glob(os.path.join(ROOT, "examples", "*", "platformio.ini")):
+        cp = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",))
+        cp.read(ini)
+        if not cp.has_section("env:edge2"):
+            continue
+        assert cp.get("env:edge2", "platform") == "https://github.com/nigelb/platform-apollo3blue.git", ini
+        assert cp.get("env:edge2", "board") == "SparkFun_Edge_2_Development_Board", ini
+        pkg = cp.get("env:edge2", "platform_packages").strip()
+        assert pkg.startswith("framework-arduinoapollo3 @ https://github.com/sparkfun/Arduino_Apollo3.git#v2."), ini

@@ -75,10 +75,11 @@ class FakeEnv(dict):
         raise SystemExit(code)
 
 
-def run_script(project_dir, options=None, board=None):
+def run_script(project_dir, options=None, board=None, ccflags=()):
     """One `pio run` as far as the hook is concerned: a fresh global environment, the script as a
     project `pre:` script (PlatformIO's Import raises for names not exported)."""
     env = FakeEnv(project_dir, options or {}, board)
+    env["CCFLAGS"] = list(ccflags)
 
     def fake_import(name):
         if name != "env":
@@ -362,3 +363,30 @@ def test_classifier_examples_on_emulator(example, model, tmp_path):
     out = _pio_runner(project)("run", "-e", "emulator", "-t", "exec")
     assert f"tinyml: Generating {model}.h/.c from models/{model}.tflite (arch cortex-m4)" in out
     check_classifier_output(out, project / "models" / f"{model}.tflite", project / "src" / "samples.h")
+
+
+def test_float_model_on_soft_float_build_gets_a_note(project, capsys):
+    """PlatformIO's mbed builder ends the Nano 33 BLE's flags with -mfloat-abi=soft: a float model then runs
+    software floating point, and the report says so in one line with the option that avoids it."""
+    board = {"build.cpu": "cortex-m4", "build.mcu": "nrf52840"}
+    nano = ["-mcpu=cortex-m4", "-mfloat-abi=softfp", "-mfloat-abi=soft"]
+    shutil.copy(FLOAT_MODEL, project / "models" / "sine.tflite")
+    run_script(str(project), board=board, ccflags=nano)
+    notes = [ln for ln in capsys.readouterr().out.splitlines() if "note:" in ln]
+    assert notes == ["tinyml:   note: sine computes 3 operators in float, and this build has no FPU instructions "
+                     "(-mfloat-abi=soft): software floating point is slow and large here; set "
+                     "custom_tinyml_quantize = int8 to quantize it while building"]
+    run_script(str(project), board=board, ccflags=nano)  # up to date: still said
+    assert [ln for ln in capsys.readouterr().out.splitlines() if "note:" in ln] == notes
+    run_script(str(project), board=board, ccflags=["-mcpu=cortex-m4", "-mfloat-abi=hard"])
+    assert "note:" not in capsys.readouterr().out
+    # the same float model quantized while building computes in int8: no note
+    calib = project / "calib.npy"
+    np.save(calib, np.linspace(0, 6.28, 64, dtype=np.float32).reshape(64, 1))
+    run_script(str(project), board=board, ccflags=nano,
+               options={"custom_tinyml_quantize": "int8", "custom_tinyml_calibration": str(calib)})
+    out = capsys.readouterr().out
+    assert "Generating sine.h/.c" in out and "note:" not in out
+    shutil.copy(INT8_MODEL, project / "models" / "sine.tflite")
+    run_script(str(project), board=board, ccflags=nano)
+    assert "note:" not in capsys.readouterr().out

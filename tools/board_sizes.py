@@ -70,7 +70,7 @@ class BoardBuild:
 
 
 def board_builds() -> list:
-    edge2, eye, himax = (_board_json(b) for b in ("sparkfun_edge2", "esp-eye", "himax_we1_evb"))
+    eye, himax = (_board_json(b) for b in ("esp-eye", "himax_we1_evb"))
     m4 = ["-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16"]
     return [
         # platform-nordicnrf52's nano33ble.json: 983,040 B flash, 262,144 B RAM; the variant's cflags.txt,
@@ -80,11 +80,12 @@ def board_builds() -> list:
                     "-fno-delete-null-pointer-checks", "-fomit-frame-pointer", *m4, "-mfloat-abi=softfp",
                     "-mfloat-abi=soft"], 983040, 262144, cpu="cortex-m4", mcu="nrf52840", link=True,
                    size_tool="arm-none-eabi-size", note="-mfloat-abi=soft, as PlatformIO's mbed builder"),
-        BoardBuild("edge2", "sparkfun_edge2", "arm-none-eabi-gcc",
+        # platform-apollo3blue's SparkFun_Edge_2_Development_Board.json: 983,040 B flash, 393,216 B RAM; the
+        # Arduino core v2 (mbed) variant's .c-flags: -Os, hard float
+        BoardBuild("edge2", "SparkFun_Edge_2_Development_Board", "arm-none-eabi-gcc",
                    ["-std=gnu11", "-Os", "-fdata-sections", "-ffunction-sections", *m4, "-mfloat-abi=hard"],
-                   edge2["upload"]["maximum_size"], edge2["upload"]["maximum_ram_size"],
-                   cpu=edge2["build"]["cpu"], mcu=edge2["build"]["mcu"], link=True,
-                   size_tool="arm-none-eabi-size", note="-mfloat-abi=hard (Arduino core v1)"),
+                   983040, 393216, cpu="cortex-m4", mcu="AMA3B1KK", link=True,
+                   size_tool="arm-none-eabi-size", note="-mfloat-abi=hard (Arduino core v2)"),
         BoardBuild("esp-eye", "esp-eye", "xtensa-lx106-elf-gcc",
                    ["-std=gnu99", "-Os", "-mlongcalls", "-ffunction-sections", "-fdata-sections",
                     "-fstrict-volatile-bitfields", "-ffreestanding", "-isystem", str(CROSS_INCLUDE)],
@@ -96,7 +97,7 @@ def board_builds() -> list:
                     *[f for f in himax["build"]["extra_flags"].split() if f.startswith("-m")]],
                    himax["upload"]["maximum_size"], himax["upload"]["maximum_ram_size"],
                    cpu=himax["build"]["cpu"], mcu=himax["build"]["mcu"], size_tool="arc-linux-gnu-size",
-                   note="objects only (no bare-metal ARC C library in Debian)"),
+                   note="the model alone; linked firmwares: pio run -e himax"),
     ]
 
 

@@ -20,8 +20,8 @@ int main(void)
 {
     const sample_set samples = SAMPLE_SET_OF_SAMPLES_H;
     int rc;
-    printf("micro_speech: %lu MACs, weights %lu bytes, arena %lu bytes\n", (unsigned long)micro_speech_MACS,
-           (unsigned long)micro_speech_WEIGHT_BYTES, (unsigned long)micro_speech_ARENA_BYTES);
+    printf("micro_speech: %lu MACs, weights %lu bytes, arena %lu bytes\n", (unsigned long)MICRO_SPEECH_MACS,
+           (unsigned long)MICRO_SPEECH_WEIGHT_BYTES, (unsigned long)MICRO_SPEECH_ARENA_BYTES);
     rc = classify_samples(&micro_speech_model, &samples, print_stdout);
     fflush(stdout);
     return rc;

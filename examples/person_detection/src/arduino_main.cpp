@@ -13,6 +13,7 @@ static void print_serial(const char *line)
 
 void setup()
 {
+    const sample_set samples = SAMPLE_SET_OF_SAMPLES_H;
     Serial.begin(115200);
     while (!Serial && millis() < 3000) {
     }

@@ -20,8 +20,8 @@ int main(void)
 {
     const sample_set samples = SAMPLE_SET_OF_SAMPLES_H;
     int rc;
-    printf("person_detect: %lu MACs, weights %lu bytes, arena %lu bytes\n", (unsigned long)person_detect_MACS,
-           (unsigned long)person_detect_WEIGHT_BYTES, (unsigned long)person_detect_ARENA_BYTES);
+    printf("person_detect: %lu MACs, weights %lu bytes, arena %lu bytes\n", (unsigned long)PERSON_DETECT_MACS,
+           (unsigned long)PERSON_DETECT_WEIGHT_BYTES, (unsigned long)PERSON_DETECT_ARENA_BYTES);
     rc = classify_samples(&person_detect_model, &samples, print_stdout);
     fflush(stdout);
     return rc;

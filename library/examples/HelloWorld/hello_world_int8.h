@@ -9,17 +9,17 @@
 extern "C" {
 #endif
 
-#define hello_world_int8_INPUT_COUNT 1
-#define hello_world_int8_OUTPUT_COUNT 1
-#define hello_world_int8_ARENA_BYTES 32
-#define hello_world_int8_WEIGHT_BYTES 500
-#define hello_world_int8_MACS 288
+#define HELLO_WORLD_INT8_INPUT_COUNT 1
+#define HELLO_WORLD_INT8_OUTPUT_COUNT 1
+#define HELLO_WORLD_INT8_ARENA_BYTES 32
+#define HELLO_WORLD_INT8_WEIGHT_BYTES 500
+#define HELLO_WORLD_INT8_MACS 288
 /* input 0 "serving_default_dense_input:0": int8 [1, 1], scale 0.0244801156, zero point -128 */
-#define hello_world_int8_INPUT0_COUNT 1
-#define hello_world_int8_INPUT0_BYTES 1
+#define HELLO_WORLD_INT8_INPUT0_COUNT 1
+#define HELLO_WORLD_INT8_INPUT0_BYTES 1
 /* output 0 "StatefulPartitionedCall:0": int8 [1, 1], scale 0.00829095673, zero point 5 */
-#define hello_world_int8_OUTPUT0_COUNT 1
-#define hello_world_int8_OUTPUT0_BYTES 1
+#define HELLO_WORLD_INT8_OUTPUT0_COUNT 1
+#define HELLO_WORLD_INT8_OUTPUT0_BYTES 1
 
 /** Descriptor: dtype, shape, scale and zero point of every input and output. */
 extern const tml_model hello_world_int8_model;

@@ -9,17 +9,17 @@
 extern "C" {
 #endif
 
-#define micro_speech_INPUT_COUNT 1
-#define micro_speech_OUTPUT_COUNT 1
-#define micro_speech_ARENA_BYTES 4652
-#define micro_speech_WEIGHT_BYTES 16876
-#define micro_speech_MACS 336000
+#define MICRO_SPEECH_INPUT_COUNT 1
+#define MICRO_SPEECH_OUTPUT_COUNT 1
+#define MICRO_SPEECH_ARENA_BYTES 4652
+#define MICRO_SPEECH_WEIGHT_BYTES 16876
+#define MICRO_SPEECH_MACS 336000
 /* input 0 "Reshape_1": int8 [1, 1960], scale 0.101715684, zero point -128 */
-#define micro_speech_INPUT0_COUNT 1960
-#define micro_speech_INPUT0_BYTES 1960
+#define MICRO_SPEECH_INPUT0_COUNT 1960
+#define MICRO_SPEECH_INPUT0_BYTES 1960
 /* output 0 "labels_softmax": int8 [1, 4], scale 0.00390625, zero point -128 */
-#define micro_speech_OUTPUT0_COUNT 4
-#define micro_speech_OUTPUT0_BYTES 4
+#define MICRO_SPEECH_OUTPUT0_COUNT 4
+#define MICRO_SPEECH_OUTPUT0_BYTES 4
 
 /** Descriptor: dtype, shape, scale and zero point of every input and output. */
 extern const tml_model micro_speech_model;

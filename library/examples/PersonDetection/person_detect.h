@@ -9,17 +9,17 @@
 extern "C" {
 #endif
 
-#define person_detect_INPUT_COUNT 1
-#define person_detect_OUTPUT_COUNT 1
-#define person_detect_ARENA_BYTES 37040
-#define person_detect_WEIGHT_BYTES 257104
-#define person_detect_MACS 7157888
+#define PERSON_DETECT_INPUT_COUNT 1
+#define PERSON_DETECT_OUTPUT_COUNT 1
+#define PERSON_DETECT_ARENA_BYTES 37040
+#define PERSON_DETECT_WEIGHT_BYTES 257104
+#define PERSON_DETECT_MACS 7157888
 /* input 0 "input": int8 [1, 96, 96, 1], scale 0.00784313772, zero point -1 */
-#define person_detect_INPUT0_COUNT 9216
-#define person_detect_INPUT0_BYTES 9216
+#define PERSON_DETECT_INPUT0_COUNT 9216
+#define PERSON_DETECT_INPUT0_BYTES 9216
 /* output 0 "MobilenetV1/Predictions/Reshape_1": int8 [1, 2], scale 0.00390625, zero point -128 */
-#define person_detect_OUTPUT0_COUNT 2
-#define person_detect_OUTPUT0_BYTES 2
+#define PERSON_DETECT_OUTPUT0_COUNT 2
+#define PERSON_DETECT_OUTPUT0_BYTES 2
 
 /** Descriptor: dtype, shape, scale and zero point of every input and output. */
 extern const tml_model person_detect_model;

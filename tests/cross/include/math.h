@@ -2,8 +2,15 @@
  * that ships no C library (Debian's xtensa-lx106-elf-gcc). Not used in firmware builds. */
 #ifndef TINYML_CROSS_MATH_H
 #define TINYML_CROSS_MATH_H
+#ifdef __cplusplus
+extern "C" {
+#endif
 float expf(float x);
+float sinf(float x);
 float tanhf(float x);
 float roundf(float x);
 float fabsf(float x);
+#ifdef __cplusplus
+}
+#endif
 #endif

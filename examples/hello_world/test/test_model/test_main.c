@@ -26,7 +26,7 @@ int main(void)
     check("test_descriptor",
           hello_world_int8_model.input_count == 1 && hello_world_int8_model.output_count == 1 &&
               in->dtype == TML_INT8 && out->dtype == TML_INT8 && in->count == 1 && out->count == 1 &&
-              hello_world_int8_ARENA_BYTES > 0 && hello_world_int8_input(1) == NULL,
+              HELLO_WORLD_INT8_ARENA_BYTES > 0 && hello_world_int8_input(1) == NULL,
           "one int8 input and one int8 output expected");
     for (i = 0; i <= 40; i++) {
         float x = (float)i * (6.28318531f / 40.0f);
