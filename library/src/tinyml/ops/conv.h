@@ -357,9 +357,8 @@ TML_FLOAT static inline void tml_depthwise_conv_f32_ref(const tml_depthwise_conv
 TML_ALWAYS_INLINE void tml__dot2x2_adjacent_s8(const int8_t *x0, const int8_t *w0, int32_t step, int32_t n4,
                                                 int32_t *acc)
 {
-#if !defined(__OPTIMIZE__) || defined(__clang__)
-    /* -O0 (a debug build), or clang (it keeps r7 for the frame pointer on Thumb and its register
-     * allocator gives up on, or crashes in, these loops): the same sums in C. */
+#if !defined(TML_ASM_14_REGS)
+    /* -O0 (a debug build), or clang (tml_common.h): the same sums in C. */
     tml_dot2x2_s8(x0, x0 + step, w0, w0 + step, 4 * n4, acc);
 #else
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
