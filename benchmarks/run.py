@@ -48,7 +48,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from platformio_tinyml.api import generate, library_dir  # noqa: E402
-from platformio_tinyml.hostrun import HostModel  # noqa: E402
+from platformio_tinyml.targets.hostrun import HostModel  # noqa: E402
 
 MODELS = [
     "hello_world_float", "hello_world_int8", "micro_speech_quantized", "person_detect", "magic_wand",

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cfmt import c_identifier
+from .emit.cfmt import c_identifier
 from .errors import TinymlError
 
 # Code layouts: "reference" is the plainest (no data for optimized kernels); an architecture's layout
@@ -50,7 +50,7 @@ class Report:
 
 @dataclass
 class Quantize:
-    """What to do with a float model before converting it (see :mod:`platformio_tinyml.quantizer`).
+    """What to do with a float model before converting it (see :mod:`platformio_tinyml.quantize.quantizer`).
 
     ``option`` names the setting that gives the calibration data, for error messages."""
     scheme: str = "none"            # none | int8 | int16x8
@@ -80,7 +80,7 @@ def progress_printer(echo, every: float = 2.0):
 
 def quantize(model_path: str, q: Quantize, progress=None) -> tuple:
     """(model bytes, report lines): the int8 model, or None when the model is already integer."""
-    from .quantizer import quantize_model
+    from .quantize.quantizer import quantize_model
 
     res = quantize_model(model_path, q.calibration, io=q.io, scheme=q.scheme, option=q.option,
                          progress=progress)
@@ -99,9 +99,9 @@ def convert(model_path: str, name: str | None = None, arch: str = "reference", n
 
     ``note`` is one more line for the generated files' banner comment; ``data`` the model's
     bytes when they are not (or not yet) the file's, e.g. after quantization."""
-    from .codegen import generate_sources
-    from .lower import lower_graph
-    from .reader import read_model
+    from .emit.codegen import generate_sources
+    from .lower.lower import lower_graph
+    from .read.reader import read_model
 
     if arch not in ARCHES:
         raise TinymlError(f"unknown architecture '{arch}'; choose one of {', '.join(ARCHES)}")
@@ -169,8 +169,8 @@ def generate(model_path: str, out_dir: str, name: str | None = None, arch: str =
 
 def inspect_model(model_path: str, arch: str = "reference") -> dict:
     """Facts about a model: operators, tensors, parameters, MACs, weight and arena bytes."""
-    from .lower import lower_graph
-    from .reader import read_model
+    from .lower.lower import lower_graph
+    from .read.reader import read_model
 
     g = read_model(str(model_path))
     info = dict(model=g.name, sha256=g.sha256, ops=[], inputs=[], outputs=[])

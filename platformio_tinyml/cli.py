@@ -122,7 +122,7 @@ def _stderr_progress():
 
 def cmd_quantize(args) -> int:
     from .api import quantize
-    from .reader import read_model
+    from .read.reader import read_model
 
     quant = Quantize(scheme=args.scheme, calibration=args.calibration, io=args.io, verbose=args.verbose)
     data, lines = quantize(args.model, quant, _stderr_progress())
@@ -172,10 +172,10 @@ def _load_inputs(path: str, model_inputs: list, model: str) -> list:
 def cmd_run(args) -> int:
     import numpy as np
     if args.target == "host":
-        from .hostrun import HostModel
+        from .targets.hostrun import HostModel
         runner = HostModel(args.model, name=default_name(args.model), arch=args.arch or "reference")
     else:  # cortex-m4: cross-compiled, run under QEMU
-        from .qemurun import QemuModel
+        from .targets.qemurun import QemuModel
         runner = QemuModel(args.model, name=default_name(args.model), arch=args.arch or "cortex-m4",
                            float_abi=args.float_abi)
     with runner as hm:

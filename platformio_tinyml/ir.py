@@ -1,7 +1,7 @@
 """The small graph IR every other stage works on.
 
 A :class:`Graph` is a plain list of tensors and a topologically ordered list of
-operators, read once from a ``.tflite`` file by :mod:`platformio_tinyml.reader`.
+operators, read once from a ``.tflite`` file by :mod:`platformio_tinyml.read.reader`.
 Nothing here knows about flatbuffers or C.
 """
 from __future__ import annotations

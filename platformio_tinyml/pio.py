@@ -181,7 +181,7 @@ def quant_key(q: Quantize | None) -> str:
     """The part of the cache key the quantization adds: options and the calibration data's digest."""
     if q is None or not q.active:
         return ""
-    from .quantizer import calibration_hash
+    from .quantize.quantizer import calibration_hash
     path = q.calibration
     digest = calibration_hash(path) if path and os.path.exists(path) else "missing"
     return f"{q.scheme}/{q.io}/{digest}"
@@ -217,8 +217,9 @@ def converter_version() -> str:
     without a version bump, and stale C from an older converter must not survive)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for p in sorted(list(here.glob("*.py")) + list(here.glob("ops/*.py")) + list(here.glob("templates/*"))):
-        h.update(p.relative_to(here).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    files = [p for p in here.rglob("*") if p.is_file() and (p.suffix == ".py" or p.parent.name == "templates")]
+    for rel, p in sorted((p.relative_to(here).as_posix(), p) for p in files):
+        h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 

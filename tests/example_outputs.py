@@ -16,7 +16,7 @@ from tflm_oracle import tflm_run
 # ---------------------------------------------------------------- hello_world sweep
 
 def _io_quant(model_path: str):
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     g = read_model(str(model_path))
     tin, tout = g.tensors[g.inputs[0]], g.tensors[g.outputs[0]]
     return tin, tout
@@ -95,7 +95,7 @@ def check_classifier_output(text: str, model_path: str, samples_h) -> None:
     s = read_samples_h(samples_h)
     got = parse_classifier_output(text, s["labels"])
     assert set(got) == set(s["names"]), f"printed samples {sorted(got)}, samples.h has {s['names']}:\n{text}"
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     g = read_model(str(model_path))
     shape = g.tensors[g.inputs[0]].shape
     for name, data in zip(s["names"], s["inputs"]):

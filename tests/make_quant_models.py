@@ -137,7 +137,7 @@ def run_tflite(model: bytes | str, xs: np.ndarray) -> np.ndarray:
 
 
 def op_types(model: bytes | str) -> list:
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     if isinstance(model, str):
         return [op.type for op in read_model(model).ops]
     return [op.type for op in read_model("model.tflite", data=model).ops]
@@ -347,7 +347,7 @@ def rebuild_mnist_lstm(g):
 
 def make_shared(name: str, file: str, rebuild, calib: np.ndarray, test: np.ndarray):
     """Rebuild, check against the original, write the data and TF's int8 model; float outputs on test."""
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     path = os.path.join(SHARED_MODELS, file)
     g = read_model(path)
     seed_everything(0)

@@ -40,7 +40,7 @@ def test_softmax_exp_lut_matches_libm_expf():
 
     import numpy as np
 
-    from platformio_tinyml.ops.activations import gen_lut_s16, softmax_s16_luts
+    from platformio_tinyml.lower.ops.activations import gen_lut_s16, softmax_s16_luts
     lib = ctypes.util.find_library("m")
     if lib is None:
         pytest.fail("libm not found")
@@ -57,8 +57,8 @@ def test_unsupported_softmax_output_quantization_fails():
     import numpy as np
 
     from platformio_tinyml.errors import UnsupportedError
-    from platformio_tinyml.lower import lower_graph
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.lower.lower import lower_graph
+    from platformio_tinyml.read.reader import read_model
     g = read_model(os.path.join(TEST_MODELS, "activations_softmax_s8_2d.tflite"))
     g.tensors[g.ops[0].outputs[0]].zero_point = np.array([0], np.int64)
     with pytest.raises(UnsupportedError, match="scale 1/256 and zero point -128"):

@@ -30,8 +30,8 @@ def test_compilers(cc, name):
 
 
 def _lower_modified(name, edit):
-    from platformio_tinyml.lower import lower_graph
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.lower.lower import lower_graph
+    from platformio_tinyml.read.reader import read_model
     g = read_model(os.path.join(TEST_MODELS, f"{name}.tflite"))
     edit(g)
     return lower_graph(g)

@@ -11,9 +11,9 @@ from tflite_build import build
 from tflm_oracle import assert_same, check_against_tflm, tflm_run
 
 from platformio_tinyml.errors import UnsupportedError
-from platformio_tinyml.hostrun import HostModel
-from platformio_tinyml.lower import lower_graph
-from platformio_tinyml.reader import read_model
+from platformio_tinyml.targets.hostrun import HostModel
+from platformio_tinyml.lower.lower import lower_graph
+from platformio_tinyml.read.reader import read_model
 
 MODELS = sorted(glob.glob(os.path.join(TEST_MODELS, "elementwise_*.tflite")))
 

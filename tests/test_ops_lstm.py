@@ -71,7 +71,7 @@ def test_shared_model_lstm_outputs_match_tflm(name, ops, tmp_path):
 def test_lstm_compiles_warning_free(cc):
     if shutil.which(cc) is None:
         pytest.fail(f"{cc} is not installed (.ci/run installs it)")
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     for name in ("lstm_int8_timemajor_batch2", "lstm_float_clip"):
         with HostModel(_path(name), name="model", cc=cc):
             pass
@@ -110,7 +110,7 @@ def test_lstm_state_carries_over_invokes(name, tmp_path):
     """Three invokes, reset, one more: like one TFLM interpreter invoked, reset, invoked."""
     from tflite_micro.python.tflite_micro import runtime
     from platformio_tinyml.api import convert, library_dir, write_atomically
-    from platformio_tinyml.hostrun import HOST_CFLAGS
+    from platformio_tinyml.targets.hostrun import HOST_CFLAGS
     path = _path(name)
     prog, files = convert(path, "model", "reference")
     write_atomically(files, str(tmp_path / "gen"))

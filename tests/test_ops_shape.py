@@ -29,8 +29,8 @@ def test_matches_tflm(path):
 @pytest.mark.parametrize("name", sorted(REJECTED))
 def test_rejected_like_tflm(name):
     from platformio_tinyml.errors import UnsupportedError
-    from platformio_tinyml.lower import lower_graph
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.lower.lower import lower_graph
+    from platformio_tinyml.read.reader import read_model
     from tflm_oracle import tflm_run
     path = os.path.join(HERE, "models", f"{name}.tflite")
     with pytest.raises(RuntimeError):

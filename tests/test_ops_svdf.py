@@ -34,7 +34,7 @@ def test_svdf_matches_tflm(path):
 
 @pytest.mark.parametrize("path", NO_BIAS, ids=_id)
 def test_svdf_without_bias_matches_tflm_zero_bias(path):
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     twin = path.replace("nobias", "zerobias")
     with HostModel(path, name="model") as hm:
         for seed in (0, 1, 2):
@@ -54,7 +54,7 @@ def test_svdf_compiles_warning_free(cc):
     for name in ("svdf_int8_s16_rank2_steps3", "svdf_int8_s8_rank1_steps3", "svdf_float_rank1_nobias_tanh_steps2"):
         path = os.path.join(HERE, "models", f"{name}.tflite")
         if "nobias" in name:
-            from platformio_tinyml.hostrun import HostModel
+            from platformio_tinyml.targets.hostrun import HostModel
             with HostModel(path, name="model", cc=cc):
                 pass
         else:

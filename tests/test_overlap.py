@@ -3,7 +3,7 @@
 TFLM by test_ops_lstm.py and on the Cortex-M4 by test_target_m4.py, with the overlap planned.)
 
 The planner lets a window kernel's output overlap its input by the lead the generator computes
-(platformio_tinyml.rows.window_lead). tests/kernels/overlap_kernels.c runs the real kernels of each
+(platformio_tinyml.lower.rows.window_lead). tests/kernels/overlap_kernels.c runs the real kernels of each
 target at exactly that placement on random geometries and compares with separate buffers: the host
 (reference path), the Cortex-M4 under QEMU (DSP and FPU paths, and forced reference), and Xtensa.
 Whole models with overlaps and fusions are compared with TFLM by test_ops_conv.py and
@@ -17,9 +17,9 @@ import pytest
 
 from conftest import ROOT, SHARED_MODELS, TEST_MODELS
 
-from platformio_tinyml.ops.conv import compute_padding
-from platformio_tinyml.qemurun import missing_tools, run_program
-from platformio_tinyml.rows import ring_lead, window_lead
+from platformio_tinyml.lower.ops.conv import compute_padding
+from platformio_tinyml.targets.qemurun import missing_tools, run_program
+from platformio_tinyml.lower.rows import ring_lead, window_lead
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "xtensa"))
 import xtensa_run  # noqa: E402
@@ -140,8 +140,8 @@ def test_xtensa(tmp_path):
 # ------------------------------------------------------------ plans of whole models
 
 def _plan(path):
-    from platformio_tinyml.lower import lower_graph
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.lower.lower import lower_graph
+    from platformio_tinyml.read.reader import read_model
     return lower_graph(read_model(path))
 
 

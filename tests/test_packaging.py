@@ -75,7 +75,7 @@ def test_packages(tmp_path):
     with tarfile.open(tgz) as t:
         names = set(t.getnames())
         manifest = json.load(t.extractfile("library.json"))
-    assert {"extra_script.py", "platformio_tinyml/pio.py", "platformio_tinyml/templates/model.c.j2",
+    assert {"extra_script.py", "platformio_tinyml/pio.py", "platformio_tinyml/emit/templates/model.c.j2",
             "src/tinyml.h", "library.properties", "examples/HelloWorld/HelloWorld.ino"} <= names
     assert not [n for n in names if "__pycache__" in n]
     assert manifest["build"]["extraScript"] == "extra_script.py"

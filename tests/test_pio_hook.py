@@ -284,7 +284,7 @@ def _pio_runner(project):
 
 def test_emulator_example_offline(tmp_path):
     from example_outputs import quantize_like_library
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     missing = _pio_ready()
     assert missing is None, missing  # .ci/run and make set these up; a missing tool is a failure, not a skip
 
@@ -329,7 +329,7 @@ def test_float_model_quantized_at_build_time_on_emulator(tmp_path):
     data/calibration.npy, writes the int8 .tflite beside the C, and the firmware on QEMU prints
     exactly what TFLM computes with that int8 model. The calibration data is part of the cache key."""
     from example_outputs import check_sweep_output
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     missing = _pio_ready()
     assert missing is None, missing
     example = _copy_example(tmp_path / "repo", "hello_world")

@@ -1,7 +1,7 @@
 """The memory planner: valid plans (no two live buffers share a byte), near the lower bound."""
 import numpy as np
 
-from platformio_tinyml.planner import MemoryPlanner
+from platformio_tinyml.plan.planner import MemoryPlanner
 
 
 def _check_valid(p: MemoryPlanner):

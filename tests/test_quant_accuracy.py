@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, SHARED_MODELS
 from tflm_oracle import tflm_run
 
-from platformio_tinyml.quantizer import quantize_model
+from platformio_tinyml.quantize.quantizer import quantize_model
 import quant_data
 
 QUANT_DATA = os.path.join(ROOT, "tests", "quant")

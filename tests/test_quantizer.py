@@ -1,4 +1,4 @@
-"""The int8 quantizer (platformio_tinyml.quantizer), its float interpreter and the .tflite writer.
+"""The int8 quantizer (platformio_tinyml.quantize.quantizer), its float interpreter and the .tflite writer.
 
 Every check goes through an independent runtime:
 (a) the float interpreter used for calibration agrees with LiteRT on every float model;
@@ -20,10 +20,10 @@ from test_errors import assert_clean_failure, tinyml
 from tflm_oracle import assert_same, tflm_run
 
 from platformio_tinyml.errors import TinymlError, UnsupportedError
-from platformio_tinyml.floatref import FloatInterpreter
-from platformio_tinyml.quantizer import (QUANTIZABLE, is_float_model, quantize_model, simplify_float_graph)
-from platformio_tinyml.reader import read_model
-from platformio_tinyml.writer import write_model
+from platformio_tinyml.quantize.floatref import FloatInterpreter
+from platformio_tinyml.quantize.quantizer import (QUANTIZABLE, is_float_model, quantize_model, simplify_float_graph)
+from platformio_tinyml.read.reader import read_model
+from platformio_tinyml.read.writer import write_model
 
 SHARED_FLOAT = ["hello_world_float", "magic_wand", "mnist_lstm_float"]
 QUANT_DATA = os.path.join(os.path.dirname(TEST_MODELS), "quant")
@@ -133,7 +133,7 @@ def test_written_model_runs_the_same_in_tflm(name, tmp_path):
 @pytest.mark.parametrize("scheme", ["int8", "int16x8"])
 @pytest.mark.parametrize("path", QUANTIZABLE_MODELS, ids=_id)
 def test_quantized_model_runs_in_tflm_and_our_c_matches(path, scheme, tmp_path):
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     g = read_model(path)
     calib = calibration_source(g, random_calibration(g, 32), tmp_path)
     if scheme == "int16x8" and any(op.type == "UNIDIRECTIONAL_SEQUENCE_LSTM" for op in g.ops):
@@ -186,7 +186,7 @@ def test_tflite_conventions_of_the_quantized_model(tmp_path):
 def test_int8_io_and_already_quantized(tmp_path):
     """io="int8": the model's own inputs/outputs become int8 (no QUANTIZE/DEQUANTIZE); an int8 model is
     left alone with a message."""
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     path = os.path.join(SHARED_MODELS, "hello_world_float.tflite")
     calib = np.linspace(0, 6.28, 64, dtype=np.float32).reshape(64, 1, 1)
     res = quantize_model(path, calib, io="int8", report_samples=0)
@@ -377,7 +377,7 @@ def test_litert_opens_the_quantized_model(name, scheme, tmp_path):
 
 
 def test_calibration_from_a_folder_and_npz(tmp_path):
-    from platformio_tinyml.quantizer import load_calibration
+    from platformio_tinyml.quantize.quantizer import load_calibration
     g = read_model(HELLO_FLOAT)
     folder = tmp_path / "calib"
     folder.mkdir()

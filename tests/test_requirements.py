@@ -150,7 +150,7 @@ def test_run_pip_reports_why(tmp_path):
 
 def test_reader_with_tflite_missing_says_so(monkeypatch):
     """Not 'corrupt or truncated': the package is named, with the command that installs it."""
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     monkeypatch.setitem(sys.modules, "tflite", None)  # `import tflite` fails as if not installed
     with pytest.raises(TinymlError) as exc:
         read_model(INT8_MODEL)

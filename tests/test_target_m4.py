@@ -13,8 +13,8 @@ from conftest import SHARED_MODELS, TEST_MODELS
 from test_shared_models import SUPPORTED
 from tflm_oracle import assert_same, random_input
 
-from platformio_tinyml.hostrun import HostModel
-from platformio_tinyml.qemurun import QemuModel, missing_tools
+from platformio_tinyml.targets.hostrun import HostModel
+from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -28,8 +28,8 @@ from test_shared_models import SUPPORTED
 from tflm_oracle import assert_same, random_input
 
 from platformio_tinyml.api import generate, library_dir
-from platformio_tinyml.hostrun import HostModel
-from platformio_tinyml.qemurun import QemuModel, clang_arm, missing_tools, run_program
+from platformio_tinyml.targets.hostrun import HostModel
+from platformio_tinyml.targets.qemurun import QemuModel, clang_arm, missing_tools, run_program
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import fetch_old_gcc  # noqa: E402

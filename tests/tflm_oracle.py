@@ -35,7 +35,7 @@ def tflm_run(model_path: str, inputs: list, arena_size: int = 2 * 1024 * 1024) -
 
 
 def tflm_output_count(model_path: str) -> int:
-    from platformio_tinyml.reader import read_model
+    from platformio_tinyml.read.reader import read_model
     return len(read_model(str(model_path)).outputs)
 
 
@@ -62,7 +62,7 @@ def assert_same(ours: np.ndarray, ref: np.ndarray, what: str = "output") -> None
 
 def check_against_tflm(model_path: str, seeds=(0, 1, 2), cc: str | None = None) -> None:
     """Compile the generated C for the host and compare with TFLM on random inputs."""
-    from platformio_tinyml.hostrun import HostModel
+    from platformio_tinyml.targets.hostrun import HostModel
     with HostModel(str(model_path), name="model", cc=cc) as hm:
         for seed in seeds:
             rng = np.random.default_rng(seed)

@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from platformio_tinyml.hostrun import HostModel
+from platformio_tinyml.targets.hostrun import HostModel
 
 
 def main(model: str) -> int:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Op, Tensor
-from ..quant import (ACTIVATIONS, activation_range_float, activation_range_quantized, effective_scale,
-                     quantize_multiplier)
+from ...ir import Op, Tensor
+from ...quantize.quant import (ACTIVATIONS, activation_range_float, activation_range_quantized, effective_scale,
+                               quantize_multiplier)
+from ..registry import NULL
 
 
 def activation(op: Op, ctx, key: str = "fused_activation_function") -> str:
@@ -32,7 +33,6 @@ def requant_params(ctx, inp: Tensor, w: Tensor, out: Tensor, channels: int, floa
 
     Returns (mult, shift, per_channel_mult_ref_or_NULL, per_channel_shift_ref_or_NULL).
     """
-    from ..lower import NULL
     scales = np.asarray(w.scale, np.float32)
     if len(scales) == 1:
         if float_product:
@@ -60,7 +60,6 @@ def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int, channels_las
     NULL otherwise, or when a value would not fit int32. ``channels_last``: the output channel is the weights' last axis
     (depthwise), else the first.
     """
-    from ..lower import NULL
     if ctx.arch not in FOLDED_BIAS_ARCHES or w.q_zero_point != 0:
         return NULL
     data = np.asarray(w.data, np.int64)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .registry import TensorRef
+
 WINDOW_KERNELS = ("tml_conv_", "tml_depthwise_conv_", "tml_average_pool_", "tml_max_pool_")
 POOL_KERNELS = ("tml_average_pool_", "tml_max_pool_")
 TILE = 2  # output pixels a kernel may have in flight (the 2x2 pointwise tile)
@@ -144,8 +146,6 @@ def band_runs(pa: dict, pb: dict) -> list:
 
 def fuse_pools(ctx) -> None:
     """Find producer -> pool pairs that can run band by band; record them in ``ctx.fusions``."""
-    from .lower import TensorRef
-
     g = ctx.g
     consumers: dict = {}
     for op in g.ops:

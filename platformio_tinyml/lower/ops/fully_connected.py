@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import NULL, register
+from ..registry import NULL, register
 from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
 
 

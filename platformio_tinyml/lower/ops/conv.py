@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import NULL, register
+from ..registry import NULL, register
 from ..rows import ring_lead, window_lead
 from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import register
-from ..quant import INT_RANGES, quantize_multiplier
+from ...quantize.quant import INT_RANGES, quantize_multiplier
+from ..registry import register
 from .common import flat_size, require_quantized
 
 _SUFFIX = {"int8": "s8", "uint8": "u8", "int16": "s16", "int32": "s32", "float32": "f32"}

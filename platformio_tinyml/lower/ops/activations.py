@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from ..lower import register
-from ..quant import INT_RANGES, quantize_multiplier, quantize_value_f32, round_away
+from ...quantize.quant import INT_RANGES, quantize_multiplier, quantize_value_f32, round_away
+from ..registry import register
 from .common import flat_size, require_quantized
 
 # TFLite's sigmoid_table_uint16: sigmoid(i/24) in Q0.16 (shared by int16 LOGISTIC and TANH).

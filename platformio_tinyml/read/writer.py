@@ -10,9 +10,9 @@ from __future__ import annotations
 import flatbuffers
 import numpy as np
 
-from .errors import TinymlError
+from ..errors import TinymlError
 
-from .ir import DTYPES
+from ..ir import DTYPES
 from .reader import _TYPE_NAMES
 
 TYPE_CODES = {name: code for code, name in _TYPE_NAMES.items()}

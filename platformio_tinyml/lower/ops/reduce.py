@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import register
-from ..quant import quantize_multiplier
+from ...quantize.quant import quantize_multiplier
+from ..registry import register
 from .common import flat_size, require_quantized
 
 DIMS = 5  # TML_REDUCE_DIMS

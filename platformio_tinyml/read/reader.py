@@ -11,9 +11,9 @@ import re
 
 import numpy as np
 
-from . import requirements
-from .errors import TinymlError, UnsupportedError
-from .ir import Graph, Op, Tensor
+from .. import requirements
+from ..errors import TinymlError, UnsupportedError
+from ..ir import Graph, Op, Tensor
 
 _TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5: "string",
                6: "bool", 7: "int16", 8: "complex64", 9: "int8", 10: "float64", 11: "complex128",
@@ -139,7 +139,7 @@ def _read(name: str, data: bytes) -> Graph:
             raw = bytes(data[b.Offset():b.Offset() + b.Size()])
         arr = None
         if raw is not None:
-            from .ir import DTYPES
+            from ..ir import DTYPES
             npt = DTYPES[dtype][0] if dtype in DTYPES else _NP_EXTRA.get(dtype)
             if npt is None:  # string, int4, resource...: kept as bytes; the operator using it will refuse it
                 arr = np.frombuffer(raw, dtype=np.uint8).copy()

@@ -16,10 +16,10 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .errors import UnsupportedError
-from .ir import Graph, Op
-from .ops.conv import compute_padding
-from .ops.shape import strided_slice_plan
+from ..errors import UnsupportedError
+from ..ir import Graph, Op
+from ..lower.ops.conv import compute_padding
+from ..lower.ops.shape import strided_slice_plan
 from .quant import ACTIVATIONS
 
 _KERNELS: dict = {}

@@ -1,20 +1,21 @@
 """Code generation: a planned :class:`Program` -> ``NAME.h`` and ``NAME.c`` text.
 
 The templates in ``templates/`` receive plain dicts and strings; all C literal
-formatting goes through :mod:`platformio_tinyml.cfmt`. Output is deterministic.
+formatting goes through :mod:`platformio_tinyml.emit.cfmt`. Output is deterministic.
 """
 from __future__ import annotations
 
 import numpy as np
 import jinja2
 
-from . import __version__
+from .. import __version__
+from ..ir import DTYPES
+from ..lower.lower import Program
+from ..lower.registry import NULL, ArrayRef, Null, PackedRef, ScratchRef, Sym, TensorRef
 from .cfmt import c_array_values, c_float, c_int, c_string
-from .ir import DTYPES
-from .lower import NULL, ArrayRef, Null, PackedRef, Program, ScratchRef, Sym, TensorRef
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("platformio_tinyml", "templates"),
+    loader=jinja2.PackageLoader("platformio_tinyml.emit", "templates"),
     undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
     lstrip_blocks=True, autoescape=False)
 
@@ -79,7 +80,7 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
     for tid in prog.const_tensors:
         t = g.tensors[tid]
         if t.dtype == "float32" and not np.all(np.isfinite(t.data)):
-            from .errors import TinymlError
+            from ..errors import TinymlError
             raise TinymlError(f"{g.name}: constant tensor {tid} '{t.name}' contains NaN or infinity")
         arrays.append(dict(name=f"t{tid}", ctype=t.ctype, count=max(t.size, 1), packed=False,
                            lines=c_array_values(t.data, t.ctype),

@@ -11,7 +11,7 @@ import struct
 
 import numpy as np
 
-from ..lower import register
+from ..registry import register
 from .common import flat_size
 
 DIMS = 5  # TML_SHAPE_DIMS

@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from ..lower import register
-from ..quant import ACTIVATIONS, quantize_multiplier, round_away
+from ...quantize.quant import ACTIVATIONS, quantize_multiplier, round_away
+from ..registry import register
 from .common import folded_bias, require_quantized
 
 GATES = ("input", "forget", "cell", "output")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .api import convert, library_dir, write_atomically
-from .cfmt import c_array_values
-from .errors import TinymlError
+from ..api import convert, library_dir, write_atomically
+from ..emit.cfmt import c_array_values
+from ..errors import TinymlError
 
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16"]
 CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-ffunction-sections",

@@ -1,35 +1,26 @@
 """Lowering: graph IR -> a list of kernel calls with their constant data, then memory planning.
 
-Each operator type has one lowering function, registered with :func:`register` in a module
-of :mod:`platformio_tinyml.ops`. A lowering function checks what it supports (raising
+Each operator type has one lowering function, registered with
+:func:`platformio_tinyml.lower.registry.register` in a module of :mod:`platformio_tinyml.lower.ops`.
+A lowering function checks what it supports (raising
 through ``ctx.fail``), computes everything an interpreter would compute in Prepare()
 (multipliers, shifts, activation ranges, lookup tables), and calls ``ctx.emit`` with the
 kernel's name, a params struct (plain field -> value dict) and the argument list.
-Values are plain Python numbers or the small reference types below; the C text is
-produced later by the filters of :mod:`platformio_tinyml.cfmt`.
+Values are plain Python numbers or the small reference types of :mod:`platformio_tinyml.lower.registry`;
+the C text is produced later by the filters of :mod:`platformio_tinyml.emit.cfmt`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 
-from .errors import UnsupportedError
-from .ir import DTYPES, Graph, Op, Tensor
-from .planner import MemoryPlanner
+from ..errors import UnsupportedError
+from ..ir import DTYPES, Graph, Op, Tensor
+from ..plan.planner import MemoryPlanner
+from .registry import NULL, REGISTRY, ArrayRef, PackedRef, ScratchRef, TensorRef
 from .rows import fuse_pools
-
-REGISTRY: dict = {}
-
-
-def register(*op_types: str):
-    """Decorator: ``@register("FULLY_CONNECTED")`` on ``def lower(op, ctx)``."""
-    def deco(fn: Callable) -> Callable:
-        for t in op_types:
-            REGISTRY[t] = fn
-        return fn
-    return deco
 
 
 def supported_ops() -> list:
@@ -37,47 +28,7 @@ def supported_ops() -> list:
     return sorted(REGISTRY)
 
 
-# ---------------------------------------------------------------- value kinds
-
-
-@dataclass(frozen=True)
-class TensorRef:
-    """Pointer to a tensor's data: a const array in flash or a place in the arena."""
-    tid: int
-
-
-@dataclass(frozen=True)
-class ScratchRef:
-    """Pointer to an operator's scratch buffer in the arena (live during that operator only)."""
-    sid: int
-
-
-@dataclass(frozen=True)
-class ArrayRef:
-    """Name of a constant array emitted in the model's .c file."""
-    name: str
-
-
-@dataclass(frozen=True)
-class PackedRef(ArrayRef):
-    """A constant array in a layout only one arch's kernels read, written as ``macro(name)``: the library
-    defines the macro as the array where those kernels are built and as NULL elsewhere (in a
-    TML_FORCE_REFERENCE build, say), so that other images drop the array."""
-    macro: str = "TML_PACKED_DSP"
-
-
-@dataclass(frozen=True)
-class Sym:
-    """A C identifier or enumerator written as is (e.g. ``TML_PADDING_SAME``)."""
-    name: str
-
-
-@dataclass(frozen=True)
-class Null:
-    pass
-
-
-NULL = Null()
+# ---------------------------------------------------------------- what lowering produces
 
 
 @dataclass
@@ -214,7 +165,7 @@ class LowerCtx:
 
     def allow_overlap(self, out_tid: int, in_tid: int, lead) -> None:
         """The kernel may write its output over the input if the input dies here and the output
-        starts at least ``lead`` bytes before it (see :func:`platformio_tinyml.rows.window_lead`)."""
+        starts at least ``lead`` bytes before it (see :func:`platformio_tinyml.lower.rows.window_lead`)."""
         if lead is not None:
             self.overlaps.append((out_tid, in_tid, self.op.index, int(lead)))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import Sym, register
-from ..quant import ACTIVATIONS, quantize_multiplier
+from ...quantize.quant import ACTIVATIONS, quantize_multiplier
+from ..registry import Sym, register
 from .common import require_quantized
 
 _FLOAT_ACTS = {"NONE": "TML_SVDF_ACT_NONE", "RELU": "TML_SVDF_ACT_RELU",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .api import convert, library_dir, write_atomically
-from .errors import TinymlError
+from ..api import convert, library_dir, write_atomically
+from ..errors import TinymlError
 
 HOST_CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off"]
 

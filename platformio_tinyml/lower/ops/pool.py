@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..lower import register
+from ..registry import register
 from ..rows import window_lead
 from .common import act_range, require_quantized
 from .conv import compute_padding, padding_name

@@ -36,9 +36,9 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .errors import TinymlError, UnsupportedError
+from ..errors import TinymlError, UnsupportedError
+from ..ir import Graph, Op, Tensor
 from .floatref import FloatInterpreter
-from .ir import Graph, Op, Tensor
 from .quant import ACTIVATIONS
 
 SCHEMES = ("none", "int8", "int16x8")
@@ -762,8 +762,8 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
 
     Returns the .tflite bytes and an error report. A model that is already integer is left
     as it is (``data`` None and a message saying so)."""
-    from .reader import read_model
-    from .writer import write_model
+    from ..read.reader import read_model
+    from ..read.writer import write_model
 
     if scheme not in SCHEMES:
         raise TinymlError(f"unknown quantization '{scheme}'; choose one of {', '.join(SCHEMES)}")

@@ -1,0 +1,65 @@
+"""The operator registry and the values a lowering passes to its kernel call.
+
+Each operator type has one lowering function, registered with :func:`register` by a module of
+:mod:`platformio_tinyml.lower.ops`; :mod:`platformio_tinyml.lower.lower` imports those modules to fill
+:data:`REGISTRY` and looks the lowerings up in it. Besides plain Python numbers, a kernel's arguments
+and params are the small reference types below; :mod:`platformio_tinyml.emit.codegen` writes them as C.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+REGISTRY: dict = {}
+
+
+def register(*op_types: str):
+    """Decorator: ``@register("FULLY_CONNECTED")`` on ``def lower(op, ctx)``."""
+    def deco(fn: Callable) -> Callable:
+        for t in op_types:
+            REGISTRY[t] = fn
+        return fn
+    return deco
+
+
+# ---------------------------------------------------------------- value kinds
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Pointer to a tensor's data: a const array in flash or a place in the arena."""
+    tid: int
+
+
+@dataclass(frozen=True)
+class ScratchRef:
+    """Pointer to an operator's scratch buffer in the arena (live during that operator only)."""
+    sid: int
+
+
+@dataclass(frozen=True)
+class ArrayRef:
+    """Name of a constant array emitted in the model's .c file."""
+    name: str
+
+
+@dataclass(frozen=True)
+class PackedRef(ArrayRef):
+    """A constant array in a layout only one arch's kernels read, written as ``macro(name)``: the library
+    defines the macro as the array where those kernels are built and as NULL elsewhere (in a
+    TML_FORCE_REFERENCE build, say), so that other images drop the array."""
+    macro: str = "TML_PACKED_DSP"
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A C identifier or enumerator written as is (e.g. ``TML_PADDING_SAME``)."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Null:
+    pass
+
+
+NULL = Null()

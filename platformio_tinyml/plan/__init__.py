@@ -1,0 +1,1 @@
+"""Plan: place the tensors' lifetimes in one arena, as small as it can be."""

@@ -1,0 +1,1 @@
+"""Read: a .tflite file into the graph IR, and the IR back into a .tflite (the quantized model)."""
