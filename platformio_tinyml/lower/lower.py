@@ -197,9 +197,13 @@ def _kept_const_bytes(g: Graph, ctx: LowerCtx) -> int:
 
 
 def _root(alias_of: dict, tid: int) -> int:
-    while tid in alias_of:
+    # The reader refuses graphs with a cycle, so aliases form chains; the bound keeps a bug from
+    # turning into a build that never ends.
+    for _ in range(len(alias_of) + 1):
+        if tid not in alias_of:
+            return tid
         tid = alias_of[tid]
-    return tid
+    raise AssertionError(f"tensor aliases form a cycle through tensor {tid}")
 
 
 def _hint(op: Op) -> str:

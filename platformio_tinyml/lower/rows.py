@@ -45,19 +45,9 @@ def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int 
     ih, iw, oh, ow = geo["input_height"], geo["input_width"], geo["output_height"], geo["output_width"]
     fh, fw = geo["filter_height"], geo["filter_width"]
     dh, dw = geo.get("dilation_height", 1), geo.get("dilation_width", 1)
-    y = np.arange(oh)[:, None] * geo["stride_height"] - geo["pad_height"]
-    x = np.arange(ow)[None, :] * geo["stride_width"] - geo["pad_width"]
     # first valid tap of each output pixel's window (rows, then columns), in input pixels
-    ty = np.arange(fh) * dh
-    tx = np.arange(fw) * dw
-    row0 = np.full(oh, ih)
-    for t in ty[::-1]:
-        r = y[:, 0] + t
-        row0 = np.where((r >= 0) & (r < ih), r, row0)
-    col0 = np.full(ow, iw)
-    for t in tx[::-1]:
-        c = x[0, :] + t
-        col0 = np.where((c >= 0) & (c < iw), c, col0)
+    row0 = _first_tap(np.arange(oh) * geo["stride_height"] - geo["pad_height"], fh, dh, ih)
+    col0 = _first_tap(np.arange(ow) * geo["stride_width"] - geo["pad_width"], fw, dw, iw)
     first = np.where((row0[:, None] < ih) & (col0[None, :] < iw), row0[:, None] * iw + col0[None, :], ih * iw)
     first = first.reshape(-1)
     # the first input pixel read by pixel k or any later one
@@ -65,6 +55,15 @@ def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int 
     q = np.arange(oh * ow)
     start = np.maximum(q - tile + 1, 0)
     return int(np.max((q + 1) * out_pixel_bytes - need[start] * in_pixel_bytes))
+
+
+def _first_tap(start, taps: int, step: int, size: int):
+    """Per window starting at ``start`` (an int64 array), the first of its ``taps`` taps ``step`` apart
+    that lies in ``[0, size)``, or ``size`` where none does. The taps only go up: the first one at or
+    above 0 is the only candidate, so the cost does not depend on the filter's size."""
+    k = np.maximum(0, -(start // step))   # ceil(-start / step), at least 0
+    r = start + k * step
+    return np.where((k < taps) & (r < size), r, size)
 
 
 def ring_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import math
 import os
 import re
 
@@ -22,6 +23,11 @@ _TYPE_NAMES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 5
 
 _NP_EXTRA = {"float16": np.float16, "float64": np.float64, "uint16": np.uint16, "uint32": np.uint32,
              "uint64": np.uint64}
+
+#: The most bytes (and values) one tensor may have: the kernels index tensors and count their values
+#: with int32_t, and a flatbuffer cannot hold more than 2 GiB anyway. Checked before any lowering
+#: (:func:`_check_sizes`), so no stage ever sizes an allocation or a loop by a larger tensor.
+MAX_TENSOR_BYTES = 2**31 - 1
 
 
 def _builtin_names() -> dict:
@@ -145,7 +151,7 @@ def _read(name: str, data: bytes) -> Graph:
                 arr = np.frombuffer(raw, dtype=np.uint8).copy()
             else:
                 arr = np.frombuffer(raw, dtype=npt).copy()
-            expect = int(np.prod(shape)) if shape else 1
+            expect = math.prod(shape)  # Python integers: a product of huge dimensions does not wrap
             if npt is not None and arr.size != expect:
                 raise TinymlError(f"{name}: tensor {ti} '{tname}' has {arr.size} values for shape {list(shape)}")
             arr = arr.reshape(shape) if npt is not None else arr
@@ -186,13 +192,126 @@ def _read(name: str, data: bytes) -> Graph:
     return g
 
 
+def _itemsize(dtype: str) -> int:
+    from ..ir import DTYPES
+    if dtype in DTYPES:
+        return DTYPES[dtype][2]
+    return np.dtype(_NP_EXTRA[dtype]).itemsize if dtype in _NP_EXTRA else 1
+
+
+def _check_graph(g: Graph) -> None:
+    """The operators must form a graph TFLite can run in the order stored: every tensor index within the
+    model; no operator writing a model input, a constant, or a tensor another operator writes; and no
+    cycle (an operator whose output comes back to its own input, directly or through others; the
+    alias resolution of RESHAPE/SQUEEZE would follow it forever). An operator reading a tensor that
+    only a later operator writes (no cycle, just out of order) is refused too."""
+    n = len(g.tensors)
+
+    def bad_index(ti: int, optional: bool) -> bool:
+        return not (-1 if optional else 0) <= ti < n
+
+    for kind, ids in (("input", g.inputs), ("output", g.outputs)):
+        for k, ti in enumerate(ids):
+            if bad_index(ti, False):
+                raise TinymlError(f"{g.name}: model {kind} {k} is tensor {ti}, but the model has {n} tensors")
+    for op in g.ops:
+        for kind, ids in (("input", op.inputs), ("output", op.outputs), ("intermediate", op.intermediates)):
+            for k, ti in enumerate(ids):
+                if bad_index(ti, True):
+                    raise TinymlError(f"{g.name}: operator {op.index} ({op.display}): {kind} {k} is tensor {ti}, "
+                                      f"but the model has {n} tensors")
+
+    producer: dict = {}
+    model_inputs = set(g.inputs)
+    for op in g.ops:
+        where = f"{g.name}: operator {op.index} ({op.display})"
+        for ti in op.outputs:
+            if ti < 0:
+                continue
+            t = g.tensors[ti]
+            what = f"writes tensor {ti} '{t.name}'"
+            if ti in op.inputs:
+                raise TinymlError(f"{where}: {what}, which is also its own input: the graph has a cycle")
+            if ti in model_inputs:
+                raise TinymlError(f"{where}: {what}, which is a model input: only the caller writes those")
+            if t.is_const:
+                raise TinymlError(f"{where}: {what}, which is a constant: constants are never written")
+            if ti in producer:
+                j = producer[ti]
+                raise TinymlError(f"{where}: {what}, which operator {j} ({g.ops[j].display}) writes too")
+            producer[ti] = op.index
+
+    # Kahn's algorithm on operator -> consumer edges; what it cannot order lies on or after a cycle
+    preds = [sorted({producer[ti] for ti in op.inputs if ti in producer}) for op in g.ops]
+    succs: list = [[] for _ in g.ops]
+    for i, ps in enumerate(preds):
+        for j in ps:
+            succs[j].append(i)
+    indegree = [len(ps) for ps in preds]
+    ready = [i for i, d in enumerate(indegree) if d == 0]
+    done = 0
+    while ready:
+        j = ready.pop()
+        done += 1
+        for i in succs[j]:
+            indegree[i] -= 1
+            if indegree[i] == 0:
+                ready.append(i)
+    if done < len(g.ops):
+        # every operator left has a predecessor left: walk back until one repeats
+        left = {i for i, d in enumerate(indegree) if d > 0}
+        path, seen, i = [], {}, min(left)
+        while i not in seen:
+            seen[i] = len(path)
+            path.append(i)
+            i = next(j for j in preds[i] if j in left)
+        cycle = path[seen[i]:][::-1]  # in data-flow order
+        k = cycle.index(min(cycle))
+        cycle = cycle[k:] + cycle[:k]
+        op = g.ops[cycle[0]]
+        steps = " -> ".join(f"{i} ({g.ops[i].display})" for i in cycle + cycle[:1])
+        raise TinymlError(f"{g.name}: operator {op.index} ({op.display}): its output comes back to its own input "
+                          f"through operators {steps}: the graph has a cycle")
+
+    for op in g.ops:
+        for ti in op.inputs:
+            j = producer.get(ti)
+            if j is not None and j > op.index:
+                raise TinymlError(
+                    f"{g.name}: operator {op.index} ({op.display}): reads tensor {ti} '{g.tensors[ti].name}' "
+                    f"before operator {j} ({g.ops[j].display}) writes it; the operators must be stored in "
+                    "execution order")
+
+
+def _check_sizes(g: Graph, first_use: dict) -> None:
+    """No tensor larger than :data:`MAX_TENSOR_BYTES` (values or bytes): the sizes later stages allocate
+    or loop by derive from these shapes (or from the file's own bytes)."""
+    for ti in sorted(first_use):
+        t = g.tensors[ti]
+        if any(d < 0 for d in t.shape):
+            continue  # refused below as a dynamic shape (a constant: its values did not match it)
+        count = math.prod(t.shape)  # Python integers: never wraps
+        nbytes = count * _itemsize(t.dtype)
+        if count > MAX_TENSOR_BYTES or nbytes > MAX_TENSOR_BYTES:
+            raise TinymlError(
+                f"{g.name}: {first_use[ti]}: tensor {ti} '{t.name}' has shape {list(t.shape)}, {count} {t.dtype} "
+                f"values in {nbytes} bytes; a tensor may have at most {MAX_TENSOR_BYTES} (2^31 - 1) values and bytes")
+
+
 def _check_shapes(g: Graph) -> None:
     if not g.inputs or not g.outputs:
         raise TinymlError(f"{g.name}: the model declares no inputs or no outputs")
-    used = set(g.inputs) | set(g.outputs)
+    _check_graph(g)
+    first_use: dict = {}  # tensor id -> where it is first used, for messages
+    for kind, ids in (("model input", g.inputs), ("model output", g.outputs)):
+        for k, ti in enumerate(ids):
+            first_use.setdefault(ti, f"{kind} {k}")
     for op in g.ops:
-        used.update(i for i in op.inputs + op.outputs if i >= 0)
-    for ti in sorted(used):
+        for ti in op.inputs + op.outputs:
+            if ti >= 0:
+                first_use.setdefault(ti, f"operator {op.index} ({op.display})")
+    _check_sizes(g, first_use)
+    for ti in sorted(first_use):
         t = g.tensors[ti]
         if t.data is not None:
             continue

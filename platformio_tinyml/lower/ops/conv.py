@@ -34,6 +34,23 @@ def compute_padding(padding: str, stride: int, dilation: int, in_size: int, filt
     return total // 2, total % 2, out_size
 
 
+#: The largest input plus padding along one axis: the kernels compute window positions in int32_t.
+MAX_PADDED_EXTENT = 2**31 - 1
+
+
+def check_window(ctx, axis: str, padding: str, in_size: int, filter_size: int, stride: int, dilation: int = 1):
+    """Refuse a window (strides and dilations >= 1 already) whose padded input, the input plus the
+    padding TFLite gives it, does not fit the kernels' int32_t arithmetic: an absurd dilation (or
+    filter), as no model means. Python integers: nothing here can wrap."""
+    out = compute_out_size(padding, in_size, filter_size, stride, dilation)
+    eff = (filter_size - 1) * dilation + 1
+    padded = in_size + max(0, (out - 1) * stride + eff - in_size)
+    if padded > MAX_PADDED_EXTENT:
+        ctx.fail(f"a filter {axis} of {filter_size} with dilation {dilation} spans {eff} input pixels: with {padding} "
+                 f"padding the input {axis} of {in_size} becomes {padded}, more than the kernels' int32 arithmetic "
+                 f"allows ({MAX_PADDED_EXTENT})")
+
+
 def padding_name(op, ctx) -> str:
     p = op.options.get("padding", 0)
     if p not in PADDINGS:
@@ -53,6 +70,8 @@ def geometry(op, ctx, inp, out, filter_h: int, filter_w: int, dilated: bool = Tr
         ctx.fail(f"strides ({sh}, {sw}) and dilations ({dh}, {dw}) must be >= 1")
     pad = padding_name(op, ctx)
     n, ih, iw, _ = (int(d) for d in inp.shape)
+    check_window(ctx, "height", pad, ih, filter_h, sh, dh)
+    check_window(ctx, "width", pad, iw, filter_w, sw, dw)
     ph, _, oh = compute_padding(pad, sh, dh, ih, filter_h)
     pw, _, ow = compute_padding(pad, sw, dw, iw, filter_w)
     if (n, oh, ow) != (int(out.shape[0]), int(out.shape[1]), int(out.shape[2])):

@@ -6,7 +6,7 @@ import numpy as np
 from ..registry import register
 from ..rows import window_lead
 from .common import act_range, require_quantized
-from .conv import compute_padding, padding_name
+from .conv import check_window, compute_padding, padding_name
 
 _KERNELS = {"AVERAGE_POOL_2D": "tml_average_pool", "MAX_POOL_2D": "tml_max_pool"}
 
@@ -23,6 +23,15 @@ def lower_pool_2d(op, ctx):
         ctx.fail(f"filter ({fh}, {fw}) and strides ({sh}, {sw}) must be >= 1")
     pad = padding_name(op, ctx)
     n, ih, iw, c = (int(d) for d in inp.shape)
+    # The filter is an option, nothing in the file backs it. A window may overhang the input by at
+    # most the input's own size on each side: TFLite's SAME padding accepts any filter, but every
+    # window already covers the whole input once the filter spans input + (output - 1) * stride + 1,
+    # and a filter larger than 3x the input is no model's.
+    if fh > 3 * ih or fw > 3 * iw:
+        ctx.fail(f"filter {fh}x{fw} is larger than its padded input: at most {3 * ih}x{3 * iw} for the {ih}x{iw} "
+                 "input (a window may overhang the input by at most the input's own size on each side)")
+    check_window(ctx, "height", pad, ih, fh, sh)
+    check_window(ctx, "width", pad, iw, fw, sw)
     ph, _, oh = compute_padding(pad, sh, 1, ih, fh)
     pw, _, ow = compute_padding(pad, sw, 1, iw, fw)
     if [n, oh, ow, c] != [int(d) for d in out.shape]:

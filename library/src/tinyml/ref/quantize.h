@@ -5,7 +5,16 @@
 #ifndef TINYML_REF_QUANTIZE_H
 #define TINYML_REF_QUANTIZE_H
 
-/* ------------------------------------------------------------ float -> integer */
+/* ------------------------------------------------------------ float -> integer
+ * The only float -> integer conversion of this file (every QUANTIZE kernel goes through it).
+ * Finite values: TFLM's AffineQuantize, clamp(round_half_away(x / scale) + zero_point, out_min, out_max).
+ * What TFLM leaves undefined is defined here (TFLM's static_cast<int32_t>(TfLiteRound(...)) is
+ * undefined behaviour in C++ for NaN, for +-inf and for |x / scale| >= 2^31):
+ *   NaN          -> the zero point (clamped to [out_min, out_max] like any value): NaN carries no
+ *                   magnitude, so it quantizes like 0.0 does;
+ *   +inf, -inf   -> out_max, out_min (saturation), as any finite value beyond the range does;
+ * so the cast below only ever sees a value that fits int32_t (NaN is the value that fails every
+ * comparison, r == r included; a -ffinite-math-only build gives up NaN semantics altogether). */
 
 static inline int32_t tml_quantize_one_f32(const tml_quantize_f32_params *p, float x)
 {
@@ -16,8 +25,10 @@ static inline int32_t tml_quantize_one_f32(const tml_quantize_f32_params *p, flo
         q = INT32_MAX;
     } else if (r < -2147483648.0f) {
         q = INT32_MIN;
-    } else {
+    } else if (r == r) {
         q = (int32_t)r;
+    } else {
+        q = 0; /* NaN */
     }
     v = (int64_t)q + p->zero_point;
     return v < p->out_min ? p->out_min : (v > p->out_max ? p->out_max : (int32_t)v);
