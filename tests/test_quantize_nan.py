@@ -130,3 +130,56 @@ def test_quantize_every_float_under_ubsan(tmp_path, opt):
         assert not len(bad), "\n".join(
             f"{dtype} scale {scale} zero point {zp}: x = {float(x[i])!r} ({x.view(np.uint32)[i]:#010x}) -> {got[i]}, "
             f"expected {want[i]}" for i in bad[:20])
+
+
+_IO_PROGRAM = """
+#include <assert.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include "tinyml.h"
+
+int main(void)
+{
+    const float x[] = {NAN, -NAN, INFINITY, -INFINITY, FLT_MAX, -FLT_MAX, 3e9f, -3e9f, 0.0f, 1.5f};
+    const tml_dtype types[] = {TML_INT8, TML_UINT8, TML_INT16, TML_INT32, TML_INT32};
+    const float scales[] = {0.5f, 0.25f, 1e-3f, 2.0f, 0.0f};
+    const int32_t zps[] = {3, 128, -5, 0, 0};
+    int k, i;
+    for (k = 0; k < 5; k++) {
+        tml_tensor_info t = {"t", types[k], 1, {10}, 10, 40, scales[k], zps[k]};
+        int32_t buf[10];
+        tml_write_f32(&t, buf, x, 10);
+        for (i = 0; i < 10; i++) {
+            const int32_t q = types[k] == TML_INT8 ? ((int8_t *)buf)[i] : types[k] == TML_UINT8 ? ((uint8_t *)buf)[i]
+                            : types[k] == TML_INT16 ? ((int16_t *)buf)[i] : buf[i];
+            printf("%d ", (int)q);
+        }
+        printf("\\n");
+    }
+    return 0;
+}
+"""
+
+
+def test_app_io_helpers_define_nan_and_infinity(tmp_path):
+    """tml_write_f32 / tml_quantize (the helpers an application writes float inputs with): NaN gives the
+    zero point, +-inf and out-of-range values saturate, an unquantized int32 tensor takes NaN as 0, all
+    UBSan-clean."""
+    src = tmp_path / "io.c"
+    src.write_text(_IO_PROGRAM)
+    exe = tmp_path / "io"
+    cc = subprocess.run(["gcc", "-std=c99", "-O1", *SAN, "-I", str(library_dir() / "src"), str(src), "-o", str(exe),
+                         "-lm"], capture_output=True, text=True)
+    assert cc.returncode == 0, cc.stderr
+    run = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert run.returncode == 0 and not run.stderr, run.stderr[-3000:]
+    rows = [[int(v) for v in line.split()] for line in run.stdout.splitlines()]
+    i32 = (-2**31, 2**31 - 1)
+    assert rows == [
+        [3, 3, 127, -128, 127, -128, 127, -128, 3, 6],          # int8, scale 0.5, zero point 3
+        [128, 128, 255, 0, 255, 0, 255, 0, 128, 134],           # uint8, scale 0.25, zero point 128
+        [-5, -5, 32767, -32768, 32767, -32768, 32767, -32768, -5, 1495],  # int16, scale 1e-3, zero point -5
+        [0, 0, i32[1], i32[0], i32[1], i32[0], 1500000000, -1500000000, 0, 1],  # int32 quantized, scale 2
+        [0, 0, i32[1], i32[0], i32[1], i32[0], i32[1], i32[0], 0, 1],           # int32, not quantized
+    ], rows

@@ -307,6 +307,19 @@ TML_ALWAYS_INLINE float tml_clamp_f32(float x, float lo, float hi)
 /* ------------------------------------------------------------ I/O helpers */
 
 /** Quantize a real value for a quantized tensor (round half away from zero, saturate). */
+/** float -> int32 truncated toward zero, saturated, NaN -> 0 (a plain cast is undefined for those). */
+static inline int32_t tml_f32_to_i32(float v)
+{
+    if (v >= 2147483648.0f) {
+        return INT32_MAX;
+    }
+    if (v < -2147483648.0f) {
+        return INT32_MIN;
+    }
+    return v == v ? (int32_t)v : 0;
+}
+
+/** x as the tensor's integer type: NaN gives the zero point, +-inf the type's limits. */
 static inline int32_t tml_quantize(const tml_tensor_info *t, float x)
 {
     float v = x / t->scale;
@@ -318,13 +331,7 @@ static inline int32_t tml_quantize(const tml_tensor_info *t, float x)
     case TML_INT16: lo = -32768; hi = 32767; break;
     default: lo = INT32_MIN; hi = INT32_MAX; break;
     }
-    if (v > 2147483520.0f) {
-        q = INT32_MAX;
-    } else if (v < -2147483520.0f) {
-        q = INT32_MIN;
-    } else {
-        q = (int32_t)v;
-    }
+    q = tml_f32_to_i32(v);
     q = (q > hi - t->zero_point) ? hi : (q < lo - t->zero_point ? lo : q + t->zero_point);
     return q;
 }
@@ -344,7 +351,7 @@ static inline void tml_write_f32(const tml_tensor_info *t, void *buf, const floa
         case TML_INT8: ((int8_t *)buf)[i] = (int8_t)tml_quantize(t, x[i]); break;
         case TML_UINT8: ((uint8_t *)buf)[i] = (uint8_t)tml_quantize(t, x[i]); break;
         case TML_INT16: ((int16_t *)buf)[i] = (int16_t)tml_quantize(t, x[i]); break;
-        case TML_INT32: ((int32_t *)buf)[i] = t->scale != 0.0f ? tml_quantize(t, x[i]) : (int32_t)x[i]; break;
+        case TML_INT32: ((int32_t *)buf)[i] = t->scale != 0.0f ? tml_quantize(t, x[i]) : tml_f32_to_i32(x[i]); break;
         default: break;
         }
     }
