@@ -90,6 +90,13 @@ def quantize(model_path: str, q: Quantize, progress=None) -> tuple:
 
 
 def default_name(model_path: str) -> str:
+    """The model name of a file: its stem as :func:`~platformio_tinyml.emit.cfmt.c_identifier` makes it
+    (``math.tflite`` gives ``math_model``, ``tinyml.tflite`` ``m_tinyml``); ``--name`` and the hook's
+    names go through the same rule.
+
+    >>> default_name("models/hello-world int8.tflite"), default_name("tinyml.tflite"), default_name("string.tflite")
+    ('hello_world_int8', 'm_tinyml', 'string_model')
+    """
     return c_identifier(Path(model_path).stem)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import __version__, requirements
 from .api import ARCHES, Quantize, default_name, generate, library_dir, progress_printer
+from .emit.cfmt import name_key
 from .errors import TinymlError
 
 TOOL = "tinyml"
@@ -91,15 +92,33 @@ def find_models(project_dir: str, patterns: list) -> list:
 
 
 def make_jobs(project_dir: str, paths: list) -> list:
-    """One job per model; two models that would give the same C name are an error."""
+    """One job per model, named by :func:`~platformio_tinyml.api.default_name` (the rule of
+    ``tinyml convert --name``: reserved names such as ``math`` or ``tinyml`` are mangled).
+
+    Two models whose names are equal ignoring case are an error: ``kws`` and ``KWS`` would share
+    the header guard and the ``KWS_*`` macros (and ``kws.h`` would overwrite ``KWS.h`` on a
+    case-insensitive file system), and ``math.tflite`` and ``math_model.tflite`` the name ``math_model``.
+
+    >>> [j.name for j in make_jobs("/p", ["/p/models/math.tflite", "/p/models/tinyml.tflite"])]
+    ['math_model', 'm_tinyml']
+    >>> make_jobs("/p", ["/p/models/KWS.tflite", "/p/models/kws.tflite"])
+    Traceback (most recent call last):
+    ...
+    platformio_tinyml.pio.HookError: models/kws.tflite and models/KWS.tflite would generate 'kws.h' and 'KWS.h', which differ only in case (one header guard TINYML_MODEL_KWS_H, one set of macros KWS_*); rename one of them
+    """
     jobs, seen = [], {}
     for path in paths:
         rel = os.path.relpath(path, project_dir)
         name = default_name(path)
-        if name in seen:
-            raise HookError(f"{rel} and {seen[name]} would both generate '{name}.h'; rename one of them")
-        seen[name] = rel
-        jobs.append(ModelJob(path=path, rel=rel, name=name))
+        other = seen.get(name_key(name))
+        if other is not None:
+            what = f"both generate '{name}.h'" if other.name == name else (
+                f"generate '{name}.h' and '{other.name}.h', which differ only in case (one header guard "
+                f"TINYML_MODEL_{name.upper()}_H, one set of macros {name.upper()}_*)")
+            raise HookError(f"{rel} and {other.rel} would {what}; rename one of them")
+        job = ModelJob(path=path, rel=rel, name=name)
+        seen[name_key(name)] = job
+        jobs.append(job)
     return jobs
 
 

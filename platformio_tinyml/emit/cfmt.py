@@ -1,11 +1,10 @@
 """C literal and identifier helpers (the only place Python values become C text).
 
->>> c_identifier("hello-world int8.tflite")
-'hello_world_int8_tflite'
->>> c_identifier("2nd model")
-'m_2nd_model'
->>> c_identifier("int")
-'int_'
+A model file can come from anywhere, so every string taken from one (tensor and operator names,
+file names, the banner's note) reaches the generated ``.c``/``.h`` through exactly one of two
+functions, which the templates use as filters: :func:`c_comment` for text inside ``/* */`` and
+:func:`c_string` for a string literal. Model names become identifiers through :func:`c_identifier`.
+
 >>> c_int(-2147483648)
 '(-2147483647 - 1)'
 >>> c_int(5)
@@ -22,24 +21,80 @@ import re
 
 import numpy as np
 
-C_KEYWORDS = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
-    "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
-    "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
-    "volatile", "while", "_Bool", "_Complex", "_Imaginary", "bool", "true", "false", "main",
-    "setup", "loop", "asm", "typeof",
-}
+# Names a model may not have as they are (compared in lower case; see c_identifier). A generated
+# NAME.h sits on the build's include path, where it shadows any header of that name (whatever the
+# case, on case-insensitive file systems); the keywords of C and C++, which both include NAME.h,
+# are kept out too. Keywords that start with '_' (_Bool, _Atomic, ...) are not listed:
+# c_identifier never gives a leading '_'.
+C_KEYWORDS = frozenset("""
+    auto break case char const continue default do double else enum extern float for goto if inline
+    int long register restrict return short signed sizeof static struct switch typedef union unsigned
+    void volatile while alignas alignof bool constexpr false nullptr static_assert thread_local true
+    typeof typeof_unqual asm
+    and and_eq bitand bitor catch char8_t char16_t char32_t class compl concept consteval constinit
+    const_cast co_await co_return co_yield decltype delete dynamic_cast explicit export friend mutable
+    namespace new noexcept not not_eq operator or or_eq private protected public reinterpret_cast
+    requires static_cast template this throw try typeid typename using virtual wchar_t xor xor_eq
+    main setup loop
+""".split())
+HEADER_NAMES = frozenset("""
+    assert complex ctype errno fenv float inttypes iso646 limits locale math setjmp signal stdalign
+    stdarg stdatomic stdbit stdbool stdckdint stddef stdint stdio stdlib stdnoreturn string tgmath
+    threads time uchar wchar wctype
+    alloca malloc strings unistd endian features newlib ieeefp
+    arduino new
+""".split())
+LIBRARY_PREFIXES = ("tml", "tinyml")   # the kernel library's names: tml_*, TML_*, tinyml.h, TINYML_*
 
 
 def c_identifier(text: str) -> str:
-    """A valid, non-reserved C identifier made from any text (a file stem, a tensor name)."""
+    r"""The model name (NAME.h, NAME.c, NAME_invoke(), NAME_* macros) made from any text.
+
+    The rule, the same for a file name, ``--name`` and the PlatformIO hook:
+
+    1. every character other than ``[0-9A-Za-z_]`` becomes ``_``, runs of ``_`` become one,
+       leading and trailing ``_`` go; nothing left gives ``model``;
+    2. a name that starts with a digit, or that is ``tml`` or ``tinyml`` or starts with ``tml_`` or
+       ``tinyml_`` (in any case: the kernel library's names, e.g. ``tml.tflite`` would declare
+       ``tml_model``, the library's type, and ``tinyml.h`` would shadow its header) gets ``m_`` in
+       front;
+    3. a name that is, in lower case, a C or C++ keyword (``int``, ``new``, also ``main``, ``setup``,
+       ``loop``) or the base name of a header the build includes (the C standard headers ``math``,
+       ``string``, ``stdint``, ``stddef``..., the C libraries' ``malloc``, ``unistd``, ``features``...,
+       and ``Arduino``) gets ``_model`` appended: the generated header would shadow it.
+
+    The result is a valid C identifier outside the library's and the system's names, and the rule is
+    idempotent (a name it gave comes back unchanged). Two models collide when their names are equal
+    ignoring case (:func:`name_key`): header guards and upper-case macros would be the same.
+
+    >>> c_identifier("hello-world int8.tflite")
+    'hello_world_int8_tflite'
+    >>> c_identifier("2nd model")
+    'm_2nd_model'
+    >>> c_identifier("int"), c_identifier("math"), c_identifier("String"), c_identifier("stddef")
+    ('int_model', 'math_model', 'String_model', 'stddef_model')
+    >>> c_identifier("tinyml"), c_identifier("tml"), c_identifier("TML_net"), c_identifier("tmlnet")
+    ('m_tinyml', 'm_tml', 'm_TML_net', 'tmlnet')
+    >>> c_identifier("math_model"), c_identifier("m_tml"), c_identifier("__init__"), c_identifier("")
+    ('math_model', 'm_tml', 'init', 'model')
+    """
     s = re.sub(r"[^0-9A-Za-z_]", "_", text)
     s = re.sub(r"_+", "_", s).strip("_") or "model"
-    if s[0].isdigit():
+    low = s.lower()
+    if s[0].isdigit() or any(low == p or low.startswith(p + "_") for p in LIBRARY_PREFIXES):
         s = "m_" + s
-    if s in C_KEYWORDS or s.startswith("tml_") or s.startswith("TML_"):
-        s = s + "_"
+    elif low in C_KEYWORDS or low in HEADER_NAMES:
+        s = s + "_model"
     return s
+
+
+def name_key(name: str) -> str:
+    """What two model names are compared by: ``kws`` and ``KWS`` give the same guard and macros.
+
+    >>> name_key("KWS") == name_key("kws")
+    True
+    """
+    return name.lower()
 
 
 def c_int(v) -> str:
@@ -76,7 +131,58 @@ def c_array_values(values: np.ndarray, ctype: str, per_line: int = 0) -> list:
     return [", ".join(items[i:i + per_line]) + "," for i in range(0, len(items), per_line)]
 
 
+def c_comment(text: str) -> str:
+    r"""Any text as the inside of a ``/* */`` comment, in printable ASCII.
+
+    Characters outside printable ASCII and the backslash become ``\xHH`` (below 128) or
+    ``\uHHHH`` / ``\UHHHHHHHH`` (code points); so do a ``/`` after a ``*`` and a ``*`` after a
+    ``/`` (the comment cannot end early or warn of a nested one), a ``?`` after a ``?`` (no
+    trigraph, e.g. ``??/``, a backslash), and a ``/``, ``*`` or ``?`` at either end (the text cannot
+    pair with what the template puts around it). Every backslash of the result is followed by
+    ``x``, ``u`` or ``U``: no line splice, with or without trigraphs.
+
+    >>> print(c_comment("x*/ int INJ = 1; /*"))
+    x*\x2f int INJ = 1; /\x2a
+    >>> print(c_comment("a??/\nb\\"), c_comment("caf\u00e9 \U0001F600"), c_comment("dense/MatMul;1"))
+    a?\x3f/\x0ab\x5c caf\u00e9 \U0001f600 dense/MatMul;1
+    """
+    out = []
+    prev, last = "", len(text) - 1
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if o >= 0x80:
+            piece = f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}"
+        elif (o < 0x20 or o == 0x7F or ch == "\\"
+              or (ch in "/*?" and (i == 0 or i == last))
+              or (ch == "/" and prev == "*") or (ch == "*" and prev == "/") or (ch == "?" and prev == "?")):
+            piece = f"\\x{o:02x}"
+        else:
+            piece = ch
+        out.append(piece)
+        prev = piece[-1]
+    return "".join(out)
+
+
 def c_string(text: str) -> str:
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    out = "".join(ch if 32 <= ord(ch) < 127 else f"\\{ord(ch):03o}" for ch in out)
-    return f'"{out}"'
+    r"""Any text as a C string literal whose bytes are exactly the text's UTF-8.
+
+    Printable ASCII stays, but for ``\"``, ``\\`` and ``\?`` (no trigraph); every other byte is a
+    three-digit octal escape, which (unlike C's greedy hex escapes) cannot take in the character
+    after it. The result is plain ASCII. (A NUL is kept, so C's string functions see the text up
+    to it.) Lone surrogates, which no UTF-8 has, are encoded as if they were code points.
+
+    >>> print(c_string('say "hi"? \\ caf\u00e9 \U0001F600 7'))
+    "say \"hi\"\? \\ caf\303\251 \360\237\230\200 7"
+    >>> print(c_string("\x00" "1" "\n"))
+    "\0001\012"
+    """
+    out = []
+    for b in text.encode("utf-8", "surrogatepass"):
+        ch = chr(b)
+        if ch in '"\\?':
+            out.append("\\" + ch)
+        elif 0x20 <= b < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
