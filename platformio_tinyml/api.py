@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,13 +134,59 @@ def _report(model_path, name, prog, files) -> Report:
                   inputs=[io(t) for t in g.inputs], outputs=[io(t) for t in g.outputs])
 
 
+TEMP_PREFIX = ".tinyml-"
+#: what :func:`tempfile.mkdtemp` makes with our prefix: ``.tinyml-`` and 8 of ``[a-z0-9_]``
+_TEMP_NAME = re.compile(r"\.tinyml-[a-z0-9_]{8}")
+#: a temporary folder is stale (an earlier run was killed or interrupted in it) once it is this much
+#: older than the current run: a concurrent run's folder lives for the seconds its writing takes
+STALE_AFTER = 60.0
+
+
+def remove_stale_temp(folder, dirs=_TEMP_NAME, files=None, started: float | None = None) -> list:
+    """Delete the folders in ``folder`` whose whole name matches ``dirs`` (ours: ``.tinyml-XXXXXXXX``), and
+    the files whose name matches ``files`` (if given), that were last changed :data:`STALE_AFTER`
+    seconds or more before ``started`` (default: now).
+
+    Only real folders and files of the current user are touched (never a symlink, another name, or
+    what other runs are writing now); returns the names removed. Problems are ignored: this is tidying."""
+    started = time.time() if started is None else started
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    gone = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return gone
+    for e in entries:
+        try:
+            is_dir = bool(dirs.fullmatch(e.name)) and e.is_dir(follow_symlinks=False)
+            if not is_dir and not (files is not None and files.fullmatch(e.name) and e.is_file(follow_symlinks=False)):
+                continue
+            st = e.stat(follow_symlinks=False)
+            if (uid is not None and st.st_uid != uid) or st.st_mtime > started - STALE_AFTER:
+                continue
+            if is_dir:
+                shutil.rmtree(e.path, ignore_errors=True)
+            else:
+                os.remove(e.path)
+        except OSError:
+            continue
+        if not os.path.lexists(e.path):
+            gone.append(e.name)
+    return gone
+
+
 def write_atomically(files: dict, out_dir: str) -> list:
-    """Write all files (text, or bytes) or none: into a temporary directory first, then rename into place."""
+    """Write all files (text, or bytes) or none: into a temporary directory first, then rename into place.
+
+    The temporary directory (``.tinyml-XXXXXXXX`` beside ``out_dir``) is removed however this ends,
+    an interrupt (KeyboardInterrupt) too; those a killed run left behind are removed first."""
     out = Path(out_dir)
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tinyml-", dir=parent))
+    remove_stale_temp(parent)
+    tmp = None
     try:
+        tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
         for fname, content in files.items():
             if isinstance(content, bytes):
                 (tmp / fname).write_bytes(content)
@@ -152,7 +200,8 @@ def write_atomically(files: dict, out_dir: str) -> list:
             os.replace(tmp / fname, out / fname)
         return [str(out / f) for f in files]
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .api import ARCHES, Quantize, default_name, generate, inspect_model, progress_printer
-from .errors import TinymlError
+from .errors import TinymlError, one_line
 
 
 def _manifest_arena(model_path: str):
@@ -253,7 +253,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
-    except TinymlError as e:
+    except TinymlError as e:   # str(e) is one line with control characters escaped (errors.py)
         print(f"tinyml: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -262,7 +262,7 @@ def main(argv=None) -> int:
     except Exception as e:  # a bug of ours: one line unless debugging
         if os.environ.get("TINYML_DEBUG"):
             raise
-        print(f"tinyml: internal error ({type(e).__name__}: {e}); rerun with TINYML_DEBUG=1 for a traceback "
+        print(f"tinyml: internal error ({type(e).__name__}: {one_line(e)}); rerun with TINYML_DEBUG=1 for a traceback "
               "and please report it", file=sys.stderr)
         return 2
 

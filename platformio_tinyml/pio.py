@@ -40,8 +40,9 @@ DEFAULT_MODELS = "models/**/*.tflite"
 STAMP_SUFFIX = ".tinyml.json"
 
 
-class HookError(Exception):
-    """A problem the user can fix; printed as one line, then the build stops."""
+class HookError(TinymlError):
+    """A problem the user can fix; printed as one line, then the build stops (``str()`` is one line
+    with control characters escaped, as for every :class:`TinymlError`)."""
 
 
 @dataclass
@@ -342,9 +343,30 @@ def _verbose() -> bool:
 def write_stamp(out_dir: str, job: ModelJob, key: str, arch: str, report: dict) -> None:
     data = dict(key=key, model=job.rel, name=job.name, arch=arch, version=__version__, report=report)
     tmp = stamp_path(out_dir, job.name) + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1, sort_keys=True)
-    os.replace(tmp, stamp_path(out_dir, job.name))
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+        os.replace(tmp, stamp_path(out_dir, job.name))
+    except BaseException:    # an interrupt too: no half-written stamp left behind
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
+
+
+#: what a killed or interrupted conversion can leave in the tinyml build folder: the hook's staging
+#: folders, :func:`~platformio_tinyml.api.write_atomically`'s temporary folders, half-written stamps
+LEFTOVER_DIRS = re.compile(r"\.staging-[A-Za-z_][A-Za-z0-9_]*|\.tinyml-[a-z0-9_]{8}")
+LEFTOVER_FILES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*" + re.escape(STAMP_SUFFIX + ".tmp"))
+
+
+def remove_leftovers(out_dir: str) -> list:
+    """Remove the staging and temporary folders (and half-written stamps) an earlier, killed or
+    interrupted run left in ``out_dir``, the tinyml build folder; nothing else, and nothing a run
+    started within :data:`~platformio_tinyml.api.STALE_AFTER` seconds may still be writing."""
+    from .api import remove_stale_temp
+    return remove_stale_temp(out_dir, LEFTOVER_DIRS, LEFTOVER_FILES)
 
 
 def remove_stale(out_dir: str, keep: set) -> list:
@@ -433,6 +455,7 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
     """
     quant = quant or {}
     os.makedirs(out_dir, exist_ok=True)
+    remove_leftovers(out_dir)
     for name in remove_stale(out_dir, {j.name for j in jobs}):
         echo(f"{TOOL}: Removing {name} (its model is gone)")
     version = converter_version()

@@ -144,6 +144,26 @@ def _describe_inputs(g: Graph) -> str:
                      for i, t in enumerate(g.inputs))
 
 
+#: what to do with calibration data the loader refuses
+_SAVE_HINT = ("save the float32 inputs with numpy.save (.npy, one array [N, *input shape]) or numpy.savez "
+              "(.npz, arrays input_0, input_1, ...)")
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+class Sample(list):
+    """One calibration sample: one array per model input, and where it came from (for messages)."""
+    origin: str = "calibration data"
+
+
+def _sample_list(per_input: list, where: str) -> list:
+    out = []
+    for i in range(len(per_input[0])):
+        s = Sample(p[i] for p in per_input)
+        s.origin = f"{where}: sample {i}"
+        out.append(s)
+    return out
+
+
 def _samples_from_array(a: np.ndarray, t: Tensor, where: str, g: Graph) -> np.ndarray:
     """Split an array into samples of the input's shape: [N, *shape], [N, *shape without batch 1] or shape."""
     if not np.issubdtype(a.dtype, np.floating):
@@ -169,22 +189,116 @@ def _samples_from_array(a: np.ndarray, t: Tensor, where: str, g: Graph) -> np.nd
         first = np.argwhere(bad)[0]
         raise TinymlError(f"{where}: calibration data holds NaN or infinity (first at index {first.tolist()}); "
                           "remove or fix those samples")
-    return a.astype(np.float32).reshape((n,) + tuple(t.shape))
+    with np.errstate(over="ignore", invalid="ignore"):   # float64 beyond float32's range: refused below
+        f32 = a.astype(np.float32)
+    bad = ~np.isfinite(f32)
+    if bad.any():
+        first = np.argwhere(bad)[0]
+        value = float(a[tuple(first)])
+        sample = f"sample {first[0]}, " if n > 1 or a.ndim > len(t.shape) else ""
+        raise TinymlError(f"{where}: calibration value {value:.6g} ({sample}index {first.tolist()}) is beyond "
+                          f"float32's range (+-{_F32_MAX:.7g}), which the model computes in; give the values "
+                          "the float model is fed (scaled as in training)")
+    return f32.reshape((n,) + tuple(t.shape))
+
+
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _read_npy(f, size: int, path, subject: str = "the file") -> np.ndarray:
+    """The array of a .npy stream of ``size`` bytes (``subject`` of file ``path``, for messages); never
+    unpickles, never allocates more than the file holds."""
+    from numpy.lib import format as npformat
+    try:
+        version = npformat.read_magic(f)
+        if version == (1, 0):
+            shape, fortran, dtype = npformat.read_array_header_1_0(f)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = npformat.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"unknown .npy format version {version}")
+    except (ValueError, EOFError, OSError) as e:
+        raise TinymlError(f"{path}: the .npy header of {subject} is damaged or truncated ({e}); "
+                          f"{_SAVE_HINT}") from None
+    if dtype.hasobject:
+        raise TinymlError(f"{path}: {subject} holds Python objects (dtype {dtype}), which are never loaded "
+                          f"(unpickling can run code); {_SAVE_HINT}")
+    count = 1
+    for d in shape:
+        count *= int(d)
+    need, have = count * dtype.itemsize, size - f.tell()
+    if have < need:
+        raise TinymlError(f"{path}: {subject} is truncated: the header announces {list(shape)} {dtype} "
+                          f"({need:,} bytes of data) but only {max(have, 0):,} follow; save the file again")
+    try:
+        data = f.read(need)
+    except (OSError, EOFError, ValueError) as e:
+        raise TinymlError(f"{path}: cannot read the data of {subject} ({e}); save the file again") from None
+    if len(data) != need:
+        raise TinymlError(f"{path}: {subject} is truncated: {len(data):,} of {need:,} bytes of data; "
+                          "save the file again")
+    arr = np.frombuffer(data, dtype=dtype, count=count) if count else np.zeros(0, dtype)
+    return arr.reshape(shape, order="F" if fortran else "C")
+
+
+def _read_npz(path: Path) -> dict:
+    """{name: array} of an .npz (a zip of .npy files), refusing damage and objects with one line each."""
+    import zipfile
+    import zlib
+    arrays = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir():
+                    continue
+                name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+                with z.open(info) as f:
+                    arrays[name] = _read_npy(f, info.file_size, path, f"array '{name}'")
+    except TinymlError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        raise TinymlError(f"{path}: not a readable .npz archive, or a truncated or damaged one ({e}); "
+                          f"{_SAVE_HINT}") from None
+    return arrays
+
+
+def _read_array_file(path: Path):
+    """An ndarray (.npy) or a dict of them (.npz), told apart by their contents, not their names."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            size = os.fstat(f.fileno()).st_size
+            if head.startswith(_NPY_MAGIC):
+                f.seek(0)
+                return _read_npy(f, size, path)
+    except OSError as e:
+        raise TinymlError(f"{path}: cannot read calibration data ({e.strerror or e}); check the path and its "
+                          "permissions") from None
+    if head[:4] in _ZIP_MAGIC:
+        return _read_npz(path)
+    if not head:
+        what = "the file is empty"
+    elif head[:1] == b"\x80":
+        what = "the file is a Python pickle, which is never loaded (unpickling can run code)"
+    elif all(32 <= c < 127 or c in b"\t\r\n" for c in head):
+        what = "the file is text, not a NumPy .npy/.npz file"
+    else:
+        what = "the file is neither a NumPy .npy file nor an .npz archive"
+    raise TinymlError(f"{path}: {what}; {_SAVE_HINT}")
 
 
 def _load_file(path: Path, g: Graph) -> list:
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise TinymlError(f"{path}: cannot read calibration data ({e}); give a .npy or .npz file") from None
+    data = _read_array_file(path)
     ins = [g.tensors[t] for t in g.inputs]
-    if isinstance(data, np.lib.npyio.NpzFile):
+    if isinstance(data, dict):
+        files = sorted(data)
         keys = [f"input_{i}" for i in range(len(ins))]
-        if len(ins) == 1 and keys[0] not in data.files and len(data.files) == 1:
-            keys = data.files
-        missing = [k for k in keys if k not in data.files]
+        if len(ins) == 1 and keys[0] not in data and len(files) == 1:
+            keys = files
+        missing = [k for k in keys if k not in data]
         if missing:
-            raise TinymlError(f"{path}: missing array(s) {', '.join(missing)} (found {', '.join(data.files) or 'none'});"
+            raise TinymlError(f"{path}: missing array(s) {', '.join(missing)} (found {', '.join(files) or 'none'});"
                               f" {g.name} has {len(ins)} input(s): {_describe_inputs(g)}")
         arrays = [data[k] for k in keys]
     else:
@@ -196,7 +310,7 @@ def _load_file(path: Path, g: Graph) -> list:
     counts = {len(p) for p in per_input}
     if len(counts) != 1:
         raise TinymlError(f"{path}: the inputs have different numbers of samples ({sorted(counts)})")
-    return [[p[i] for p in per_input] for i in range(counts.pop())]
+    return _sample_list(per_input, str(path))
 
 
 def load_calibration(source, g: Graph, option: str = "--calibration") -> list:
@@ -210,7 +324,7 @@ def load_calibration(source, g: Graph, option: str = "--calibration") -> list:
         if len(g.inputs) != 1:
             raise TinymlError(f"{g.name} has {len(g.inputs)} inputs; pass a list of arrays, one per input")
         arr = _samples_from_array(source, g.tensors[g.inputs[0]], "calibration array", g)
-        return [[x] for x in arr]
+        return _sample_list([arr], "calibration array")
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in (".npy", ".npz"))
@@ -380,13 +494,46 @@ class Ranges:
         return self.lo[key], self.hi[key]
 
 
+def _describe_value(g: Graph, key) -> str:
+    if isinstance(key, tuple):       # ("cell", LSTM input index): the cell state
+        return f"the cell state of LSTM tensor {key[1]}"
+    t = g.tensors[key]
+    op = next((o for o in g.ops if key in o.outputs), None)
+    made = (f" (output of operator {op.index} {op.display})" if op is not None else
+            f" (model input {g.inputs.index(key)})" if key in g.inputs else "")
+    return f"tensor {key} '{t.name}'{made}"
+
+
 def calibrate(g: Graph, samples: list, progress: Optional[Callable] = None) -> Ranges:
-    """Run the float graph on every sample (state reset for each) and record every tensor's min/max."""
+    """Run the float graph on every sample (state reset for each) and record every tensor's min/max.
+
+    A sample that makes the float graph overflow (infinity or NaN anywhere) is refused: its
+    ranges would make every scale after it useless. numpy's warnings about it are not printed."""
     interp = FloatInterpreter(g)
     r = Ranges()
     for n, sample in enumerate(samples):
+        origin = getattr(sample, "origin", f"calibration sample {n}")
+
+        def observe(key, v, origin=origin, sample=sample):
+            v = np.asarray(v)
+            if v.size == 0:
+                return
+            if not np.isfinite(v).all():
+                peak = max((float(np.abs(x).max()) for x in sample if x.size), default=0.0)
+                raise TinymlError(
+                    f"{origin} makes the float model overflow: {_describe_value(g, key)} is infinite or NaN "
+                    f"(the sample's values reach {peak:.6g}); "
+                    "give inputs in the range the model was trained on, or remove that sample")
+            r.add(key, v)
+            lo, hi = min(r.lo[key], 0.0), max(r.hi[key], 0.0)
+            if hi - lo > _F32_MAX:   # its int8 steps times 255 would not be a float32: no usable scale
+                raise TinymlError(
+                    f"{origin} widens the range of {_describe_value(g, key)} to [{lo:.6g}, {hi:.6g}], wider than "
+                    f"float32 can quantize ({_F32_MAX:.7g}); give inputs in the range the model was trained on, "
+                    "or remove that sample")
         interp.reset()
-        interp.run(sample, observe=r.add)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            interp.run(sample, observe=observe)
         r.samples += 1
         if progress is not None:
             progress(n + 1, len(samples))
@@ -786,7 +933,8 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
     q = quantize_graph(f, ranges, io, scheme)
     q.description = f"{scheme} by platformio-tinyml from {g.name} ({len(samples)} calibration samples)"
     data = write_model(q)
-    rep = error_report(f, q, samples[:report_samples], rewrites) if report_samples else None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):  # the report says it
+        rep = error_report(f, q, samples[:report_samples], rewrites) if report_samples else None
     if rep is not None:
         rep.calibrated, rep.scheme = len(samples), scheme
     return QuantResult(data, rep)
