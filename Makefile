@@ -13,7 +13,7 @@ export PLATFORMIO_SETTING_ENABLE_TELEMETRY = No
 export PLATFORMIO_SETTING_CHECK_PLATFORMIO_INTERVAL = 9999
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: all setup demo test bench clean
+.PHONY: all setup demo test bench fuzz clean
 
 all: test
 
@@ -47,6 +47,12 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -r ../shared/tools/m4sim/requirements.txt
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/kernels.py
+
+# the long fuzzing run of the converter (mutated models through generate(); the generated C compiled with
+# -Werror); failing inputs are kept in build/fuzz. `make test` runs a one-minute run of it.
+FUZZ_COUNT ?= 100000
+fuzz: $(STAMP)
+	$(PY) tests/fuzz/fuzz_models.py --seed 1 --count $(FUZZ_COUNT) --jobs 2 --out build/fuzz
 
 clean:
 	rm -rf build .pytest_cache

@@ -97,8 +97,28 @@ def name_key(name: str) -> str:
     return name.lower()
 
 
-def c_int(v) -> str:
+class CValueError(ValueError):
+    """A value its C type cannot hold (code generation turns it into a TinymlError naming where it goes)."""
+
+
+#: The integer C types values are written as, and their ranges.
+C_INT_RANGES = {"int8_t": (-2**7, 2**7 - 1), "uint8_t": (0, 2**8 - 1), "int16_t": (-2**15, 2**15 - 1),
+                "uint16_t": (0, 2**16 - 1), "int32_t": (-2**31, 2**31 - 1), "uint32_t": (0, 2**32 - 1),
+                "int": (-2**31, 2**31 - 1), "int64_t": (-2**63, 2**63 - 1)}
+
+
+def c_int(v, ctype: str = "int64_t") -> str:
+    """An integer literal for a value of C type ``ctype``; a value outside its range raises CValueError.
+
+    >>> c_int(2**31, "int32_t")
+    Traceback (most recent call last):
+    ...
+    platformio_tinyml.emit.cfmt.CValueError: 2147483648 does not fit int32_t (-2147483648 to 2147483647)
+    """
     v = int(v)
+    lo, hi = C_INT_RANGES[ctype]
+    if not lo <= v <= hi:
+        raise CValueError(f"{v} does not fit {ctype} ({lo} to {hi})")
     if v == -2**31:
         return "(-2147483647 - 1)"
     if v == -2**63:
@@ -112,7 +132,7 @@ def c_float(v) -> str:
     """Exact float32 literal (9 significant digits round-trip every float32)."""
     f = float(np.float32(v))
     if math.isnan(f) or math.isinf(f):
-        raise ValueError(f"non-finite float constant {f}")
+        raise CValueError(f"{v} is not a finite float")
     s = "%.9g" % f
     if not any(ch in s for ch in ".en"):
         s += ".0"
@@ -126,7 +146,7 @@ def c_array_values(values: np.ndarray, ctype: str, per_line: int = 0) -> list:
         items = [c_float(x) for x in flat]
         per_line = per_line or 8
     else:
-        items = [c_int(x) for x in flat.tolist()]
+        items = [c_int(x, ctype) for x in flat.tolist()]
         per_line = per_line or (16 if ctype in ("int8_t", "uint8_t") else 12)
     return [", ".join(items[i:i + per_line]) + "," for i in range(0, len(items), per_line)]
 

@@ -15,7 +15,8 @@ from .. import __version__
 from ..ir import DTYPES
 from ..lower.lower import Program
 from ..lower.registry import NULL, ArrayRef, Null, PackedRef, ScratchRef, Sym, TensorRef
-from .cfmt import c_array_values, c_comment, c_float, c_int, c_string
+from ..errors import TinymlError
+from .cfmt import C_INT_RANGES, CValueError, c_array_values, c_comment, c_float, c_int, c_string
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("platformio_tinyml.emit", "templates"),
@@ -31,6 +32,29 @@ def banner(prog: Program, note: str = "") -> list:
     return [text] + ([note] if note else [])
 
 
+def _library_headers() -> list:
+    from ..api import library_dir
+    try:
+        return sorted((library_dir() / "src").rglob("*.h"))
+    except TinymlError:
+        return []
+
+
+_FIELDS: dict = {}
+
+
+def field_types() -> dict:
+    """{params struct name: {field: C type}} of the kernel library's scalar struct fields, read from its
+    headers once: each value written into a params struct is range-checked against its field's type."""
+    if not _FIELDS:
+        body = re.compile(r"typedef struct\s*\{([^{}]*)\}\s*(\w+)\s*;")
+        field = re.compile(r"^\s*(?:const\s+)?(\w+)\s+(\w+)\s*;", re.M)
+        for h in _library_headers():
+            for fields, name in body.findall(h.read_text(encoding="utf-8", errors="replace")):
+                _FIELDS[name] = {f: t for t, f in field.findall(fields)}
+    return _FIELDS
+
+
 class _Render:
     def __init__(self, prog: Program):
         self.p = prog
@@ -42,7 +66,19 @@ class _Render:
             return f"t{tid}"
         return f"(({t.ctype} *)(arena + {self.p.offsets[tid]}))"
 
-    def value(self, v) -> str:
+    def params(self, where: str, params_type, params: dict) -> list:
+        """(field, C text) of a params struct, each value checked against its field's C type."""
+        types = field_types().get(params_type, {})
+        out = []
+        for key, val in params.items():
+            try:
+                out.append((key, self.value(val, types.get(key))))
+            except CValueError as e:
+                raise TinymlError(f"{self.p.graph.name}: {where}: {params_type}.{key} = {e}; "
+                                  "the model's parameters are out of range") from None
+        return out
+
+    def value(self, v, ctype=None) -> str:
         if isinstance(v, TensorRef):
             return self.tensor_ptr(v.tid)
         if isinstance(v, ScratchRef):
@@ -58,7 +94,7 @@ class _Render:
         if isinstance(v, (bool, np.bool_)):
             return "1" if v else "0"
         if isinstance(v, (int, np.integer)):
-            return c_int(v)
+            return c_int(v, ctype if ctype in C_INT_RANGES else "int64_t")
         if isinstance(v, (float, np.floating)):
             return c_float(v)
         raise TypeError(f"cannot render {v!r} as a C value")
@@ -67,9 +103,15 @@ class _Render:
 def _io(prog: Program, r: _Render, kind: str, index: int, tid: int) -> dict:
     t = prog.graph.tensors[tid]
     dims = list(t.shape) or [1]
+    where = f"{prog.graph.name}: model {kind} {index} (tensor {tid} '{t.name}')"
     if len(dims) > 6:
-        raise ValueError("rank > 6")
+        raise TinymlError(f"{where} has {len(dims)} dimensions; at most 6 are supported")
     scale = t.q_scale
+    try:
+        c_int(t.q_zero_point, "int32_t")
+        c_float(scale)
+    except CValueError as e:
+        raise TinymlError(f"{where}: its quantization parameter {e}") from None
     return dict(kind=kind, index=index, name=t.name, dtype=t.dtype,
                 shape=list(t.shape), count=t.size, bytes=t.nbytes, ctype=t.ctype,
                 scale=scale, scale_text="%.9g" % scale, scale_c=c_float(scale), zero_point=t.q_zero_point,
@@ -93,8 +135,13 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
                            lines=c_array_values(t.data, t.ctype),
                            comment=f"tensor {tid} \"{t.name}\": {t.dtype} {list(t.shape)}"))
     for a in prog.arrays:
+        try:
+            lines = c_array_values(a.values, a.ctype)
+        except CValueError as e:
+            raise TinymlError(f"{g.name}: a constant {a.ctype} array computed for the kernels ({a.name}) holds {e}; "
+                              "the model's parameters are out of range") from None
         arrays.append(dict(name=a.name, ctype=a.ctype, count=max(a.values.size, 1), packed=a.packed,
-                           lines=c_array_values(a.values, a.ctype),
+                           lines=lines,
                            comment=f"{a.ctype}[{a.values.size}]" + (", the Cortex-M4 kernel's layout" if a.packed else "")))
     hidden = {f.tensor for f in prog.fusions}
     calls = []
@@ -103,7 +150,7 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         d = dict(op_index=c.op_index, op_type=c.op_type, fn=c.fn, args=args,
                  params=None, params_type=c.params_type, params_name=f"p{c.op_index}_{k}", band=None)
         if c.params is not None:
-            d["params"] = [(key, r.value(val)) for key, val in c.params.items()]
+            d["params"] = r.params(f"operator {c.op_index} ({c.op_type})", c.params_type, c.params)
         calls.append(d)
     extra_params = []
     for f in prog.fusions:
@@ -112,10 +159,11 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         runs = []
         for j, run in enumerate(f.runs):
             names = (f"{a['params_name']}_r{j}", f"{b['params_name']}_r{j}")
-            for pname, typ, params in ((names[0], a["params_type"], run.a_params),
-                                       (names[1], b["params_type"], run.b_params)):
+            for pname, call, params in ((names[0], a, run.a_params), (names[1], b, run.b_params)):
+                typ = call["params_type"]
                 extra_params.append(dict(params_name=pname, params_type=typ,
-                                         params=[(key, r.value(val)) for key, val in params.items()]))
+                                         params=r.params(f"operator {call['op_index']} ({call['op_type']})",
+                                                         typ, params)))
             rows = f"{run.first} + (q - {run.q0}) * {run.step}" if run.step else f"{run.first}"
             runs.append(dict(q0=run.q0, q1=run.q1, a_params=names[0], b_params=names[1],
                              a_args=[f"{a['args'][0]} + ({rows}) * {f.in_row}"] + a["args"][1:-1] + [band],
@@ -131,6 +179,9 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         variables.append(dict(offset=off, bytes=nbytes, ctype=t.ctype, count=t.size, init_name=f"init{tid}",
                               lines=c_array_values(np.asarray(init, t.np_dtype), t.ctype),
                               comment=f"initial state of tensor {tid} \"{t.name}\""))
+    if prog.arena_bytes > C_INT_RANGES["uint32_t"][1]:
+        raise TinymlError(f"{g.name}: the activations need an arena of {prog.arena_bytes} bytes; "
+                          "at most 4294967295 fit the model's uint32_t arena size")
     ctx = dict(
         banner=banner(prog, note), name=name, macro=name.upper(), guard=f"TINYML_MODEL_{name.upper()}_H",
         sha256=g.sha256,

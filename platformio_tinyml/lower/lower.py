@@ -127,7 +127,8 @@ class LowerCtx:
         dtype = _CTYPE_DTYPES[ctype]
         arr = np.ascontiguousarray(src.astype(dtype))
         if np.issubdtype(dtype, np.integer) and not np.array_equal(arr.astype(src.dtype), src):
-            raise ValueError(f"array values do not fit {ctype}")
+            self.fail(f"values computed from the model's parameters do not fit {ctype} "
+                      f"(from {int(np.min(src))} to {int(np.max(src))})")
         key = (ctype, arr.dtype.str, arr.tobytes())
         if key in self._array_keys:
             return ArrayRef(self._array_keys[key])
@@ -219,6 +220,70 @@ def _hint(op: Op) -> str:
     return ""
 
 
+#: Operands each lowering relies on: (fewest inputs, most inputs or None, outputs, optional input positions).
+#: Checked before the lowering runs, so a malformed operator is refused with one line, never half-lowered.
+_LSTM_OPTIONAL = frozenset({1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23})
+OPERANDS = {
+    **{t: (1, 1, 1, ()) for t in ("SOFTMAX", "LOGISTIC", "TANH", "RELU", "RELU6", "QUANTIZE", "DEQUANTIZE",
+                                  "AVERAGE_POOL_2D", "MAX_POOL_2D", "SQUEEZE")},
+    **{t: (2, 3, 1, (2,)) for t in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "PADV2")},
+    "ADD": (2, 2, 1, ()), "MUL": (2, 2, 1, ()), "MEAN": (2, 2, 1, ()), "PAD": (2, 2, 1, ()),
+    "RESHAPE": (1, 2, 1, (1,)), "CONCATENATION": (1, None, 1, ()), "STRIDED_SLICE": (4, 4, 1, ()),
+    "SVDF": (5, 5, 1, (3,)), "UNIDIRECTIONAL_SEQUENCE_LSTM": (24, 24, 1, _LSTM_OPTIONAL),
+}
+
+_CONST_INPUTS = {"CONV_2D": (2,), "DEPTHWISE_CONV_2D": (2,), "FULLY_CONNECTED": (2,)}
+
+#: The integer range a tensor's zero points must lie in (the kernels take them as int32_t, or as the
+#: dtype itself for the 8- and 16-bit types).
+_ZP_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767)}
+_INT32 = (-2**31, 2**31 - 1)
+_FLT_MIN = float(np.finfo(np.float32).tiny)
+
+
+def check_operands(op: Op, ctx: "LowerCtx") -> None:
+    """The operator has the operands its lowering reads (constant biases), finite float options, and every
+    tensor it uses a supported dtype and usable quantization parameters (finite scales of at least FLT_MIN,
+    zero points within the dtype's range); else one line naming model, operator and index."""
+    spec = OPERANDS.get(op.type)
+    if spec is not None:
+        lo, hi, n_out, optional = spec
+        if len(op.inputs) < lo or (hi is not None and len(op.inputs) > hi) or len(op.outputs) != n_out:
+            want = f"{lo}" if lo == hi else f"{lo} to {hi}" if hi is not None else f"at least {lo}"
+            ctx.fail(f"has {len(op.inputs)} input(s) and {len(op.outputs)} output(s); {op.type} needs {want} "
+                     f"input(s) and {n_out} output")
+        for k, ti in enumerate(op.inputs):
+            if ti < 0 and k not in optional:
+                ctx.fail(f"input {k} is omitted (tensor {ti}), but {op.type} needs it")
+        for k, ti in enumerate(op.outputs):
+            if ti < 0:
+                ctx.fail(f"output {k} is omitted (tensor {ti})")
+        for k in _CONST_INPUTS.get(op.type, ()):
+            if k < len(op.inputs) and op.inputs[k] >= 0 and not ctx.g.tensors[op.inputs[k]].is_const:
+                ctx.fail(f"input {k} (tensor {op.inputs[k]}, the bias) must be a constant tensor")
+    for key, v in op.options.items():
+        if isinstance(v, float) and not np.isfinite(v):
+            ctx.fail(f"option {key} is {v}; it must be a finite number")
+    for ti in op.inputs + op.outputs + op.intermediates:
+        if ti < 0:
+            continue
+        t = ctx.g.tensors[ti]
+        if t.dtype not in DTYPES and ti not in op.intermediates:
+            ctx.fail(f"tensor {ti} '{t.name}' has dtype {t.dtype}, which is not supported "
+                     f"({', '.join(d for d in DTYPES if d != 'bool')} are)")
+        if t.scale is not None and len(t.scale):
+            bad = [float(s) for s in t.scale if not (np.isfinite(s) and s >= _FLT_MIN)]
+            if bad:
+                ctx.fail(f"tensor {ti} '{t.name}' has quantization scale {bad[0]!r}; "
+                         "a scale must be a finite number of at least 1.2e-38")
+        if t.zero_point is not None and len(t.zero_point):
+            zlo, zhi = _ZP_RANGES.get(t.dtype, _INT32)
+            bad = [int(z) for z in t.zero_point if not zlo <= int(z) <= zhi]
+            if bad:
+                ctx.fail(f"tensor {ti} '{t.name}' has zero point {bad[0]}, outside the range of "
+                         f"{t.dtype if t.dtype in _ZP_RANGES else 'int32'} ({zlo} to {zhi})")
+
+
 def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Program:
     """Lower and plan the graph. Kernels with optional scratch (``may_take_scratch``) are kept only as far
     as the arena stays as small as without any of them: they are given up one operator at a time, the
@@ -246,6 +311,7 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
 
 def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Program:
     from . import ops  # noqa: F401  (registers every lowering)
+    from .ops.common import ScaleError
 
     ctx = LowerCtx(g, arch, lean)
     for op in g.ops:
@@ -256,7 +322,11 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
             raise UnsupportedError(
                 f"{g.name}: {what} at index {op.index} is not supported{_hint(op)}; supported operators: "
                 + ", ".join(supported_ops()))
-        fn(op, ctx)
+        check_operands(op, ctx)
+        try:
+            fn(op, ctx)
+        except ScaleError as e:
+            ctx.fail(str(e))
     ctx.op = None
     fuse_pools(ctx)
     for tid in g.inputs + g.outputs:
@@ -264,6 +334,13 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
         if t.dtype not in DTYPES or t.dtype == "bool":
             raise UnsupportedError(f"{g.name}: model input/output tensor {tid} '{t.name}' has dtype {t.dtype}, "
                                    "which is not supported")
+    for kind, ids in (("input", g.inputs), ("output", g.outputs)):
+        for k, tid in enumerate(ids):
+            t = g.tensors[tid]
+            if t.data is not None and not t.is_variable:
+                raise UnsupportedError(f"{g.name}: model {kind} {k} is tensor {tid} '{t.name}', a constant; "
+                                       "model inputs and outputs must be tensors the caller fills or the model "
+                                       "computes")
     return plan(ctx, alignment)
 
 

@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from ...quantize.quant import INT_RANGES, quantize_multiplier, quantize_value_f32, round_away
+from ...quantize.quant import INT_RANGES, quantize_value_f32, round_away
+from .common import quantize_multiplier
 from ..registry import register
 from .common import flat_size, require_quantized
 

@@ -4,9 +4,23 @@ from __future__ import annotations
 import numpy as np
 
 from ...ir import Op, Tensor
-from ...quantize.quant import (ACTIVATIONS, activation_range_float, activation_range_quantized, effective_scale,
-                               quantize_multiplier)
+from ...quantize.quant import ACTIVATIONS, activation_range_float, activation_range_quantized, effective_scale
+from ...quantize.quant import quantize_multiplier as _quantize_multiplier
 from ..registry import NULL
+
+
+class ScaleError(ValueError):
+    """A rescale factor computed from a model's quantization scales is not a finite number (the scales
+    are finite, but their products overflow); :func:`~platformio_tinyml.lower.lower.lower_graph` makes
+    it a one-line error naming the operator."""
+
+
+def quantize_multiplier(m: float) -> tuple:
+    """:func:`platformio_tinyml.quantize.quant.quantize_multiplier`, refusing an infinite or NaN factor."""
+    if not np.isfinite(m):
+        raise ScaleError(f"a rescale factor computed from its quantization scales is {float(m)}; "
+                         "the scales are out of range")
+    return _quantize_multiplier(m)
 
 
 def activation(op: Op, ctx, key: str = "fused_activation_function") -> str:
@@ -69,6 +83,12 @@ def folded_bias(ctx, w: Tensor, bias, input_offset: int, rows: int, channels_las
     if fb.min() < -2 ** 31 or fb.max() >= 2 ** 31:
         return NULL
     return ctx.array("int32_t", fb, "fbias")
+
+
+def check_bias(ctx, bias, channels: int) -> None:
+    """A bias has one value per output channel (the kernels read ``channels`` of them)."""
+    if bias is not None and bias.size != channels:
+        ctx.fail(f"bias tensor {bias.index} '{bias.name}' has {bias.size} values for {channels} output channels")
 
 
 def require_quantized(ctx, *tensors: Tensor) -> None:

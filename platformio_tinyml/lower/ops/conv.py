@@ -11,7 +11,7 @@ import numpy as np
 
 from ..registry import NULL, register
 from ..rows import ring_lead, window_lead
-from .common import act_range, folded_bias, int16x8_params, requant_params, require_quantized
+from .common import act_range, check_bias, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
 
@@ -91,6 +91,7 @@ def _operands(op, ctx):
         ctx.fail("weights must be constant")
     if len(w.shape) != 4:
         ctx.fail(f"weights must be 4-D, got {list(w.shape)}")
+    check_bias(ctx, bias, int(w.shape[0] if op.type == "CONV_2D" else w.shape[3]))
     return inp, w, bias, out
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...quantize.quant import INT_RANGES, quantize_multiplier
+from ...quantize.quant import INT_RANGES
+from .common import quantize_multiplier
 from ..registry import NULL, register
 from .common import act_range, activation, flat_size, require_quantized
 

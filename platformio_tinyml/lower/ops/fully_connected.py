@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import NULL, register
-from .common import act_range, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
+from .common import act_range, check_bias, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
 
 
 #: layouts that carry the Cortex-M4 streams ("portable" too: other targets drop them, see PackedRef)
@@ -99,6 +99,7 @@ def lower_fully_connected(op, ctx):
     batches = flat_size(inp.shape) // depth
     ctx.macs += batches * depth * units
     kind = ctx.dtypes_of(inp, w, out)
+    check_bias(ctx, bias, units)
     common = dict(batches=batches, accum_depth=depth, output_depth=units)
     if kind == "float32/float32/float32":
         lo, hi = act_range(op, ctx, out)

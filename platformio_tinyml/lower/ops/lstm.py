@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from ...quantize.quant import ACTIVATIONS, quantize_multiplier, round_away
+from ...quantize.quant import ACTIVATIONS, round_away
+from .common import quantize_multiplier
 from ..registry import register
 from .common import folded_bias, require_quantized
 

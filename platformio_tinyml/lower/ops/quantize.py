@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...quantize.quant import INT_RANGES, quantize_multiplier
+from ...quantize.quant import INT_RANGES
+from .common import quantize_multiplier
 from ..registry import register
 from .common import flat_size, require_quantized
 

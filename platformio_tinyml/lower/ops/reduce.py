@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...quantize.quant import quantize_multiplier
+
+from .common import quantize_multiplier
 from ..registry import register
 from .common import flat_size, require_quantized
 

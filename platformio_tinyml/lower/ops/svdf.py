@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...quantize.quant import ACTIVATIONS, quantize_multiplier
+from ...quantize.quant import ACTIVATIONS
+from .common import quantize_multiplier
 from ..registry import Sym, register
 from .common import require_quantized
 
