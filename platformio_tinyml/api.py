@@ -14,24 +14,13 @@ from pathlib import Path
 
 from .emit.cfmt import c_identifier
 from .errors import TinymlError
+from .library import library_dir  # noqa: F401  (part of this module's API)
 
 # Code layouts: "reference" is the plainest (no data for optimized kernels); an architecture's layout
 # carries what its optimized kernels use (e.g. biases with the input offset folded in); "portable"
 # carries what every optimized path uses, for code compiled for boards unknown at conversion time
 # (Arduino sketches). The kernels themselves are chosen by the compiler's target macros.
 ARCHES = ("reference", "portable", "cortex-m4", "xtensa", "arc-em")
-
-
-def library_dir() -> Path:
-    """The kernel library (``library/``) that generated code compiles with."""
-    env = os.environ.get("TINYML_LIBRARY")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    for cand in (here / "library", here.parent / "library"):
-        if (cand / "src" / "tinyml.h").is_file():
-            return cand
-    raise TinymlError("cannot find the kernel library (library/src/tinyml.h); set TINYML_LIBRARY")
 
 
 @dataclass

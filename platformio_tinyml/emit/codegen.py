@@ -33,7 +33,7 @@ def banner(prog: Program, note: str = "") -> list:
 
 
 def _library_headers() -> list:
-    from ..api import library_dir
+    from ..library import library_dir
     try:
         return sorted((library_dir() / "src").rglob("*.h"))
     except TinymlError:
