@@ -90,6 +90,13 @@ class Op:
     custom_code: Optional[str] = None
     version: int = 1
     options_type: str = ""         # the builtin options table's name, e.g. "Conv2DOptions"
+    custom_options: bytes = b""    # a custom operator's options as stored (a FlexBuffer map); decoded
+                                   # into ``options`` by the reader
+
+    @property
+    def kind(self) -> str:
+        """The name lowerings are registered under: the builtin name, or a custom operator's code."""
+        return self.custom_code if self.type == "CUSTOM" and self.custom_code else self.type
 
     @property
     def display(self) -> str:

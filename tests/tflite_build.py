@@ -3,6 +3,12 @@
     build(tensors=[dict(shape=[1, 4], dtype="int8", scale=0.1, zp=0, data=None), ...],
           ops=[dict(op="ADD", inputs=[0, 1], outputs=[2])],
           inputs=[0, 1], outputs=[2], subgraphs=1)
+
+Tensors may also have ``quant_dim`` (per-channel scales and zero points along that axis) and
+``variable=True``. Operators may have builtin options, ``options_type="SubOptions",
+options=dict(fused_activation_function=1)`` (the reader's snake_case names), or be custom operators:
+``dict(op="CUSTOM", custom="SignalWindow", custom_options=dict(shift=12), ...)`` (options written
+as a FlexBuffer map, as TFLite's converter writes them).
 """
 from __future__ import annotations
 
@@ -55,6 +61,8 @@ def _subgraph(b, tensors, ops, inputs, outputs, opcode_index):
             tflite.QuantizationParametersStart(b)
             tflite.QuantizationParametersAddScale(b, sc)
             tflite.QuantizationParametersAddZeroPoint(b, zp)
+            if t.get("quant_dim"):
+                tflite.QuantizationParametersAddQuantizedDimension(b, int(t["quant_dim"]))
             q = tflite.QuantizationParametersEnd(b)
         tflite.TensorStart(b)
         tflite.TensorAddShape(b, shape)
@@ -63,15 +71,28 @@ def _subgraph(b, tensors, ops, inputs, outputs, opcode_index):
         tflite.TensorAddName(b, name)
         if q is not None:
             tflite.TensorAddQuantization(b, q)
+        if t.get("variable"):
+            tflite.TensorAddIsVariable(b, True)
         tens.append(tflite.TensorEnd(b))
     oplist = []
     for o in ops:
         ins = _vec_i32(b, tflite.OperatorStartInputsVector, o["inputs"])
         outs = _vec_i32(b, tflite.OperatorStartOutputsVector, o["outputs"])
+        opts = _options(b, o["options_type"], o.get("options", {})) if o.get("options_type") else None
+        copts = None
+        if o.get("custom_options") is not None:
+            from flatbuffers import flexbuffers
+            copts = b.CreateByteVector(bytes(flexbuffers.Dumps(o["custom_options"])))
         tflite.OperatorStart(b)
-        tflite.OperatorAddOpcodeIndex(b, opcode_index[o["op"]])
+        tflite.OperatorAddOpcodeIndex(b, opcode_index[_code_key(o)])
         tflite.OperatorAddInputs(b, ins)
         tflite.OperatorAddOutputs(b, outs)
+        if opts is not None:
+            from tflite.BuiltinOptions import BuiltinOptions
+            tflite.OperatorAddBuiltinOptionsType(b, getattr(BuiltinOptions, o["options_type"]))
+            tflite.OperatorAddBuiltinOptions(b, opts)
+        if copts is not None:
+            tflite.OperatorAddCustomOptions(b, copts)
         oplist.append(tflite.OperatorEnd(b))
     tflite.SubGraphStartTensorsVector(b, len(tens))
     for t in reversed(tens):
@@ -91,9 +112,18 @@ def _subgraph(b, tensors, ops, inputs, outputs, opcode_index):
     return tflite.SubGraphEnd(b)
 
 
+def _code_key(o) -> tuple:
+    return (o["op"], o.get("custom", ""), int(o.get("version", 1)))
+
+
+def _options(b, name: str, values: dict):
+    from platformio_tinyml.read.writer import _options as write_options
+    return write_options(b, name, values)
+
+
 def build(tensors, ops, inputs, outputs, subgraphs: int = 1) -> bytes:
     b = flatbuffers.Builder(1024)
-    names = sorted({o["op"] for o in ops})
+    names = sorted({_code_key(o) for o in ops})
     opcode_index = {n: i for i, n in enumerate(names)}
     # buffer 0 is the empty sentinel; constant tensors get their own buffer
     buffers = [None]
@@ -111,12 +141,15 @@ def build(tensors, ops, inputs, outputs, subgraphs: int = 1) -> bytes:
             tflite.BufferAddData(b, d)
         bufs.append(tflite.BufferEnd(b))
     codes = []
-    for n in names:
+    for n, custom, version in names:
         code = getattr(BuiltinOperator, n)
+        cc = b.CreateString(custom) if custom else None
         tflite.OperatorCodeStart(b)
         tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
         tflite.OperatorCodeAddBuiltinCode(b, code)
-        tflite.OperatorCodeAddVersion(b, 1)
+        tflite.OperatorCodeAddVersion(b, version)
+        if cc is not None:
+            tflite.OperatorCodeAddCustomCode(b, cc)
         codes.append(tflite.OperatorCodeEnd(b))
     sgs = [_subgraph(b, tensors, ops, inputs, outputs, opcode_index) for _ in range(subgraphs)]
     tflite.ModelStartBuffersVector(b, len(bufs))

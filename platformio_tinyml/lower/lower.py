@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import DTYPES, Graph, Op, Tensor
 from ..plan.planner import MemoryPlanner
-from .registry import NULL, REGISTRY, ArrayRef, PackedRef, ScratchRef, TensorRef
+from .registry import NULL, OPERAND_SPECS, REGISTRY, ArrayRef, PackedRef, ScratchRef, TensorRef, lowering_for
 from .rows import fuse_pools
 
 
@@ -245,16 +245,16 @@ def check_operands(op: Op, ctx: "LowerCtx") -> None:
     """The operator has the operands its lowering reads (constant biases), finite float options, and every
     tensor it uses a supported dtype and usable quantization parameters (finite scales of at least FLT_MIN,
     zero points within the dtype's range); else one line naming model, operator and index."""
-    spec = OPERANDS.get(op.type)
+    spec = OPERAND_SPECS.get(op.kind) or OPERANDS.get(op.kind)
     if spec is not None:
         lo, hi, n_out, optional = spec
         if len(op.inputs) < lo or (hi is not None and len(op.inputs) > hi) or len(op.outputs) != n_out:
             want = f"{lo}" if lo == hi else f"{lo} to {hi}" if hi is not None else f"at least {lo}"
-            ctx.fail(f"has {len(op.inputs)} input(s) and {len(op.outputs)} output(s); {op.type} needs {want} "
+            ctx.fail(f"has {len(op.inputs)} input(s) and {len(op.outputs)} output(s); {op.kind} needs {want} "
                      f"input(s) and {n_out} output")
         for k, ti in enumerate(op.inputs):
             if ti < 0 and k not in optional:
-                ctx.fail(f"input {k} is omitted (tensor {ti}), but {op.type} needs it")
+                ctx.fail(f"input {k} is omitted (tensor {ti}), but {op.kind} needs it")
         for k, ti in enumerate(op.outputs):
             if ti < 0:
                 ctx.fail(f"output {k} is omitted (tensor {ti})")
@@ -316,7 +316,7 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
     ctx = LowerCtx(g, arch, lean)
     for op in g.ops:
         ctx.op = op
-        fn = REGISTRY.get(op.type)
+        fn = lowering_for(op)
         if fn is None:
             what = f"custom operator '{op.custom_code}'" if op.type == "CUSTOM" else f"operator {op.type}"
             raise UnsupportedError(

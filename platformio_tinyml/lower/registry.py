@@ -11,15 +11,35 @@ from dataclasses import dataclass
 from typing import Callable
 
 REGISTRY: dict = {}
+CUSTOM: set = set()
+"""The names in REGISTRY that are custom operators' codes (e.g. ``SignalWindow``), not builtins."""
+OPERAND_SPECS: dict = {}
+"""op name -> (fewest inputs, most inputs or None, outputs, optional input positions), checked before the
+lowering runs (see :func:`platformio_tinyml.lower.lower.check_operands`)."""
 
 
-def register(*op_types: str):
-    """Decorator: ``@register("FULLY_CONNECTED")`` on ``def lower(op, ctx)``."""
+def register(*op_types: str, operands: tuple | None = None, custom: bool = False):
+    """Decorator: ``@register("FULLY_CONNECTED")`` on ``def lower(op, ctx)``.
+
+    ``operands=(fewest inputs, most inputs or None, outputs, optional input positions)`` declares the
+    operand counts the lowering relies on; ``custom=True`` registers custom operators by their code."""
     def deco(fn: Callable) -> Callable:
         for t in op_types:
             REGISTRY[t] = fn
+            if custom:
+                CUSTOM.add(t)
+            if operands is not None:
+                OPERAND_SPECS[t] = tuple(operands)
         return fn
     return deco
+
+
+def lowering_for(op) -> Callable | None:
+    """The lowering registered for the operator: builtins by name, custom operators by their code."""
+    fn = REGISTRY.get(op.kind)
+    if fn is None or (op.type == "CUSTOM") != (op.kind in CUSTOM):
+        return None
+    return fn
 
 
 # ---------------------------------------------------------------- value kinds

@@ -106,6 +106,20 @@ def read_model(path: str, data: bytes | None = None) -> Graph:
             "re-export or re-download it") from None
 
 
+def _custom_options(name: str, index: int, code: str, raw: bytes) -> dict:
+    """A custom operator's options: TFLite stores them as a FlexBuffer map (TFLM's Signal operators and
+    the detection post-processing do). Anything else is kept as the raw bytes under ``""``, for the
+    lowering to refuse."""
+    from flatbuffers import flexbuffers
+    try:
+        value = flexbuffers.Loads(raw)
+    except Exception:  # noqa: BLE001 - any malformed buffer: the lowering decides
+        return {"": raw}
+    if not isinstance(value, dict):
+        return {"": raw}
+    return {str(k): v for k, v in value.items()}
+
+
 def _read(name: str, data: bytes) -> Graph:
     import tflite
 
@@ -176,12 +190,16 @@ def _read(name: str, data: bytes) -> Graph:
         if cls is not None and o.BuiltinOptions() is not None:
             options = decode_options(o.BuiltinOptions(), cls)
             options_type = cls.__name__
+        custom_options = b""
+        if typ == "CUSTOM" and o.CustomOptionsLength():
+            custom_options = o.CustomOptionsAsNumpy().tobytes()
+            options = _custom_options(name, oi, custom, custom_options)
         ins = [int(x) for x in o.InputsAsNumpy()] if o.InputsLength() else []
         outs = [int(x) for x in o.OutputsAsNumpy()] if o.OutputsLength() else []
         inter = [int(x) for x in o.IntermediatesAsNumpy()] if o.IntermediatesLength() else []
         ops.append(Op(index=oi, type=typ, inputs=ins, outputs=outs, options=options,
                       intermediates=inter, custom_code=custom, version=code.Version(),
-                      options_type=options_type))
+                      options_type=options_type, custom_options=custom_options))
 
     inputs = [int(x) for x in sg.InputsAsNumpy()] if sg.InputsLength() else []
     outputs = [int(x) for x in sg.OutputsAsNumpy()] if sg.OutputsLength() else []

@@ -144,12 +144,15 @@ def write_model(g) -> bytes:
         outs = _vector(b, op.outputs, "i32")
         inter = _vector(b, op.intermediates, "i32") if op.intermediates else None
         opts = _options(b, op.options_type, op.options) if op.options_type else None
+        copts = b.CreateByteVector(bytes(op.custom_options)) if op.custom_options else None
         tflite.OperatorStart(b)
         tflite.OperatorAddOpcodeIndex(b, opcode_index[(op.type, op.custom_code or "", op.version)])
         tflite.OperatorAddInputs(b, ins)
         tflite.OperatorAddOutputs(b, outs)
         if inter is not None:
             tflite.OperatorAddIntermediates(b, inter)
+        if copts is not None:
+            tflite.OperatorAddCustomOptions(b, copts)
         if opts is not None:
             tflite.OperatorAddBuiltinOptionsType(b, opt_enum[op.options_type])
             tflite.OperatorAddBuiltinOptions(b, opts)
