@@ -20,6 +20,9 @@ DTYPES = {
     "int64": (np.int64, "int64_t", 8, "TML_INT64"),
     "float32": (np.float32, "float", 4, "TML_FLOAT32"),
     "bool": (np.bool_, "uint8_t", 1, "TML_BOOL"),
+    "uint16": (np.uint16, "uint16_t", 2, "TML_UINT16"),
+    "uint32": (np.uint32, "uint32_t", 4, "TML_UINT32"),
+    "uint64": (np.uint64, "uint64_t", 8, "TML_UINT64"),
 }
 
 

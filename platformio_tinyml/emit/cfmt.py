@@ -104,7 +104,7 @@ class CValueError(ValueError):
 #: The integer C types values are written as, and their ranges.
 C_INT_RANGES = {"int8_t": (-2**7, 2**7 - 1), "uint8_t": (0, 2**8 - 1), "int16_t": (-2**15, 2**15 - 1),
                 "uint16_t": (0, 2**16 - 1), "int32_t": (-2**31, 2**31 - 1), "uint32_t": (0, 2**32 - 1),
-                "int": (-2**31, 2**31 - 1), "int64_t": (-2**63, 2**63 - 1)}
+                "int": (-2**31, 2**31 - 1), "int64_t": (-2**63, 2**63 - 1), "uint64_t": (0, 2**64 - 1)}
 
 
 def c_int(v, ctype: str = "int64_t") -> str:
@@ -123,6 +123,8 @@ def c_int(v, ctype: str = "int64_t") -> str:
         return "(-2147483647 - 1)"
     if v == -2**63:
         return "(-9223372036854775807LL - 1)"
+    if v > 2**63 - 1:
+        return f"{v}ULL"
     if v > 2**31 - 1 or v < -2**31:
         return f"{v}LL"
     return str(v)

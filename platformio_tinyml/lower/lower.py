@@ -76,7 +76,8 @@ _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "boo
 
 
 _CTYPE_DTYPES = {"int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16, "uint16_t": np.uint16,
-                 "int32_t": np.int32, "uint32_t": np.uint32, "float": np.float32}
+                 "int32_t": np.int32, "uint32_t": np.uint32, "int64_t": np.int64, "uint64_t": np.uint64,
+                 "float": np.float32}
 
 
 class LowerCtx:

@@ -118,7 +118,10 @@ typedef enum {
     TML_INT16 = 3,
     TML_INT32 = 4,
     TML_INT64 = 5,
-    TML_BOOL = 6
+    TML_BOOL = 6,
+    TML_UINT16 = 7,
+    TML_UINT32 = 8,
+    TML_UINT64 = 9
 } tml_dtype;
 
 typedef enum {
