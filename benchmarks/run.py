@@ -55,6 +55,21 @@ MODELS = [
     "keyword_scrambled", "keyword_scrambled_8bit", "mnist_lstm_float", "mnist_lstm_int8",
     "micro_speech_lstm", "dtln_noise_suppression", "simple_add_model",
 ]
+#: Stand-ins for the MLPerf Tiny reference models (benchmarks/models/, made by make_standins.py):
+#: the best published Cortex-M4F result (silicon, NUCLEO-L4R5ZI at 120 MHz: cycles = latency x clock)
+#: and our goal, 1.3x fewer cycles than that.
+STANDINS = {
+    "mlperf_kws_dscnn": (5_180_000, "X-CUBE-AI 9.0", 4_000_000),
+    "mlperf_vww_mobilenet": (10_670_000, "X-CUBE-AI 9.0", 8_200_000),
+    "mlperf_ic_resnet8": (19_800_000, "X-CUBE-AI 9.0", 15_200_000),
+    "mlperf_ad_autoencoder": (486_000, "Plumerai", 370_000),
+}
+GOALS = {**STANDINS, "person_detect": (None, "", 7_900_000)}
+MODELS = MODELS + list(STANDINS)
+
+
+def model_path(name: str, models_dir: str) -> str:
+    return str(HERE / "models" / f"{name}.tflite") if name in STANDINS else str(Path(models_dir) / f"{name}.tflite")
 VARIANTS = {"reference": ["-DTML_FORCE_REFERENCE"], "optimized": []}
 CC = "arm-none-eabi-gcc"
 CFLAGS = ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb", "-Os",
@@ -273,6 +288,20 @@ def table(rows: list) -> str:
     return "\n".join(out)
 
 
+def goals_table(rows: list) -> str:
+    """The optimized rows of the models with a cycle goal, against the best published result."""
+    head = ["model", "MACs", "cycles/invoke", "MACs/cycle", "best published (silicon)", "goal", "ours ÷ goal"]
+    out = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if r["model"] not in GOALS or r["kernels"] != "optimized" or "error" in r:
+            continue
+        best, who, goal = GOALS[r["model"]]
+        out.append("| " + " | ".join([
+            r["model"], fmt(r["macs"]), fmt(r["cycles"]), f"{r['macs'] / r['cycles']:.3f}",
+            f"{fmt(best)} ({who})" if best else "–", fmt(goal), f"{r['cycles'] / goal:.2f}"]) + " |")
+    return "\n".join(out)
+
+
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -332,6 +361,8 @@ against TFLM (1e-5 relative or 1e-6 absolute) the column says by how much; anyth
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", help="comma-separated subset (default: all): " + ",".join(MODELS))
+    ap.add_argument("--variants", default=",".join(VARIANTS),
+                    help="comma-separated kernel variants to measure (default: %(default)s)")
     ap.add_argument("--skip", default="", help="comma-separated models to leave out (e.g. slow ones)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel builds/runs")
     ap.add_argument("--m4sim", default=str(REPO.parent / "shared" / "tools" / "m4sim"),
@@ -361,7 +392,7 @@ def main(argv=None) -> int:
     source = source_state()
     info: dict = {}
     for m in models:
-        path = str(Path(a.models_dir) / f"{m}.tflite")
+        path = model_path(m, a.models_dir)
         rep = generate(path, str(build / m / "gen"), name="m", arch="cortex-m4")
         inputs = seed0_inputs(rep.inputs)
         (build / m / "bench_io.h").write_text(
@@ -370,7 +401,10 @@ def main(argv=None) -> int:
                        arena_planned=rep.arena_bytes, weight_bytes=rep.weight_bytes,
                        input_bytes=sum(x.nbytes for x in inputs))
     # most MACs first, so that the long runs (person_detect) start at once
-    jobs = sorted(((m, v) for m in models for v in VARIANTS), key=lambda mv: -info[mv[0]]["macs"])
+    variants = [v for v in VARIANTS if v in a.variants.split(",")]
+    if not variants:
+        ap.error(f"--variants: choose from {', '.join(VARIANTS)}")
+    jobs = sorted(((m, v) for m in models for v in variants), key=lambda mv: -info[mv[0]]["macs"])
     runs: dict = {}
     extra = shlex.split(a.cflags)
     with ProcessPoolExecutor(max_workers=max(1, a.jobs)) as pool:
@@ -392,7 +426,7 @@ def main(argv=None) -> int:
 
     rows, failures = [], []
     for m in models:
-        for v in VARIANTS:
+        for v in variants:
             r = dict(model=m, kernels=v, **{k: x for k, x in info[m].items() if k not in ("path", "inputs")},
                      **runs[(m, v)])
             rows.append(r)
@@ -401,7 +435,7 @@ def main(argv=None) -> int:
                 continue
             r["tflm_reference"] = anchors.get((m, "reference"))
             r["tflm_cmsis_nn"] = anchors.get((m, "CMSIS-NN"))
-            ref = runs[(m, "reference")]
+            ref = runs.get((m, "reference"), runs[(m, v)])
             r["check"] = check(runs[(m, v)], ref if "error" not in ref else runs[(m, v)], runs[(m, "host")],
                                info[m]["out_dtypes"])
             if "MISMATCH" in r["check"]:
@@ -419,6 +453,8 @@ def main(argv=None) -> int:
         f"Source: {source}; kernel library snapshot sha256 {lib_sha}  ",
         f"Wall time: {wall:.0f} s with {a.jobs} parallel jobs", "",
         table(rows), "",
+        *(["Cycle goals (MLPerf Tiny stand-ins: benchmarks/make_standins.py):", "", goals_table(rows), ""]
+          if any(r["model"] in GOALS for r in rows) else []),
         how_measured(os.path.relpath(a.m4sim, REPO), extra), "",
         *(["**Failures:**", "", *(f"* {f}" for f in failures), ""] if failures else []),
     ])
@@ -430,7 +466,7 @@ def main(argv=None) -> int:
         cflags=CFLAGS + extra, ldflags=LDFLAGS, variants=VARIANTS,
         wall_s=round(wall, 1), jobs=a.jobs, results=rows, failures=failures), indent=1) + "\n")
     print(md)
-    if not a.models and not skip and Path(a.out).resolve() == HERE.resolve() and not failures:
+    if not a.models and not skip and len(variants) == len(VARIANTS) and Path(a.out).resolve() == HERE.resolve() and not failures:
         if update_readme(REPO / "README.md", rows):     # a full run updates the README's table too
             print("bench: README.md table updated")
     if failures:
