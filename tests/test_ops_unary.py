@@ -113,10 +113,11 @@ def test_abs_s8_every_value(tmp_path, q_in, q_out):
     run_both(unary_model("ABS", "int8", q_in, q_out, shape=x.shape), tmp_path, [x])
 
 
-@pytest.mark.parametrize("q", [(0.001, 0.0007), (0.001, 0.001), (0.5, 0.002), (1e-4, 0.3), None])
+@pytest.mark.parametrize("q", [(0.001, 0.0007), (0.001, 0.001), (0.5, 0.002), (1e-4, 0.3), None, (None, 0.1)])
 def test_abs_s16_extremes(tmp_path, q):
+    """Quantized (saturating) and plain (|-32768| wraps; a plain input with a quantized output is plain too)."""
     x = np.array([-32768, -32767, -1, 0, 1, 32767, -16384, 16383, 12345, -23456], np.int16)
-    qi, qo = ((q[0], 0), (q[1], 0)) if q else (None, None)
+    qi, qo = (None, None) if q is None else tuple(None if s is None else (s, 0) for s in q)
     run_both(unary_model("ABS", "int16", qi, qo, shape=x.shape), tmp_path, [x])
 
 
@@ -150,6 +151,14 @@ def test_l2norm_s8_edges(tmp_path):
              tmp_path, [x])
 
 
+@pytest.mark.parametrize("q_out", [(0.05, 3), (1 / 128, -128), None])
+def test_l2norm_s8_output_quantization_ignored(tmp_path, q_out):
+    """TFLM writes scale 1/128, zero point 0 whatever the output tensor says."""
+    x = np.random.default_rng(8).integers(-128, 128, (4, 12)).astype(np.int8)
+    run_both(unary_model("L2_NORMALIZATION", "int8", (0.1, -20), q_out, shape=x.shape, options=True),
+             tmp_path, [x])
+
+
 def test_l2norm_s8_widest_row(tmp_path):
     """The deepest row the int32 sum holds, every value 255 steps from the zero point: the inverse
     square root's input above 2^29 (its scaling loop runs)."""
@@ -180,6 +189,8 @@ def test_int8_float_only_ops_refused(path):
     (unary_model("ABS", "int8", (1e-3, 0), (1e-14, 0)), "too far apart"),
     (unary_model("RSQRT", "int16"), "needs quantized tensors"),
     (unary_model("RSQRT", "int32"), "float32, int8 and int16 are"),
+    (unary_model("RSQRT", "int16", (0.1, 2), (0.1, 0)), "zero points 0"),
+    (unary_model("RSQRT", "int8", (0.1, 2), None), "no quantization parameters"),
     (unary_model("RSQRT", "int8", (0.1, 0), (1e8, 0)), "too far apart"),
     (unary_model("L2_NORMALIZATION", "int16", (0.1, 0), (0.1, 0), options=True), "float32 and int8 are"),
     (unary_model("L2_NORMALIZATION", "float32", shape=(1, 2, 2, 2, 3), options=True), "takes 1 to 4"),
@@ -206,6 +217,22 @@ def test_refusals_name_types_and_shapes():
                    ops=[dict(op="EXP", inputs=[0], outputs=[1])], inputs=[0], outputs=[1])
     with pytest.raises(UnsupportedError, match=r"shape \[2, 4\] and output shape \[8\] differ"):
         _lower(shapes)
+    count = build(tensors=[dict(shape=[2, 4], dtype="float32"), dict(shape=[7], dtype="float32")],
+                  ops=[dict(op="LOG", inputs=[0], outputs=[1])], inputs=[0], outputs=[1])
+    with pytest.raises(UnsupportedError, match="different element counts"):
+        _lower(count)
+
+
+def test_other_shape_same_count(tmp_path):
+    """ABS, LOG, SQRT, RSQRT and NEG take any output shape with as many elements (TFLM checks only the
+    types)."""
+    from tflite_build import build
+    x = np.random.default_rng(2).uniform(0.1, 5, (2, 6)).astype(np.float32)
+    model = build(tensors=[dict(shape=[2, 6], dtype="float32"), dict(shape=[3, 4], dtype="float32"),
+                           dict(shape=[12], dtype="float32")],
+                  ops=[dict(op="SQRT", inputs=[0], outputs=[1]), dict(op="LOG", inputs=[1], outputs=[2])],
+                  inputs=[0], outputs=[2])
+    run_both(model, tmp_path, [x])
 
 
 def test_inplace_chain():
