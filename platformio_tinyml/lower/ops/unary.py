@@ -6,6 +6,12 @@
 - L2_NORMALIZATION: float32 and int8 on the last axis of at most 4 dimensions, no fused activation.
 The rescale multipliers of ABS and RSQRT are computed here as elementwise.cc's Prepare() computes
 them (double arithmetic from the float32 scales).
+
+Refused, with the reason: other dtypes (TFLM stops on them), input and output dtypes that differ,
+int8 tensors without quantization (but L2_NORMALIZATION, which TFLM runs with zero point 0), plain
+int16 RSQRT (TFLM leaves its rescale undefined), per-channel scales, rescale shifts outside [-31, 30]
+(scales too far apart for TFLM's arithmetic to be defined), int8 L2_NORMALIZATION rows deeper than the
+int32 sum of squares holds.
 """
 from __future__ import annotations
 
