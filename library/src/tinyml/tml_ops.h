@@ -12,5 +12,7 @@
 #include "ops/reduce.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
+#include "ops/unary.h"
+#include "ops/cast.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -14,3 +14,5 @@ from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRID
 from . import reduce  # noqa: F401        MEAN
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
+from . import unary  # noqa: F401         EXP, LOG, SQRT, RSQRT, ABS, NEG, L2_NORMALIZATION
+from . import cast  # noqa: F401          CAST
