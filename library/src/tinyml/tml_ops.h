@@ -12,5 +12,7 @@
 #include "ops/reduce.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
+#include "ops/signal_stream.h"
+#include "ops/detection.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -14,3 +14,5 @@ from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRID
 from . import reduce  # noqa: F401        MEAN
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
+from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDelay, SignalOverlapAdd, SignalIrfft
+from . import detection  # noqa: F401      TFLite_Detection_PostProcess
