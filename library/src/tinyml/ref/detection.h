@@ -34,9 +34,9 @@ static inline void tml_det_argsort(const float *values, int32_t n, int32_t *idx,
 
 TML_FLOAT static inline float tml_det_iou(const float *boxes, int32_t i, int32_t j)
 {
+    TML_FP_EXACT
     const float *a = boxes + 4 * i, *b = boxes + 4 * j; /* ymin, xmin, ymax, xmax */
     float area_a, area_b, ymin, xmin, ymax, xmax, h, w, inter;
-    TML_FP_EXACT
     area_a = (a[2] - a[0]) * (a[3] - a[1]);
     area_b = (b[2] - b[0]) * (b[3] - b[1]);
     if (area_a <= 0 || area_b <= 0) {
@@ -110,9 +110,9 @@ static inline int32_t tml_det_nms(const tml_detection_postprocess_params *p, con
 TML_FLOAT static inline int tml_det_decode(const tml_detection_postprocess_params *p, const float *enc,
                                            const float *anchors, float *decoded)
 {
+    TML_FP_EXACT
     int32_t b;
     int ok = 1;
-    TML_FP_EXACT
     for (b = 0; b < p->num_boxes; b++) {
         const float *e = enc + (size_t)b * (size_t)p->box_stride, *a = anchors + 4 * b; /* y, x, h, w */
         const float yc = (float)((double)e[0] / (double)p->y_scale * (double)a[2] + (double)a[0]);

@@ -107,10 +107,10 @@ static inline void tml_signal_overlap_add_s16_ref(const tml_signal_overlap_add_p
 TML_FLOAT static inline void tml_signal_overlap_add_f32_ref(const tml_signal_overlap_add_params *p,
                                                             const float *input, float *output, void *state)
 {
+    TML_FP_EXACT
     const size_t fs = (size_t)p->frame_size, step = (size_t)p->frame_step;
     int32_t r, f;
     size_t i;
-    TML_FP_EXACT
     for (r = 0; r < p->outer; r++) {
         float *acc = (float *)state + (size_t)r * fs;
         for (f = 0; f < p->n_frames; f++) {

@@ -232,8 +232,8 @@ static inline void tml_signal_irfft_s32_ref(const tml_signal_irfft_params *p, co
 /* Float: the same stages without the fixed-point scaling. */
 TML_FLOAT static inline tml_kf_cpx_f32 tml_kf_cmul_f32(tml_kf_cpx_f32 a, tml_kf_cpx_f32 b)
 {
-    tml_kf_cpx_f32 m;
     TML_FP_EXACT
+    tml_kf_cpx_f32 m;
     m.r = a.r * b.r - a.i * b.i;
     m.i = a.r * b.i + a.i * b.r;
     return m;
@@ -242,9 +242,9 @@ TML_FLOAT static inline tml_kf_cpx_f32 tml_kf_cmul_f32(tml_kf_cpx_f32 a, tml_kf_
 TML_FLOAT static inline void tml_kf_bfly_f32(tml_kf_cpx_f32 *out, int32_t fstride, const tml_signal_irfft_params *p,
                                              int32_t radix, int32_t m)
 {
+    TML_FP_EXACT
     const tml_kf_cpx_f32 *tw = (const tml_kf_cpx_f32 *)p->twiddles_f32;
     int32_t u;
-    TML_FP_EXACT
     for (u = 0; u < m; u++) {
         tml_kf_cpx_f32 *f0 = out + u, *f1 = f0 + m, *f2 = f0 + 2 * m, *f3 = f0 + 3 * m, *f4 = f0 + 4 * m;
         tml_kf_cpx_f32 s[13];
@@ -348,12 +348,12 @@ static inline void tml_kf_work_f32(tml_kf_cpx_f32 *out, const tml_kf_cpx_f32 *in
 TML_FLOAT static inline void tml_signal_irfft_f32_ref(const tml_signal_irfft_params *p, const float *input,
                                                       float *output, void *scratch)
 {
+    TML_FP_EXACT
     const tml_kf_cpx_f32 *super = (const tml_kf_cpx_f32 *)p->super_twiddles_f32;
     const int32_t n = p->nfft;
     const float len = (float)(2 * n);
     tml_kf_cpx_f32 *tmp = (tml_kf_cpx_f32 *)scratch;
     int32_t r, k;
-    TML_FP_EXACT
     for (r = 0; r < p->rows; r++) {
         const tml_kf_cpx_f32 *freq = (const tml_kf_cpx_f32 *)(input + (size_t)r * (size_t)p->in_stride * 2u);
         float *o = output + (size_t)r * (size_t)n * 2u;
