@@ -48,7 +48,7 @@ def models() -> dict:
         "detection_fast_background": model(40, 5),
         "detection_fast_no_background": model(40, 4, seed=1),
         "detection_fast_clustered": model(120, 7, clustered=True, num_classes=6, max_detections=20, seed=2),
-        "detection_fast_many_classes_per_box": model(30, 4, max_classes_per_detection=3, num_classes=1, seed=3),
+        "detection_fast_many_classes_per_box": model(30, 2, max_classes_per_detection=3, num_classes=1, seed=3),
         "detection_fast_defaults": model(25, 3, num_classes=2, drop=("detections_per_class", "use_regular_nms")),
         "detection_regular": model(40, 5, use_regular_nms=True),
         "detection_regular_clustered": model(150, 9, clustered=True, num_classes=8, max_detections=25,
