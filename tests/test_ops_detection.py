@@ -167,13 +167,13 @@ def test_tflm_refuses_quantized_inputs(tmp_path):
 
 
 def _custom_shapes(enc=(1, 8, 4), sc=(1, 8, 4), anc=(8, 4), outs=((1, 10, 4), (1, 10), (1, 10), (1,)),
-                   dtypes=("float32",) * 7, **opts):
+                   dtypes=("float32",) * 7, raw=None, **opts):
     from tflite_build import build
     shapes = [enc, sc, anc, *outs]
     t = [dict(shape=list(s), dtype=d) for s, d in zip(shapes, dtypes)]
     t[2]["data"] = np.zeros(anc, np.float32)
     return build(t, [dict(op="CUSTOM", custom="TFLite_Detection_PostProcess", inputs=[0, 1, 2], outputs=[3, 4, 5, 6],
-                          custom_options=dict(DEFAULTS, **opts))], [0, 1], [3, 4, 5, 6])
+                          custom_options=raw if raw is not None else dict(DEFAULTS, **opts))], [0, 1], [3, 4, 5, 6])
 
 
 @pytest.mark.parametrize("make,needle", [
@@ -192,6 +192,7 @@ def _custom_shapes(enc=(1, 8, 4), sc=(1, 8, 4), anc=(8, 4), outs=((1, 10, 4), (1
     (lambda: _custom_shapes(outs=((1, 9, 4), (1, 9), (1, 9), (1,))), "rows >= max_detections (10)"),
     (lambda: _custom_shapes(outs=((1, 10, 4), (1, 11), (1, 10), (1,))), "rows >= max_detections"),
     (lambda: _custom_shapes(dtypes=("float32",) * 6 + ("int32",)), "the outputs are float32"),
+    (lambda: _custom_shapes(raw=[1, 2]), "not a FlexBuffer map"),
 ])
 def test_refusals(make, needle):
     with pytest.raises(UnsupportedError) as e:

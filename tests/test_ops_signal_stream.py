@@ -207,6 +207,7 @@ def _lower(model: bytes):
                           dict(num_channels=2, stacker_left_context=1, stacker_right_context=1, stacker_step=1)),
      "need [2] and [6]"),
     (lambda: delay([4], -1), "delay_length is -1"),
+    (lambda: custom_model("SignalDelay", [4], "int16", [([4], "int16")], [1, 2]), "not a FlexBuffer map"),
     (lambda: custom_model("SignalDelay", [4], "int16", [([5], "int16")], dict(delay_length=1)), "same shape"),
     (lambda: custom_model("SignalOverlapAdd", [2, 4], "int8", [([4], "int8")], dict(T=9, frame_step=2)),
      "int16 or float32"),

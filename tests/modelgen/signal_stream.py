@@ -15,7 +15,7 @@ def custom_model(code: str, in_shape, in_dtype: str, outs: list, options: dict) 
     tensors = [dict(shape=list(in_shape), dtype=in_dtype, name="input")]
     tensors += [dict(shape=list(s), dtype=d, name=f"output{k}") for k, (s, d) in enumerate(outs)]
     ids = list(range(1, 1 + len(outs)))
-    ops = [dict(op="CUSTOM", custom=code, inputs=[0], outputs=ids, custom_options=dict(options))]
+    ops = [dict(op="CUSTOM", custom=code, inputs=[0], outputs=ids, custom_options=options)]
     return build(tensors, ops, [0], ids)
 
 

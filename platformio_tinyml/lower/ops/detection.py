@@ -40,6 +40,8 @@ def _float(ctx, op, key: str) -> float:
 
 @register("TFLite_Detection_PostProcess", custom=True, operands=(3, 3, 4, ()))
 def lower_detection_postprocess(op, ctx):
+    if "" in op.options:
+        ctx.fail("its custom options are not a FlexBuffer map (TFLM's kernel reads one)")
     enc, scores, anchors = (ctx.t(i) for i in op.inputs)
     outs = [ctx.t(i) for i in op.outputs]
     for t, what in ((enc, "box encodings"), (scores, "class scores"), (anchors, "anchors")):

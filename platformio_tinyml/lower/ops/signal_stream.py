@@ -29,15 +29,18 @@ def _opt_int(ctx, op, key: str, lo: int | None = None) -> int:
     return int(v)
 
 
-#: TFLM's Signal kernels read their options by position in the FlexBuffer map (keys sorted), not by name.
+#: TFLM's Signal kernels read their options by position in the FlexBuffer map (keys sorted), not by name:
+#: framer (frame_size, frame_step, prefill), stacker (num_channels, stacker_left_context,
+#: stacker_right_context, stacker_step), delay (delay_length), overlap-add (T, frame_step), irfft (T, fft_length).
 _POSITIONS = {"frame_size": 0, "frame_step": 1, "prefill": 2, "num_channels": 0, "stacker_left_context": 1,
               "stacker_right_context": 2, "stacker_step": 3, "delay_length": 0, "fft_length": 1, "T": 0}
-_OLA_STEP = 1  # SignalOverlapAdd: 'T' first, then 'frame_step'
 
 
-def _opt(ctx, op, key: str, pos: int | None = None):
+def _opt(ctx, op, key: str):
+    if "" in op.options:
+        ctx.fail("its custom options are not a FlexBuffer map (TFLM's kernel reads one)")
     keys = sorted(k for k in op.options if k != "")
-    pos = _POSITIONS[key] if pos is None else pos
+    pos = _POSITIONS[key]
     if pos >= len(keys) or keys[pos] != key:
         ctx.fail(f"its options {keys} do not have '{key}' at position {pos}, where TFLM's kernel reads it")
     return op.options[key]
@@ -138,9 +141,7 @@ def lower_overlap_add(op, ctx):
     if inp.dtype not in ("int16", "float32") or out.dtype != inp.dtype:
         ctx.fail(f"input/output dtypes {ctx.dtypes_of(inp, out)}: TFLM's kernel takes int16 or float32 for both")
     _type_option(ctx, op, inp)
-    step = _opt(ctx, op, "frame_step", _OLA_STEP)
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 1 <= step <= 2 ** 24:
-        ctx.fail(f"option frame_step is {step!r}; it must be an integer from 1 to {2 ** 24}")
+    step = _opt_int(ctx, op, "frame_step", 1)
     if len(inp.shape) < 2 or len(out.shape) != len(inp.shape) - 1:
         ctx.fail(f"input {list(inp.shape)} and output {list(out.shape)}: the input needs [..., frames, frame_size] "
                  "and the output one dimension less")

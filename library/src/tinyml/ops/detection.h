@@ -21,7 +21,7 @@
  * best max_detections (ties: earlier in the list first). Fast: each box's best class (ties: lower class
  * first) only (classes_per_detection 1), at most max_detections boxes.
  * Rows past the detections are zero (TFLM's fast path leaves them as they were).
- * Scratch: tml_detection_scratch_bytes().
+ * Scratch: tml_detection_scratch_bytes(num_boxes, max_detections) bytes.
  */
 #ifndef TINYML_OPS_DETECTION_H
 #define TINYML_OPS_DETECTION_H

@@ -31,7 +31,7 @@
  *   KissFFT's inverse real FFT (kiss_fftri): fixed point with per-stage scaling (fracbits 15 for
  *   int16, 31 for int32; every intermediate wraps to the type as KissFFT's does), float divided by
  *   fft_length. factors/twiddles/super_twiddles are the tables kiss_fftr_alloc computes (radices
- *   2, 3, 4, 5 only). Scratch: tml_signal_irfft_scratch_bytes().
+ *   2, 3, 4, 5 only). Scratch: int16 8 * (3 * nfft + 1) bytes, int32 and float 8 * nfft bytes.
  */
 #ifndef TINYML_OPS_SIGNAL_STREAM_H
 #define TINYML_OPS_SIGNAL_STREAM_H
