@@ -219,3 +219,27 @@ def test_cross_compiles_for_cortex_m4(tmp_path):
     subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard",
                     "-Os", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "library", "src"),
                     "-c", str(tmp_path / "m.c"), "-o", str(tmp_path / "m.o")], check=True)
+
+
+def test_random_options_are_lowered_or_refused_in_one_line():
+    """Random (often nonsensical) options and shapes: lowered and generated, or refused in one line."""
+    from platformio_tinyml.emit.codegen import generate_sources
+    rng = np.random.default_rng(9)
+    made = refused = 0
+    for _ in range(80):
+        n, cols, rows = (int(rng.integers(1, 9)) for _ in range(3))
+        opts = {k: int(rng.integers(-1, 6)) for k in ("max_detections", "max_classes_per_detection",
+                                                      "detections_per_class", "num_classes")}
+        opts.update(use_regular_nms=bool(rng.integers(0, 2)), nms_iou_threshold=float(rng.uniform(-0.2, 1.2)),
+                    nms_score_threshold=float(rng.uniform(-1, 1)))
+        data = _custom_shapes(enc=(1, n, int(rng.integers(3, 6))), sc=(1, n, cols), anc=(n, 4),
+                              outs=((1, rows, 4), (1, rows), (1, rows), (1,)), **opts)
+        try:
+            prog = lower_graph(read_model("m.tflite", data=data))
+        except UnsupportedError as e:
+            assert "\n" not in str(e), str(e)
+            refused += 1
+            continue
+        generate_sources(prog, "m")
+        made += 1
+    assert made >= 5 and refused >= 5, (made, refused)
