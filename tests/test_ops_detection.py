@@ -226,12 +226,15 @@ def test_random_options_are_lowered_or_refused_in_one_line():
     from platformio_tinyml.emit.codegen import generate_sources
     rng = np.random.default_rng(9)
     made = refused = 0
-    for _ in range(80):
+    for k in range(80):
         n, cols, rows = (int(rng.integers(1, 9)) for _ in range(3))
         opts = {k: int(rng.integers(-1, 6)) for k in ("max_detections", "max_classes_per_detection",
                                                       "detections_per_class", "num_classes")}
         opts.update(use_regular_nms=bool(rng.integers(0, 2)), nms_iou_threshold=float(rng.uniform(-0.2, 1.2)),
                     nms_score_threshold=float(rng.uniform(-1, 1)))
+        if k % 2:  # mostly sensible
+            opts.update(max_detections=int(rng.integers(1, rows + 1)), max_classes_per_detection=1,
+                        num_classes=cols - int(rng.integers(0, 2)) or 1, nms_iou_threshold=float(rng.uniform(0.01, 1)))
         data = _custom_shapes(enc=(1, n, int(rng.integers(3, 6))), sc=(1, n, cols), anc=(n, 4),
                               outs=((1, rows, 4), (1, rows), (1, rows), (1,)), **opts)
         try:
