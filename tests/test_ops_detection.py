@@ -246,3 +246,14 @@ def test_random_options_are_lowered_or_refused_in_one_line():
         generate_sources(prog, "m")
         made += 1
     assert made >= 5 and refused >= 5, (made, refused)
+
+
+@pytest.mark.parametrize("name", ["detection_fast_clustered", "detection_regular_clustered"])
+def test_on_the_emulated_cortex_m4(name):
+    """The Cortex-M4F build (GCC, newlib's exp, double arithmetic in software) under QEMU against TFLM."""
+    from platformio_tinyml.targets.qemurun import QemuModel
+    path = os.path.join(HERE, "models", f"{name}.tflite")
+    with QemuModel(path, name="model") as qm:
+        inputs = _inputs([t.shape for t in qm.inputs], np.random.default_rng(3), 3)
+        ours = qm.run(inputs)
+    _check(ours, tflm_run(path, inputs), f"{name} on the Cortex-M4", _regular_rows(path))

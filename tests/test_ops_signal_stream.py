@@ -292,3 +292,19 @@ def test_random_options_are_lowered_or_refused_in_one_line():
         generate_sources(prog, "m")
         made += 1
     assert made >= 5 and refused >= 5, (made, refused)
+
+
+@pytest.mark.parametrize("name", ["signal_stream_irfft_int16_30", "signal_stream_irfft_int32_64",
+                                  "signal_stream_irfft_float32_64"])
+def test_irfft_on_the_emulated_cortex_m4(name):
+    """The Cortex-M4F build (GCC, newlib) under QEMU against TFLM: the 64-bit products and wraps of the
+    fixed-point transforms and the float one on the target."""
+    from platformio_tinyml.targets.qemurun import QemuModel
+    path = os.path.join(HERE, "models", f"{name}.tflite")
+    with QemuModel(path, name="model") as qm:
+        rng = np.random.default_rng(4)
+        x = [_random(t, rng) for t in qm.inputs]
+        ours = qm.run(x)
+    ref = tflm_steps(path, [x])[0]
+    for o, r in zip(ours, ref):
+        assert_same(o, np.asarray(r), name)
