@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import DTYPES, Graph, Op, Tensor
 from ..plan.planner import MemoryPlanner
-from .registry import NULL, OPERAND_SPECS, REGISTRY, ArrayRef, PackedRef, ScratchRef, TensorRef, lowering_for
+from .registry import NULL, OPERAND_SPECS, REGISTRY, ArrayRef, PackedRef, ScratchRef, StateRef, TensorRef, lowering_for
 from .rows import fuse_pools
 
 
@@ -70,6 +70,7 @@ class Program:
     fusions: list = field(default_factory=list)   # rows.Fusion: call pairs run band by band
     step_bytes: dict = field(default_factory=dict)  # op index -> arena bytes alive during it (lower bound)
     optional: frozenset = frozenset()  # ops whose kernel took scratch a leaner kernel would not need
+    states: list = field(default_factory=list)  # (arena offset, bytes) of each StateRef, zeroed by reset
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -90,6 +91,7 @@ class LowerCtx:
         self.arrays: dict = {}
         self._array_keys: dict = {}
         self.scratch: list = []        # (nbytes, op index)
+        self.states: list = []         # nbytes of each StateRef
         self.alias_of: dict = {}       # tensor id -> tensor id it is a view of
         self.inplace: list = []        # (out tid, in tid, op index)
         self.overlaps: list = []       # (out tid, in tid, op index, lead bytes)
@@ -156,6 +158,13 @@ class LowerCtx:
     def scratch_buffer(self, nbytes: int) -> ScratchRef:
         self.scratch.append((int(nbytes), self.op.index))
         return ScratchRef(len(self.scratch) - 1)
+
+    def state_buffer(self, nbytes: int) -> StateRef:
+        """Arena bytes the operator keeps from one invoke to the next (placed for the whole run like a
+        variable tensor); all zero at start-up and after NAME_reset(), so a kernel's initial state is
+        its all-zero state."""
+        self.states.append(int(nbytes))
+        return StateRef(len(self.states) - 1)
 
     def alias(self, out_tid: int, in_tid: int) -> None:
         """The output is the input's bytes seen with another shape (RESHAPE, SQUEEZE)."""
@@ -332,7 +341,7 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
     fuse_pools(ctx)
     for tid in g.inputs + g.outputs:
         t = g.tensors[tid]
-        if t.dtype not in DTYPES or t.dtype == "bool":
+        if t.dtype not in DTYPES or (t.dtype == "bool" and tid not in g.outputs):
             raise UnsupportedError(f"{g.name}: model input/output tensor {tid} '{t.name}' has dtype {t.dtype}, "
                                    "which is not supported")
     for kind, ids in (("input", g.inputs), ("output", g.outputs)):
@@ -394,6 +403,7 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
     for r in sorted(first):
         bid[r] = planner.add(g.tensors[r].nbytes, first[r], last[r])
     sids = [planner.add(nb, step, step) for nb, step in ctx.scratch]
+    state_ids = [planner.add(nb, 0, end) for nb in ctx.states]
     for out_tid, in_tid, step, lead in ctx.overlaps:
         ro, ri = _root(ctx.alias_of, out_tid), _root(ctx.alias_of, in_tid)
         if ro in bid and ri in bid and ro != ri and first[ro] == step == last[ri] and \
@@ -423,4 +433,5 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
                    weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
-                   step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional))
+                   step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional),
+                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)])

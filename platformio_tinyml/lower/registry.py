@@ -58,6 +58,14 @@ class ScratchRef:
 
 
 @dataclass(frozen=True)
+class StateRef:
+    """Pointer to an operator's persistent state in the arena: kept for the whole run, zeroed by
+    NAME_reset() (and before the first invoke), for operators that carry state between invokes
+    without a variable tensor (TFLM's Signal framer, stacker, delay, overlap-add)."""
+    sid: int
+
+
+@dataclass(frozen=True)
 class ArrayRef:
     """Name of a constant array emitted in the model's .c file."""
     name: str

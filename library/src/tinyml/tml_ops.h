@@ -14,5 +14,7 @@
 #include "ops/svdf.h"
 #include "ops/unary.h"
 #include "ops/cast.h"
+#include "ops/signal_stream.h"
+#include "ops/detection.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -16,3 +16,5 @@ from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
 from . import unary  # noqa: F401         EXP, LOG, SQRT, RSQRT, ABS, NEG, L2_NORMALIZATION
 from . import cast  # noqa: F401          CAST
+from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDelay, SignalOverlapAdd, SignalIrfft
+from . import detection  # noqa: F401      TFLite_Detection_PostProcess
