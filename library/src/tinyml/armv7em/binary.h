@@ -1,0 +1,113 @@
+/*
+ * SUB int8 and MAXIMUM/MINIMUM int8 on Armv7E-M (Cortex-M4/M7/M33 with the DSP extension). Included by
+ * ops/binary.h when TML_ARCH_ARM_DSP is defined; bit-exact with ref/binary.h.
+ */
+#ifndef TINYML_ARMV7EM_BINARY_H
+#define TINYML_ARMV7EM_BINARY_H
+
+/* SUB int8: ADD's Armv7E-M row (armv7em/elementwise.h) with input2's scaled value subtracted; it applies
+ * where tml__add_s8_fast(p) holds (the same params struct, the same argument for exactness:
+ * |2 * (s1 - s2)| < 2^30 as for the sum). */
+TML_HOT TML_NOINLINE static void tml__sub_s8_row_dsp(const tml_sub_s8_params *p, int32_t n, const int8_t *a,
+                                                     int32_t sa, const int8_t *b, int32_t sb, int8_t *out)
+{
+    const int32_t off1 = p->input1_offset, ls1 = p->left_shift + 1 + (p->input1_shift == 0);
+    const int32_t off2 = p->input2_offset, ls2 = p->left_shift + 1 + (p->input2_shift == 0);
+    const int32_t m1 = p->input1_multiplier, r1 = p->input1_shift == 0 ? 0 : -p->input1_shift - 1;
+    const int32_t m2 = p->input2_multiplier, r2 = p->input2_shift == 0 ? 0 : -p->input2_shift - 1;
+    const int32_t mo = p->output_multiplier, ro = -p->output_shift - 1, oo = 2 * p->output_offset + 1;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const int8_t *const end = out + n;
+    for (; out < end; a += sa, b += sb) {
+        const int32_t s1 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*a + off1) << ls1), m1), r1, 1);
+        const int32_t s2 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*b + off2) << ls2), m2), r2, 1);
+        *out++ = (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up_small(2 * (s1 - s2), mo), ro, oo), lo, hi);
+    }
+}
+
+/* tml_sub_s8 where tml__add_s8_fast allows it. */
+TML_ALWAYS_INLINE void tml__sub_s8_dsp(const tml_sub_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
+{
+    TML_BINARY_DRIVE(tml__sub_s8_row_dsp, p, in1, in2, out);
+}
+
+/* MAXIMUM/MINIMUM int8: four bytes per step, SSUB8 sets the GE flag of each byte lane where a >= b and
+ * SEL takes a's byte there (MAXIMUM) or b's (MINIMUM): for equal bytes both are the same value. */
+TML_ALWAYS_INLINE uint32_t tml__max_s8x4(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b) : "cc");
+    return r;
+}
+
+TML_ALWAYS_INLINE uint32_t tml__min_s8x4(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1" : "=&r"(r) : "r"(a), "r"(b) : "cc");
+    return r;
+}
+
+/* One row: the innermost strides are 1, or 0 for a broadcast input (one byte repeated in all lanes). */
+TML_ALWAYS_INLINE void tml__minmax_s8_row(int is_min, int32_t n, const int8_t *a, int32_t sa, const int8_t *b,
+                                          int32_t sb, int8_t *out)
+{
+    const uint32_t rep_a = (uint8_t)a[0] * 0x01010101u, rep_b = (uint8_t)b[0] * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        uint32_t x = rep_a, y = rep_b, r;
+        if (sa) {
+            memcpy(&x, a + i, 4);
+        }
+        if (sb) {
+            memcpy(&y, b + i, 4);
+        }
+        r = is_min ? tml__min_s8x4(x, y) : tml__max_s8x4(x, y);
+        memcpy(out + i, &r, 4);
+    }
+    for (; i < n; i++) {
+        const int8_t x = a[i * sa], y = b[i * sb];
+        out[i] = is_min ? (x < y ? x : y) : (x > y ? x : y);
+    }
+}
+
+TML_HOT TML_NOINLINE static void tml__maximum_s8_row_dsp(const tml_binary_shape_params *p, int32_t n,
+                                                         const int8_t *a, int32_t sa, const int8_t *b,
+                                                         int32_t sb, int8_t *out)
+{
+    (void)p;
+    if (sa && sb) {
+        tml__minmax_s8_row(0, n, a, 1, b, 1, out);
+    } else if (sb) {
+        tml__minmax_s8_row(0, n, a, 0, b, 1, out);
+    } else {
+        tml__minmax_s8_row(0, n, a, 1, b, 0, out);
+    }
+}
+
+TML_HOT TML_NOINLINE static void tml__minimum_s8_row_dsp(const tml_binary_shape_params *p, int32_t n,
+                                                         const int8_t *a, int32_t sa, const int8_t *b,
+                                                         int32_t sb, int8_t *out)
+{
+    (void)p;
+    if (sa && sb) {
+        tml__minmax_s8_row(1, n, a, 1, b, 1, out);
+    } else if (sb) {
+        tml__minmax_s8_row(1, n, a, 0, b, 1, out);
+    } else {
+        tml__minmax_s8_row(1, n, a, 1, b, 0, out);
+    }
+}
+
+TML_ALWAYS_INLINE void tml__maximum_s8_dsp(const tml_binary_shape_params *p, const int8_t *in1,
+                                           const int8_t *in2, int8_t *out)
+{
+    TML_BINARY_DRIVE(tml__maximum_s8_row_dsp, p, in1, in2, out);
+}
+
+TML_ALWAYS_INLINE void tml__minimum_s8_dsp(const tml_binary_shape_params *p, const int8_t *in1,
+                                           const int8_t *in2, int8_t *out)
+{
+    TML_BINARY_DRIVE(tml__minimum_s8_row_dsp, p, in1, in2, out);
+}
+
+#endif /* TINYML_ARMV7EM_BINARY_H */
