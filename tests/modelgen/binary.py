@@ -134,13 +134,14 @@ def _schema_cases() -> dict:
 
 
 def _audio_chain() -> bytes:
-    """The audio preprocessor's int32 tail: x * 3 + 12 / 5 + 7, clamped to [-128, 127] by MINIMUM/MAXIMUM,
-    every constant a scalar of shape () (as in /work/shared/models/audio_preprocessor_int8.tflite)."""
+    """The audio preprocessor's int32 tail (operators 15 to 20 of the shared audio_preprocessor_int8.tflite,
+    its constants): (x * 256 + 333) / 666 - 128, clamped to [-128, 127] by MINIMUM/MAXIMUM, every constant
+    a scalar of shape ()."""
     from tflite_build import build
     sc = lambda v: dict(shape=[], dtype="int32", data=np.array(v, np.int32))  # noqa: E731
     act = dict(fused_activation_function=0)
-    t = [_p((40,), "int32"), sc(3), _p((40,), "int32"), sc(-12), _p((40,), "int32"), sc(5),
-         _p((40,), "int32"), sc(7), _p((40,), "int32"), sc(127), _p((40,), "int32"), sc(-128), _p((40,), "int32")]
+    t = [_p((40,), "int32"), sc(256), _p((40,), "int32"), sc(333), _p((40,), "int32"), sc(666),
+         _p((40,), "int32"), sc(-128), _p((40,), "int32"), sc(127), _p((40,), "int32"), sc(-128), _p((40,), "int32")]
     ops = [dict(op="MUL", inputs=[0, 1], outputs=[2], options_type="MulOptions", options=act),
            dict(op="ADD", inputs=[2, 3], outputs=[4], options_type="AddOptions", options=act),
            dict(op="DIV", inputs=[4, 5], outputs=[6], options_type="DivOptions", options=act),

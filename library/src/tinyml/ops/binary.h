@@ -9,9 +9,10 @@
  *   SUB/DIV float32: in1 op in2 clamped to [act_min, act_max].
  *   SUB int32: wrapping in1 - in2, clamped to the fused activation's range (TFLM applies it, unlike
  *     for ADD).
- *   DIV int32: in1 / in2 truncated toward zero, clamped. TFLM leaves x / 0 and INT32_MIN / -1 to the
- *     CPU (a trap on x86); here x / 0 = 0 and INT32_MIN / -1 = INT32_MIN, what a Cortex-M's SDIV
- *     gives. The generator refuses a constant divisor that holds a 0.
+ *   DIV int32: in1 / in2 truncated toward zero, clamped. TFLM fails the whole invoke when a divisor
+ *     is 0 and leaves INT32_MIN / -1 to the CPU (a trap on x86); kernels here cannot fail, so x / 0 = 0
+ *     and INT32_MIN / -1 = INT32_MIN (what a Cortex-M's SDIV gives). The generator refuses a constant
+ *     divisor that holds a 0.
  *   DIV int8: v1 = in1 + input1_offset, v2 = in2 + input2_offset (signs flipped so that v2 >= 0);
  *     v1 is normalised by its leading sign bits, multiplied by gemmlowp's reciprocal of v2
  *     (one_over_one_plus_x) and requantized by output_multiplier with the shift
