@@ -31,30 +31,18 @@ TML_ALWAYS_INLINE void tml__sub_s8_dsp(const tml_sub_s8_params *p, const int8_t 
     TML_BINARY_DRIVE(tml__sub_s8_row_dsp, p, in1, in2, out);
 }
 
-/* MAXIMUM/MINIMUM int8: four bytes per step, SSUB8 sets the GE flag of each byte lane where a >= b and
- * SEL takes a's byte there (MAXIMUM) or b's (MINIMUM): for equal bytes both are the same value. */
-TML_ALWAYS_INLINE uint32_t tml__max_s8x4(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b) : "cc");
-    return r;
-}
-
-TML_ALWAYS_INLINE uint32_t tml__min_s8x4(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1" : "=&r"(r) : "r"(a), "r"(b) : "cc");
-    return r;
-}
+/* MAXIMUM/MINIMUM int8: four bytes per step with MAX_POOL_2D's SSUB8 + SEL (tml__max_s8x4 and
+ * tml__min_s8x4 of armv7em/pool.h): SSUB8 sets the GE flag of each byte lane where a >= b, SEL takes a's
+ * byte there (max) or b's (min); for equal bytes both are the same value. */
 
 /* One row: the innermost strides are 1, or 0 for a broadcast input (one byte repeated in all lanes). */
 TML_ALWAYS_INLINE void tml__minmax_s8_row(int is_min, int32_t n, const int8_t *a, int32_t sa, const int8_t *b,
                                           int32_t sb, int8_t *out)
 {
-    const uint32_t rep_a = (uint8_t)a[0] * 0x01010101u, rep_b = (uint8_t)b[0] * 0x01010101u;
+    const int32_t rep_a = tml__bytes4(a[0]), rep_b = tml__bytes4(b[0]);
     int32_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        uint32_t x = rep_a, y = rep_b, r;
+        int32_t x = rep_a, y = rep_b, r;
         if (sa) {
             memcpy(&x, a + i, 4);
         }

@@ -35,6 +35,7 @@
 #include "../tml_common.h"
 #include "elementwise.h"  /* tml_add_s8_params, tml_binary_*_params, the broadcast iteration */
 #include "activations.h"  /* gemmlowp's one_over_one_plus_x, tml_clz32 */
+#include "pool.h"         /* on Armv7E-M: MAX_POOL_2D's four-lane max/min (armv7em/pool.h) */
 
 /** The shape alone: MAXIMUM, MINIMUM (every dtype), SQUARED_DIFFERENCE float32/int32. */
 typedef struct {
