@@ -3,11 +3,13 @@ MAXIMUM/MINIMUM int8, against the reference kernels: random sizes, broadcasts, p
 in-place buffers; exact comparison, run under QEMU (tests/kernels/diff_binary.c)."""
 import os
 
+import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TEST_MODELS
+from tflm_oracle import assert_same, random_input, tflm_run
 
-from platformio_tinyml.targets.qemurun import clang_arm, missing_tools, run_program
+from platformio_tinyml.targets.qemurun import QemuModel, clang_arm, missing_tools, run_program
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_binary.c")
 KERNELS = ["sub_s8", "maximum_s8", "minimum_s8"]
@@ -31,3 +33,17 @@ def test_dsp_binary_kernels_equal_reference(float_abi, cc, tmp_path):
 def test_binary_forced_reference(tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), cflags=["-DTML_FORCE_REFERENCE", "-DCASES=50"])
     assert "path: reference" in out and rc == 0, out
+
+
+@pytest.mark.parametrize("name", ["binary_sub_same_int8", "binary_sub_bcast_5d_int8", "binary_sub_s8_6d",
+                                  "binary_max_bcast_2way_int8", "binary_min_s8_const_first",
+                                  "binary_div_s8_bcast_relu", "binary_audio_int32_chain"])
+def test_models_on_cortex_m4_match_tflm(name):
+    """Whole models built for the Cortex-M4 (-Wall -Wextra -Werror, the optimized kernels) and run under
+    QEMU, against TFLM."""
+    path = os.path.join(TEST_MODELS, f"{name}.tflite")
+    with QemuModel(path, "m") as target:
+        for seed in (0, 1):
+            rng = np.random.default_rng(seed)
+            inputs = [random_input(t.np_dtype, t.shape, rng) for t in target.inputs]
+            assert_same(target.run(inputs)[0], tflm_run(path, inputs)[0], f"{name} seed {seed}")
