@@ -254,6 +254,8 @@ def _lower(model: bytes):
     ("DIV", [_q([4], "int8", 1e-8, 0), _q([4], "int8", 1.0, 0), _q([4], "int8", 10.0, 0)], "out of range"),
     ("DIV", [dict(shape=[4], dtype="int32"), dict(shape=[4], dtype="int32", data=np.array([1, 0, 2, 3], np.int32)),
              dict(shape=[4], dtype="int32")], "holds 0"),
+    ("SQUARED_DIFFERENCE", [_q([4], "int8", 1.0, 0), _q([4], "int8", 1.0, 0), _q([4], "int8", 1e-14, 0)],
+     "too large"),
     ("SUB", [dict(shape=[2, 3], dtype="float32"), dict(shape=[4], dtype="float32"),
              dict(shape=[2, 3], dtype="float32")], "do not broadcast"),
 ])

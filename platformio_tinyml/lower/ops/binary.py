@@ -151,7 +151,11 @@ def _squared_difference_quant(ctx, in1, in2, out) -> dict:
     twice_max = 2.0 * float(max(s1, s2))
     m1, sh1 = _below_one(ctx, "SQUARED_DIFFERENCE", float(s1) / twice_max, "input1")
     m2, sh2 = _below_one(ctx, "SQUARED_DIFFERENCE", float(s2) / twice_max, "input2")
-    mo, sho = quantize_multiplier(twice_max * twice_max / float(np.float32(1 << (2 * left_shift)) * so))
+    real = twice_max * twice_max / float(np.float32(1 << (2 * left_shift)) * so)
+    mo, sho = quantize_multiplier(real)
+    if sho > 30:
+        ctx.fail(f"SQUARED_DIFFERENCE output rescale factor {real:g} is too large (below 2^30 is supported: "
+                 "TFLM's kernel would shift an int32 left by 31 or more)")
     lo, hi = INT_RANGES[out.dtype]
     return dict(input1_offset=-in1.q_zero_point, input2_offset=-in2.q_zero_point,
                 output_offset=out.q_zero_point, left_shift=left_shift,
