@@ -5,24 +5,13 @@
 #ifndef TINYML_ARMV7EM_BINARY_H
 #define TINYML_ARMV7EM_BINARY_H
 
-/* SUB int8: ADD's Armv7E-M row (armv7em/elementwise.h) with input2's scaled value subtracted; it applies
- * where tml__add_s8_fast(p) holds (the same params struct, the same argument for exactness:
- * |2 * (s1 - s2)| < 2^30 as for the sum). */
+/* SUB int8: ADD's Armv7E-M row (tml__addsub_s8_row of armv7em/elementwise.h) with input2's scaled value
+ * subtracted; it applies where tml__add_s8_fast(p) holds (the same params struct, the same argument for
+ * exactness). */
 TML_HOT TML_NOINLINE static void tml__sub_s8_row_dsp(const tml_sub_s8_params *p, int32_t n, const int8_t *a,
                                                      int32_t sa, const int8_t *b, int32_t sb, int8_t *out)
 {
-    const int32_t off1 = p->input1_offset, ls1 = p->left_shift + 1 + (p->input1_shift == 0);
-    const int32_t off2 = p->input2_offset, ls2 = p->left_shift + 1 + (p->input2_shift == 0);
-    const int32_t m1 = p->input1_multiplier, r1 = p->input1_shift == 0 ? 0 : -p->input1_shift - 1;
-    const int32_t m2 = p->input2_multiplier, r2 = p->input2_shift == 0 ? 0 : -p->input2_shift - 1;
-    const int32_t mo = p->output_multiplier, ro = -p->output_shift - 1, oo = 2 * p->output_offset + 1;
-    const int32_t lo = p->act_min, hi = p->act_max;
-    const int8_t *const end = out + n;
-    for (; out < end; a += sa, b += sb) {
-        const int32_t s1 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*a + off1) << ls1), m1), r1, 1);
-        const int32_t s2 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*b + off2) << ls2), m2), r2, 1);
-        *out++ = (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up_small(2 * (s1 - s2), mo), ro, oo), lo, hi);
-    }
+    tml__addsub_s8_row(p, n, a, sa, b, sb, out, 1);
 }
 
 /* tml_sub_s8 where tml__add_s8_fast allows it. */
