@@ -1,6 +1,8 @@
 """Differential kernel test of the binary family's Cortex-M4 (Armv7E-M DSP) kernels, SUB int8 and
 MAXIMUM/MINIMUM int8, against the reference kernels: random sizes, broadcasts, parameters, unaligned and
-in-place buffers; exact comparison, run under QEMU (tests/kernels/diff_binary.c)."""
+in-place buffers; exact comparison, run under QEMU (tests/kernels/diff_binary.c). There too: the reference
+DIV int8 against TFLM's arithmetic as its source reads, compiled for the Cortex-M4 (where TFLM shifts an
+int32 by 32 or more, C leaves the result to the CPU). And whole models on the Cortex-M4 against TFLM."""
 import os
 
 import numpy as np
@@ -12,7 +14,7 @@ from tflm_oracle import assert_same, random_input, tflm_run
 from platformio_tinyml.targets.qemurun import QemuModel, clang_arm, missing_tools, run_program
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_binary.c")
-KERNELS = ["sub_s8", "maximum_s8", "minimum_s8"]
+KERNELS = ["sub_s8", "maximum_s8", "minimum_s8", "div_s8 every pair"]
 
 
 @pytest.mark.parametrize("float_abi,cc", [("hard", "gcc"), ("soft", "gcc"), ("hard", "clang")])
@@ -27,6 +29,8 @@ def test_dsp_binary_kernels_equal_reference(float_abi, cc, tmp_path):
         assert line.endswith(" 0 differ") and not line.split(":")[1].strip().startswith("0 cases"), out
     fast = int(lines[0].split(", ")[1].split()[0])
     assert fast > 400, out  # most SUB cases ran the optimized row
+    zone = int(lines[3].split(", ")[1].split()[0])
+    assert zone > 10000, out  # DIV's shifts of 32 or more were compared with the CPU's own result
     assert rc == 0, out
 
 

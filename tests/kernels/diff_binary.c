@@ -3,7 +3,9 @@
  * kernels: random sizes, broadcasts (either input, both, scalar), unaligned buffers, in place; for SUB
  * the parameters TFLM's Prepare makes from random scales and random ones (some outside the fast path),
  * random zero points and activation ranges. Every output byte must be equal, and nothing written past
- * the output. Built for the target (tests/test_kernels_binary.py runs it under QEMU for the Cortex-M4);
+ * the output. Also the reference DIV int8 against TFLM's arithmetic as written in its source and compiled
+ * for this CPU, on every pair of inputs: TFLM's last rounding shift, undefined in C from 32 on, gives
+ * what a Cortex-M computes there, and the kernel has to give the same. Built for the target (tests/test_kernels_binary.py runs it under QEMU for the Cortex-M4);
  * prints one summary line per kernel and exits 1 on any mismatch.
  */
 #include <math.h>
@@ -164,6 +166,81 @@ static int test_minmax(int is_min)
     return bad;
 }
 
+/* TFLM's int8 DIV element as its source expands (gemmlowp's definitions), shifts by 32 or more left to
+ * the CPU: kept out of line so that the compiler cannot see the shift amounts. */
+__attribute__((noinline)) static int32_t cpu_shl(uint32_t x, int n) { return (int32_t)(x << n); }
+
+__attribute__((noinline)) static int32_t gemmlowp_rdbpot(int32_t x, int exponent)
+{
+    const int32_t mask = (int32_t)((1ll << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + ((x < 0 ? ~0 : 0) & 1);
+    return (x >> exponent) + ((remainder > threshold ? ~0 : 0) & 1);
+}
+
+static int32_t gemmlowp_srdhm(int32_t a, int32_t b)
+{
+    const int64_t ab = (int64_t)a * b;
+    const int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    return (int32_t)((ab + nudge) / (1ll << 31));
+}
+
+static int8_t tflm_div_s8(const tml_div_s8_params *p, int8_t a, int8_t b)
+{
+    int32_t v1 = p->input1_offset + a, v2 = p->input2_offset + b, inv, unscaled, r;
+    int hp1, headroom, total;
+    if (v2 < 0) {
+        v1 = -v1;
+        v2 = -v2;
+    }
+    hp1 = v2 ? __builtin_clz((uint32_t)v2) : 32;
+    inv = tml_fx_one_over_one_plus_x((int32_t)((uint32_t)cpu_shl((uint32_t)v2, hp1) - (1u << 31)));
+    headroom = v1 ? __builtin_clrsb(v1) : 31;
+    unscaled = gemmlowp_srdhm(cpu_shl((uint32_t)v1, headroom), inv);
+    total = p->output_shift - (31 - hp1) - headroom;
+    r = gemmlowp_rdbpot(gemmlowp_srdhm(unscaled, p->output_multiplier), -total) + p->output_offset;
+    return (int8_t)(r < p->act_min ? p->act_min : r > p->act_max ? p->act_max : r);
+}
+
+static int test_div_every_pair(void)
+{
+    int c, bad = 0, zone = 0;
+    for (c = 0; c < 24; c++) {
+        tml_div_s8_params p;
+        int32_t i;
+        memset(&p, 0, sizeof p);
+        p.size = 256;
+        p.input1_offset = between(-127, 128);
+        p.input2_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        p.output_multiplier = between(1 << 30, 0x7fffffff);
+        p.output_shift = c < 8 ? between(-24, 5) : between(-3, 21); /* the first ones reach shifts of 32+ */
+        p.act_min = rnd() % 2 ? -128 : between(-128, 0);
+        p.act_max = rnd() % 2 ? 127 : between(p.act_min, 127);
+        for (i = 0; i < 256; i++) b_buf[i] = (int8_t)(i - 128);
+        for (i = 0; i < 256; i++) {
+            int32_t k;
+            memset(a_buf, (int8_t)(i - 128), 256);
+            tml_div_s8_ref(&p, a_buf, b_buf, out_opt);
+            for (k = 0; k < 256; k++) {
+                const int8_t want = tflm_div_s8(&p, a_buf[k], b_buf[k]);
+                int32_t v1 = p.input1_offset + a_buf[k], v2 = p.input2_offset + b_buf[k];
+                if (v2 < 0) v1 = -v1, v2 = -v2;
+                zone += v1 != 0 && p.output_shift - (v2 ? 31 - __builtin_clz((uint32_t)v2) : -1) -
+                                           __builtin_clrsb(v1) <= -32;
+                if (out_opt[k] != want && bad++ < 5)
+                    printf("div_s8 differs: a %d b %d params %ld %ld %ld %ld %ld: %d, TFLM's arithmetic %d\n",
+                           a_buf[k], b_buf[k], (long)p.input1_offset, (long)p.input2_offset,
+                           (long)p.output_offset, (long)p.output_multiplier, (long)p.output_shift, out_opt[k],
+                           want);
+            }
+        }
+    }
+    printf("div_s8 every pair: 24 cases, %d pairs shifted by 32 or more, %d differ\n", zone, bad);
+    return bad;
+}
+
 int main(void)
 {
     int bad;
@@ -172,6 +249,6 @@ int main(void)
 #else
     printf("path: reference\n");
 #endif
-    bad = test_sub() + test_minmax(0) + test_minmax(1);
+    bad = test_sub() + test_minmax(0) + test_minmax(1) + test_div_every_pair();
     return bad ? 1 : 0;
 }
