@@ -5,8 +5,9 @@
  * random zero points and activation ranges. Every output byte must be equal, and nothing written past
  * the output. Also the reference DIV int8 against TFLM's arithmetic as written in its source and compiled
  * for this CPU, on every pair of inputs: TFLM's last rounding shift, undefined in C from 32 on, gives
- * what a Cortex-M computes there, and the kernel has to give the same. Built for the target (tests/test_kernels_binary.py runs it under QEMU for the Cortex-M4);
- * prints one summary line per kernel and exits 1 on any mismatch.
+ * what a Cortex-M computes there, and the kernel has to give the same. Built for the target
+ * (tests/test_kernels_binary.py runs it under QEMU for the Cortex-M4); prints one summary line per
+ * kernel and exits 1 on any mismatch.
  */
 #include <math.h>
 #include <stdio.h>
