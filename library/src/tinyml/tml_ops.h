@@ -7,6 +7,7 @@
 #include "ops/pool.h"
 #include "ops/activations.h"
 #include "ops/elementwise.h"
+#include "ops/binary.h"
 #include "ops/quantize.h"
 #include "ops/shape.h"
 #include "ops/reduce.h"

@@ -9,6 +9,7 @@ from . import conv  # noqa: F401          CONV_2D, DEPTHWISE_CONV_2D
 from . import pool  # noqa: F401          AVERAGE_POOL_2D, MAX_POOL_2D
 from . import activations  # noqa: F401   SOFTMAX, LOGISTIC, TANH, RELU, RELU6
 from . import elementwise  # noqa: F401   ADD, MUL
+from . import binary  # noqa: F401        SUB, DIV, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE
 from . import quantize  # noqa: F401      QUANTIZE, DEQUANTIZE
 from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRIDED_SLICE, PAD
 from . import reduce  # noqa: F401        MEAN

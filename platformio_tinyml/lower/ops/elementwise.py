@@ -60,7 +60,8 @@ def broadcast_plan(s1, s2, out) -> list:
     return list(reversed(plan))
 
 
-def _shape_params(ctx, in1, in2, out) -> dict:
+def shape_params(ctx, in1, in2, out) -> dict:
+    """size, bcast_rank and bcast of a binary kernel's params (see library/src/tinyml/ops/elementwise.h)."""
     try:
         plan = broadcast_plan(in1.shape, in2.shape, out.shape)
     except ValueError as e:
@@ -74,7 +75,8 @@ def _shape_params(ctx, in1, in2, out) -> dict:
                 bcast=ctx.array("int32_t", np.array(vals, np.int64), "bcast"))
 
 
-def _inplace(ctx, in1, in2, out) -> None:
+def allow_inplace(ctx, in1, in2, out) -> None:
+    """The output may overwrite a non-constant input of its own shape and dtype."""
     for t in (in1, in2):
         if not t.is_const and tuple(t.shape) == tuple(out.shape) and t.dtype == out.dtype:
             ctx.allow_inplace(out.index, t.index)
@@ -91,7 +93,7 @@ def _lower_binary(op, ctx, name: str) -> None:
     if not (in1.dtype == in2.dtype == out.dtype) or out.dtype not in _SUFFIX:
         ctx.fail(f"input/input/output dtypes {kind} are not supported (float32, int8, int16 or int32 "
                  "for all three are)")
-    shape = _shape_params(ctx, in1, in2, out)
+    shape = shape_params(ctx, in1, in2, out)
     args = (ctx.tensor(in1.index), ctx.tensor(in2.index), ctx.tensor(out.index))
     suffix = _SUFFIX[out.dtype]
     fn, ptype = f"tml_{name.lower()}_{suffix}", f"tml_{name.lower()}_{suffix}_params"
@@ -117,7 +119,7 @@ def _lower_binary(op, ctx, name: str) -> None:
             params = dict(shape, **_add_quant(ctx, in1, in2, out), act_min=lo, act_max=hi)
         else:
             params = dict(shape, **_mul_quant(ctx, in1, in2, out), act_min=lo, act_max=hi)
-    _inplace(ctx, in1, in2, out)
+    allow_inplace(ctx, in1, in2, out)
     ctx.emit(fn, *args, params_type=ptype, params=params)
 
 

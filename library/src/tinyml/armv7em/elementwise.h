@@ -1,6 +1,6 @@
 /*
  * ADD int8 on Armv7E-M (Cortex-M4/M7/M33 with the DSP extension): TFLM's requantizations as SMMULR and
- * shifts. Included by ops/elementwise.h when TML_ARCH_ARM_DSP is defined.
+ * shifts (the row is SUB's too: armv7em/binary.h). Included by ops/elementwise.h when TML_ARCH_ARM_DSP is defined.
  */
 #ifndef TINYML_ARMV7EM_ELEMENTWISE_H
 #define TINYML_ARMV7EM_ELEMENTWISE_H
@@ -24,8 +24,10 @@ TML_ALWAYS_INLINE int32_t tml__srdhm_up_small(int32_t twice_x, int32_t multiplie
     return r;
 }
 
-TML_HOT TML_NOINLINE static void tml__add_s8_row_dsp(const tml_add_s8_params *p, int32_t n, const int8_t *a,
-                                                     int32_t sa, const int8_t *b, int32_t sb, int8_t *out)
+/* The row of ADD (sub = 0) and of SUB (sub = 1, armv7em/binary.h): input2's scaled value added or
+ * subtracted (|2 * (s1 -+ s2)| < 2^30 either way). */
+TML_ALWAYS_INLINE void tml__addsub_s8_row(const tml_add_s8_params *p, int32_t n, const int8_t *a, int32_t sa,
+                                          const int8_t *b, int32_t sb, int8_t *out, int sub)
 {
     /* the inputs shifted one more to the left: twice the value for SMMULR (|(x + offset) << 22| < 2^30);
      * an input's shift of 0 (multiplier 2^30) as one more left shift again and a right shift of 1: the
@@ -40,8 +42,15 @@ TML_HOT TML_NOINLINE static void tml__add_s8_row_dsp(const tml_add_s8_params *p,
     for (; out < end; a += sa, b += sb) {
         const int32_t s1 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*a + off1) << ls1), m1), r1, 1);
         const int32_t s2 = tml__rdbpot_r1(tml__srdhm_up_small((int32_t)((uint32_t)(*b + off2) << ls2), m2), r2, 1);
-        *out++ = (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up_small(2 * (s1 + s2), mo), ro, oo), lo, hi);
+        const int32_t s = sub ? s1 - s2 : s1 + s2;
+        *out++ = (int8_t)tml_clamp_i32(tml__rdbpot_r1(tml__srdhm_up_small(2 * s, mo), ro, oo), lo, hi);
     }
+}
+
+TML_HOT TML_NOINLINE static void tml__add_s8_row_dsp(const tml_add_s8_params *p, int32_t n, const int8_t *a,
+                                                     int32_t sa, const int8_t *b, int32_t sb, int8_t *out)
+{
+    tml__addsub_s8_row(p, n, a, sa, b, sb, out, 0);
 }
 
 /* tml_add_s8 where tml__add_s8_fast allows it: tml__add_s8_row_dsp over every row of the output. */
