@@ -12,5 +12,6 @@
 #include "ops/reduce.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
+#include "ops/movement.h"
 
 #endif /* TINYML_TML_OPS_H */
