@@ -248,3 +248,17 @@ def test_clang(name):
     if shutil.which("clang") is None:
         pytest.fail("clang is not installed (.ci/run installs it)")
     check(_path(name), seeds=(0,), cc="clang")
+
+
+@pytest.mark.parametrize("name", ["movement_transpose_sweep_int8", "movement_gather_embedding_int8",
+                                  "movement_broadcast_sweep_int64", "movement_split_v_sweep_int16"])
+def test_cortex_m4(name):
+    """Built with arm-none-eabi-gcc -Os -Wall -Wextra -Werror for the Cortex-M4F and run under QEMU."""
+    from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
+    if missing_tools():
+        pytest.fail(f"missing {', '.join(missing_tools())} (.ci/run installs them)")
+    path = _path(name)
+    with QemuModel(path, cflags=["-Os"]) as qm:
+        feeds = _feed(qm, np.random.default_rng(0), path)
+        for k, (o, r) in enumerate(zip(qm.run(feeds), tflm_run(path, feeds))):
+            assert_same(o, r, f"{name} on the Cortex-M4 output {k}")
