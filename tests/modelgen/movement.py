@@ -315,6 +315,27 @@ def _chain_models():
     return out
 
 
+def _rank6_model(dt):
+    """Rank 6, which TFLite Micro's PACK, UNPACK, SPLIT, SPLIT_V and GATHER take (TRANSPOSE, SLICE and
+    BROADCAST_TO stop at 5)."""
+    s = [2, 1, 2, 1, 3, 2]
+    g = _G(_t(s, dt), _t([1, 2, 1, 3, 2], dt))
+    ax = g.add(_t([], "int32", [4]))
+    g.op("SPLIT", [ax, 0], [_t([2, 1, 2, 1, 1, 2], dt)] * 3, options_type="SplitOptions", options=dict(num_splits=3))
+    ax = g.add(_t([1], "int32", [-2]))
+    sz = g.add(_t([2], "int32", [2, 1]))
+    g.op("SPLIT_V", [0, sz, ax], [_t([2, 1, 2, 1, 2, 2], dt), _t([2, 1, 2, 1, 1, 2], dt)],
+         options_type="SplitVOptions", options=dict(num_splits=2))
+    g.op("UNPACK", [0], [_t(s[1:], dt)] * 2, options_type="UnpackOptions", options=dict(num=2, axis=0))
+    g.op("PACK", [1, 1], [_t([1, 2, 1, 3, 2, 2], dt)], options_type="PackOptions",
+         options=dict(values_count=2, axis=-1))
+    if dt in ("int8", "float32"):
+        pos = g.add(_t([2], "int32", [1, 0]))
+        g.op("GATHER", [0, pos], [_t([2, 1, 2, 1, 3, 2], dt)], options_type="GatherOptions",
+             options=dict(axis=-1, batch_dims=0))
+    return g.build()
+
+
 def rejected_models() -> dict:
     """Forms TFLite Micro refuses (movement_bad_*): the generator must refuse them too."""
     out = {}
@@ -379,6 +400,8 @@ def built_models() -> dict:
     for dt in ("int8", "float32"):
         out[f"movement_gather_sweep_{SHORT[dt]}"] = _gather_sweep(dt, True)
         out[f"movement_gather_const_{SHORT[dt]}"] = _gather_sweep(dt, False)
+    for dt in ("int8", "int16", "float32"):
+        out[f"movement_rank6_{SHORT[dt]}"] = _rank6_model(dt)
     out.update(_shape_models())
     out.update(_chain_models())
     out.update(rejected_models())
