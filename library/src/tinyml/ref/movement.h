@@ -31,9 +31,9 @@ static inline void tml_move_row_(uint8_t *out, const uint8_t *in, int32_t count,
             memcpy(out, in, 4);
         }
         break;
-    default:
-        for (i = 0; i < count; i++, in += s, out += eb) {
-            memcpy(out, in, (size_t)eb);
+    default: /* 8 */
+        for (i = 0; i < count; i++, in += s, out += 8) {
+            memcpy(out, in, 8);
         }
         break;
     }
