@@ -17,5 +17,6 @@
 #include "ops/cast.h"
 #include "ops/signal_stream.h"
 #include "ops/detection.h"
+#include "ops/movement.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -19,3 +19,4 @@ from . import unary  # noqa: F401         EXP, LOG, SQRT, RSQRT, ABS, NEG, L2_NO
 from . import cast  # noqa: F401          CAST
 from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDelay, SignalOverlapAdd, SignalIrfft
 from . import detection  # noqa: F401      TFLite_Detection_PostProcess
+from . import movement  # noqa: F401      TRANSPOSE, PACK, UNPACK, SPLIT(_V), SLICE, EXPAND_DIMS, SHAPE, BROADCAST_TO, GATHER
