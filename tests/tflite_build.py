@@ -18,7 +18,7 @@ import tflite
 from tflite.BuiltinOperator import BuiltinOperator
 
 TYPES = {"float32": 0, "float16": 1, "int32": 2, "uint8": 3, "int64": 4, "bool": 6, "int16": 7, "int8": 9,
-         "float64": 10}
+         "float64": 10, "uint64": 12, "uint32": 15, "uint16": 16}
 
 
 def _vec_i32(b, start_fn, values):

@@ -14,7 +14,7 @@ import jinja2
 from .. import __version__
 from ..ir import DTYPES
 from ..lower.lower import Program
-from ..lower.registry import NULL, ArrayRef, Null, PackedRef, ScratchRef, Sym, TensorRef
+from ..lower.registry import NULL, ArrayRef, Null, PackedRef, ScratchRef, StateRef, Sym, TensorRef
 from ..errors import TinymlError
 from .cfmt import C_INT_RANGES, CValueError, c_array_values, c_comment, c_float, c_int, c_string
 
@@ -83,6 +83,8 @@ class _Render:
             return self.tensor_ptr(v.tid)
         if isinstance(v, ScratchRef):
             return f"((void *)(arena + {self.p.scratch_offsets[v.sid]}))"
+        if isinstance(v, StateRef):
+            return f"((void *)(arena + {self.p.states[v.sid][0]}))"
         if isinstance(v, PackedRef):
             return f"{v.macro}({v.name})"
         if isinstance(v, ArrayRef):
@@ -189,7 +191,7 @@ def generate_sources(prog: Program, name: str, note: str = "") -> dict:
         outputs=[_io(prog, r, "output", i, tid) for i, tid in enumerate(g.outputs)],
         arena_bytes=prog.arena_bytes, arena_alloc=max(prog.arena_bytes, 4), lower_bound=prog.lower_bound,
         weight_bytes=prog.weight_bytes, macs=prog.macs, arrays=arrays, calls=calls, param_calls=param_calls,
-        variables=variables)
+        variables=variables, states=[dict(offset=o, bytes=nb) for o, nb in prog.states])
     return {f"{name}.h": _ENV.get_template("model.h.j2").render(ctx),
             f"{name}.c": _ENV.get_template("model.c.j2").render(ctx)}
 

@@ -58,6 +58,13 @@ class ScratchRef:
 
 
 @dataclass(frozen=True)
+class StateRef:
+    """Pointer to an operator's persistent state in the arena: kept across invokes, zeroed by NAME_reset()
+    (TFLM's persistent buffers that an operator's Prepare/Reset clears, e.g. a running noise estimate)."""
+    sid: int
+
+
+@dataclass(frozen=True)
 class ArrayRef:
     """Name of a constant array emitted in the model's .c file."""
     name: str
