@@ -171,4 +171,43 @@ def models() -> dict:
     out.update(subtraction_models())
     out.update(pcan_models(rng))
     out.update(log_models())
+    out.update(front_end_models())
+    return out
+
+
+def front_end_models() -> dict:
+    """The Signal parts of TFLM's audio_preprocessor_int8 model, with its own constants (window, mel filter
+    bank, PCAN gain table) and options: its operators 0-4 (Window, Reshape, FftAutoScale, Rfft, Energy) and
+    9-13 (FilterBank, SquareRoot, SpectralSubtraction, PCAN, Log), the builtin operators between them
+    (CAST, STRIDED_SLICE, CONCATENATION) left out."""
+    src = "/work/shared/models/audio_preprocessor_int8.tflite"
+    if not os.path.exists(src):
+        return {}
+    from platformio_tinyml.read.reader import read_model
+    g = read_model(src)
+    out = {}
+    for name, first, last in (("signal_front_end_spectrum", 0, 4), ("signal_front_end_features", 9, 13)):
+        ops = g.ops[first:last + 1]
+        produced = {t for op in ops for t in op.outputs}
+        used = sorted({t for op in ops for t in op.inputs + op.outputs if t >= 0})
+        index = {t: k for k, t in enumerate(used)}
+        tensors = []
+        for t in used:
+            tt = g.tensors[t]
+            d = dict(shape=list(tt.shape), dtype=tt.dtype, name=tt.name)
+            if tt.data is not None and t not in produced:
+                d["data"] = np.asarray(tt.data).astype(tt.dtype)
+            tensors.append(d)
+        inputs = [index[t] for t in used if tensors[index[t]].get("data") is None and t not in produced]
+        consumed = {t for op in ops for t in op.inputs}
+        outputs = [index[t] for t in used if t in produced and t not in consumed]
+        built = []
+        for op in ops:
+            o = dict(inputs=[index[t] for t in op.inputs], outputs=[index[t] for t in op.outputs])
+            if op.type == "CUSTOM":
+                o.update(op="CUSTOM", custom=op.custom_code, custom_options=dict(op.options))
+            else:
+                o.update(op=op.type, options_type="ReshapeOptions", options={})
+            built.append(o)
+        out[name] = build(tensors, built, inputs, outputs)
     return out
