@@ -22,8 +22,8 @@ from tflm_oracle import assert_same, tflm_run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL = sorted(glob.glob(os.path.join(HERE, "models", "signal_*.tflite")))
-SHARED = "/work/shared/models"
 sys.path.insert(0, HERE)
+from conftest import SHARED_MODELS as SHARED  # noqa: E402
 
 
 def _id(p):
@@ -50,8 +50,17 @@ def _edge_inputs(t, rng) -> list:
         vals = np.array([0, 1, 2, 2**32 - 1, 2**32, 2**32 + 1, 2**63, 2**64 - 1, 2**40 + 12345, 99], np.uint64)
         return [a.reshape(shape) for a in (np.zeros(n, np.uint64), np.full(n, 2**64 - 1, np.uint64),
                                            np.resize(vals, n))]
-    if t.dtype == "int32":   # scale bits
+    if t.dtype == "int32" and not shape:   # scale bits
         return [np.array(b, np.int32).reshape(shape) for b in (0, 1, 7, 15)]
+    if t.dtype in ("int32", "float32"):    # int32 / float FFT samples
+        big = 2**31 - 1 if t.dtype == "int32" else 1.0
+        dt = np.int32 if t.dtype == "int32" else np.float32
+        imp = np.zeros(n, dt)
+        imp[n // 3] = -big
+        alt = np.resize(np.array([big, -big - (t.dtype == "int32")], dt), n)
+        tone = (big * np.sin(np.arange(n) * 2 * np.pi * 5 / max(n, 1))).astype(dt)
+        return [a.reshape(shape) for a in (np.zeros(n, dt), np.full(n, -big - (t.dtype == "int32"), dt),
+                                           np.full(n, big, dt), alt, imp, tone)]
     raise AssertionError(t.dtype)
 
 
@@ -66,8 +75,12 @@ def _random_input(t, rng):
         bits = rng.integers(0, 65, t.shape).astype(np.uint64)
         v = rng.integers(0, 2**64 - 1, t.shape, dtype=np.uint64, endpoint=True)
         return np.where(bits == 0, 0, v >> (np.uint64(64) - np.maximum(bits, 1))).astype(np.uint64)
-    if t.dtype == "int32":
+    if t.dtype == "int32" and not t.shape:
         return rng.integers(0, 16, t.shape).astype(np.int32)
+    if t.dtype == "int32":
+        return rng.integers(-2**31, 2**31, t.shape).astype(np.int32)
+    if t.dtype == "float32":
+        return (rng.uniform(-1, 1, t.shape) * 10.0 ** rng.integers(-3, 4)).astype(np.float32)
     raise AssertionError(t.dtype)
 
 
@@ -322,8 +335,10 @@ REFUSALS = {
     "rfft_odd_length": (("SignalRfft", [((9,), "int16")], [((11,), "int16")], dict(T=7, fft_length=9)), "odd"),
     "rfft_radix_7": (("SignalRfft", [((14,), "int16")], [((16,), "int16")], dict(T=7, fft_length=14)),
                      "prime factor above 5"),
-    "rfft_float": (("SignalRfft", [((8,), "float32")], [((10,), "float32")], dict(T=0, fft_length=8)),
-                   "only int16"),
+    "rfft_type_mismatch": (("SignalRfft", [((8,), "float32")], [((10,), "float32")], dict(T=2, fft_length=8)),
+                           "must be int32"),
+    "rfft_unknown_type": (("SignalRfft", [((8,), "int8")], [((10,), "int8")], dict(T=9, fft_length=8)),
+                          "must be 7 (int16), 2 (int32) or 0 (float32)"),
     "rfft_rows_too_long": (("SignalRfft", [((20,), "int16")], [((18,), "int16")], dict(T=7, fft_length=16)),
                            "do not fit"),
     "rfft_output_shape": (("SignalRfft", [((16,), "int16")], [((16,), "int16")], dict(T=7, fft_length=16)),

@@ -64,6 +64,11 @@ def fft_models() -> dict:
         outshape = shape[:-1] + (n + 2,)
         out[f"signal_rfft_{n}_{'x'.join(map(str, shape))}"] = _single(
             "SignalRfft", [(shape, "int16")], [(outshape, "int16")], dict(T=7, fft_length=n))
+    for dtype, t_code in (("int32", 2), ("float32", 0)):
+        for n, shape in ((512, (480,)), (60, (2, 60)), (40, (33,)), (360, (360,))):
+            outshape = shape[:-1] + (n + 2,)
+            out[f"signal_rfft_{dtype}_{n}_{'x'.join(map(str, shape))}"] = _single(
+                "SignalRfft", [(shape, dtype)], [(outshape, dtype)], dict(T=t_code, fft_length=n))
     # the front end's chain: auto scale -> rfft -> energy
     tensors = [dict(shape=[480], dtype="int16", name="audio"), dict(shape=[480], dtype="int16", name="scaled"),
                dict(shape=[], dtype="int32", name="scale_bits"), dict(shape=[514], dtype="int16", name="spectrum"),
@@ -180,7 +185,8 @@ def front_end_models() -> dict:
     bank, PCAN gain table) and options: its operators 0-4 (Window, Reshape, FftAutoScale, Rfft, Energy) and
     9-13 (FilterBank, SquareRoot, SpectralSubtraction, PCAN, Log), the builtin operators between them
     (CAST, STRIDED_SLICE, CONCATENATION) left out."""
-    src = "/work/shared/models/audio_preprocessor_int8.tflite"
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    src = os.path.join(os.path.dirname(root), "shared", "models", "audio_preprocessor_int8.tflite")
     if not os.path.exists(src):
         return {}
     from platformio_tinyml.read.reader import read_model

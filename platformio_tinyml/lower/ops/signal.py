@@ -1,6 +1,6 @@
 """Signal: TFLM's audio front end (the Signal library's custom operators), bit-exact with TFLM.
 
-SignalWindow, SignalFftAutoScale, SignalRfft (int16), SignalEnergy, SignalFilterBank,
+SignalWindow, SignalFftAutoScale, SignalRfft (int16, int32, float32), SignalEnergy, SignalFilterBank,
 SignalFilterBankSquareRoot, SignalFilterBankSpectralSubtraction, SignalPCAN, SignalFilterBankLog.
 Their FlexBuffer options arrive decoded in ``op.options``. What TFLM computes at Init/Prepare (the
 kissfft factorization and twiddles, the log table) is computed here; what TFLM leaves to chance
@@ -105,30 +105,34 @@ def kiss_factors(n: int) -> list:
             return out
 
 
-def kiss_twiddles16(fft_length: int) -> tuple:
-    """The int16 twiddles of kissfft's complex FFT of fft_length / 2 points and of its real-FFT split,
-    as kiss_fft_alloc / kiss_fftr_alloc compute them (floor(0.5 + 32767 * cos/sin), in double)."""
+def kiss_twiddles(fft_length: int, dtype: str) -> tuple:
+    """The twiddles of kissfft's complex FFT of fft_length / 2 points and of its real-FFT split, as
+    kiss_fft_alloc / kiss_fftr_alloc compute them in double: floor(0.5 + MAX * cos/sin) in fixed point
+    (MAX = 32767 for int16, 2^31 - 1 for int32), the float32 cos/sin for float."""
     n = fft_length // 2
-    tw = []
-    for i in range(n):
-        phase = -2 * math.pi * i / n
-        tw += [math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))]
-    sup = []
-    for i in range(n // 2):
-        phase = -math.pi * ((i + 1) / n + 0.5)
-        sup += [math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))]
+    top = {"int16": 32767, "int32": 2147483647}.get(dtype)
+
+    def cexp(phase):
+        if top is None:
+            return [float(np.float32(math.cos(phase))), float(np.float32(math.sin(phase)))]
+        return [math.floor(0.5 + top * math.cos(phase)), math.floor(0.5 + top * math.sin(phase))]
+    tw = [v for i in range(n) for v in cexp(-2 * math.pi * i / n)]
+    sup = [v for i in range(n // 2) for v in cexp(-math.pi * ((i + 1) / n + 0.5))]
     return tw, sup
+
+
+_RFFT = {"int16": ("s16", "int16_t"), "int32": ("s32", "int32_t"), "float32": ("f32", "float")}
 
 
 @register("SignalRfft", custom=True, operands=(1, 1, 1, ()))
 def lower_rfft(op, ctx):
     (inp,), (out,) = _tensors(op, ctx)
-    t = op.options.get("T", 7)
-    dtype = _TFLITE_TYPES.get(t) if isinstance(t, int) else None
-    if dtype != "int16":
-        ctx.fail(f"option 'T' is {t!r} ({dtype or 'unknown'}); only int16 (7) is supported")
-    _check(ctx, inp, "input", "int16")
-    _check(ctx, out, "output", "int16")
+    t = op.options.get("T")
+    dtype = _TFLITE_TYPES.get(t) if isinstance(t, int) and not isinstance(t, bool) else None
+    if dtype is None:
+        ctx.fail(f"option 'T' is {t!r}; it must be 7 (int16), 2 (int32) or 0 (float32)")
+    _check(ctx, inp, "input", dtype)
+    _check(ctx, out, "output", dtype)
     n = _int_option(op, ctx, "fft_length", 2, 1 << 16)
     if n % 2:
         ctx.fail(f"fft_length {n} is odd; TFLM's real FFT needs an even length")
@@ -146,14 +150,17 @@ def lower_rfft(op, ctx):
     if tuple(out.shape[:-1]) != tuple(inp.shape[:-1]) or int(out.shape[-1]) != n + 2:
         ctx.fail(f"output shape {list(out.shape)} must be {list(inp.shape[:-1]) + [n + 2]} "
                  f"(fft_length / 2 + 1 complex values per row)")
-    tw, sup = kiss_twiddles16(n)
+    tw, sup = kiss_twiddles(n, dtype)
+    sfx, ctype = _RFFT[dtype]
+    vals = np.float32 if dtype == "float32" else np.int64
     ctx.macs += flat_size(inp.shape[:-1]) * (n // 2) * max(1, int(math.log2(n)))
     params = dict(rows=flat_size(inp.shape[:-1]), input_length=length, fft_length=n,
                   factors=ctx.array("int32_t", np.array(factors, np.int64).reshape(-1), "fft_factors"),
-                  twiddles=ctx.array("int16_t", np.array(tw, np.int64), "fft_twiddles"),
-                  super_twiddles=ctx.array("int16_t", np.array(sup, np.int64), "fft_super_twiddles"))
-    ctx.emit("tml_signal_rfft_s16", ctx.tensor(inp.index), ctx.tensor(out.index), ctx.scratch_buffer(2 * n),
-             params_type="tml_signal_rfft_s16_params", params=params)
+                  twiddles=ctx.array(ctype, np.array(tw, vals), "fft_twiddles"),
+                  super_twiddles=ctx.array(ctype, np.array(sup, vals), "fft_super_twiddles"))
+    ctx.emit(f"tml_signal_rfft_{sfx}", ctx.tensor(inp.index), ctx.tensor(out.index),
+             ctx.scratch_buffer(n * inp.itemsize),
+             params_type=f"tml_signal_rfft_{sfx}_params", params=params)
 
 
 @register("SignalEnergy", custom=True, operands=(1, 1, 1, ()))

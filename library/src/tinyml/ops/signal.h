@@ -8,11 +8,12 @@
  * - SignalFftAutoScale, int16: scale_bits = max(0, 15 - msb(max |in|)) (msb(0) counts as 32, as
  *   TFLM built with GCC or clang does), out[i] = in[i] * 2^scale_bits (wrapping to int16), and
  *   scale_bits is written to an int32 scalar.
- * - SignalRfft, int16: the real FFT of every row of input_length samples zero-padded to fft_length,
- *   computed exactly as TFLM's kissfft build does (FIXED_POINT 16: a complex FFT of fft_length / 2
- *   points, radix 4, 2, 3, 5 butterflies each dividing by its radix, then the real-FFT split with its
- *   "super twiddles"); twiddles and the factorization are computed by the converter. Output per row:
- *   fft_length / 2 + 1 complex values as interleaved (real, imag) int16. Scratch: fft_length int16.
+ * - SignalRfft, int16, int32 and float32: the real FFT of every row of input_length samples zero-padded
+ *   to fft_length, computed exactly as TFLM's kissfft builds do (FIXED_POINT 16 / 32 / float: a complex
+ *   FFT of fft_length / 2 points, radix 4, 2, 3, 5 butterflies, each dividing by its radix in fixed
+ *   point, then the real-FFT split with its "super twiddles"); twiddles and the factorization are
+ *   computed by the converter. Output per row: fft_length / 2 + 1 complex values as interleaved
+ *   (real, imag) pairs. Scratch: fft_length values.
  * - SignalEnergy: uint32 out[i] = re^2 + im^2 (modulo 2^32) for start_index <= i < end_index of a
  *   complex int16 spectrum; the other outputs are set to 0 (TFLM leaves them as they were).
  * - SignalFilterBank: uint32 spectrum -> uint64 [n] channel energies; channel i (0..n) sums
@@ -50,6 +51,24 @@ typedef struct {
     const int16_t *twiddles; /* fft_length / 2 complex (re, im) */
     const int16_t *super_twiddles; /* fft_length / 4 complex */
 } tml_signal_rfft_s16_params;
+
+typedef struct {             /* as tml_signal_rfft_s16_params, Q31 twiddles */
+    int32_t rows;
+    int32_t input_length;
+    int32_t fft_length;
+    const int32_t *factors;
+    const int32_t *twiddles;
+    const int32_t *super_twiddles;
+} tml_signal_rfft_s32_params;
+
+typedef struct {             /* as tml_signal_rfft_s16_params, float twiddles */
+    int32_t rows;
+    int32_t input_length;
+    int32_t fft_length;
+    const int32_t *factors;
+    const float *twiddles;
+    const float *super_twiddles;
+} tml_signal_rfft_f32_params;
 
 typedef struct {
     int32_t size;          /* complex bins in the input = outputs */
@@ -109,6 +128,18 @@ static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, cons
                                        void *scratch)
 {
     tml_signal_rfft_s16_ref(p, input, output, (int16_t *)scratch);
+}
+
+static inline void tml_signal_rfft_s32(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output,
+                                       void *scratch)
+{
+    tml_signal_rfft_s32_ref(p, input, output, (int32_t *)scratch);
+}
+
+static inline void tml_signal_rfft_f32(const tml_signal_rfft_f32_params *p, const float *input, float *output,
+                                       void *scratch)
+{
+    tml_signal_rfft_f32_ref(p, input, output, (float *)scratch);
 }
 
 static inline void tml_signal_energy_s16(const tml_signal_energy_params *p, const int16_t *input, uint32_t *output)
