@@ -70,7 +70,7 @@ class Program:
     fusions: list = field(default_factory=list)   # rows.Fusion: call pairs run band by band
     step_bytes: dict = field(default_factory=dict)  # op index -> arena bytes alive during it (lower bound)
     optional: frozenset = frozenset()  # ops whose kernel took scratch a leaner kernel would not need
-    states: list = field(default_factory=list)  # (offset, nbytes) of operators' persistent state, zeroed at reset
+    states: list = field(default_factory=list)  # (arena offset, bytes) of each StateRef, zeroed by reset
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -91,7 +91,7 @@ class LowerCtx:
         self.arrays: dict = {}
         self._array_keys: dict = {}
         self.scratch: list = []        # (nbytes, op index)
-        self.states: list = []         # (nbytes, op index): persistent operator state (StateRef)
+        self.states: list = []         # nbytes of each StateRef
         self.alias_of: dict = {}       # tensor id -> tensor id it is a view of
         self.inplace: list = []        # (out tid, in tid, op index)
         self.overlaps: list = []       # (out tid, in tid, op index, lead bytes)
@@ -160,9 +160,10 @@ class LowerCtx:
         return ScratchRef(len(self.scratch) - 1)
 
     def state_buffer(self, nbytes: int) -> StateRef:
-        """Persistent state of this operator in the arena (alive for the whole run, like a variable tensor),
-        zeroed by NAME_reset() and so before the first invoke."""
-        self.states.append((int(nbytes), self.op.index))
+        """Arena bytes the operator keeps from one invoke to the next (placed for the whole run like a
+        variable tensor); all zero at start-up and after NAME_reset(), so a kernel's initial state is
+        its all-zero state."""
+        self.states.append(int(nbytes))
         return StateRef(len(self.states) - 1)
 
     def alias(self, out_tid: int, in_tid: int) -> None:
@@ -402,7 +403,7 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
     for r in sorted(first):
         bid[r] = planner.add(g.tensors[r].nbytes, first[r], last[r])
     sids = [planner.add(nb, step, step) for nb, step in ctx.scratch]
-    state_ids = [planner.add(nb, 0, end) for nb, _ in ctx.states]
+    state_ids = [planner.add(nb, 0, end) for nb in ctx.states]
     for out_tid, in_tid, step, lead in ctx.overlaps:
         ro, ri = _root(ctx.alias_of, out_tid), _root(ctx.alias_of, in_tid)
         if ro in bid and ri in bid and ro != ri and first[ro] == step == last[ri] and \
@@ -433,4 +434,4 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
                    weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
                    step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional),
-                   states=[(offs[s], nb) for s, (nb, _) in zip(state_ids, ctx.states)])
+                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)])

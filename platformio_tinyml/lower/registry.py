@@ -59,8 +59,9 @@ class ScratchRef:
 
 @dataclass(frozen=True)
 class StateRef:
-    """Pointer to an operator's persistent state in the arena: kept across invokes, zeroed by NAME_reset()
-    (TFLM's persistent buffers that an operator's Prepare/Reset clears, e.g. a running noise estimate)."""
+    """Pointer to an operator's persistent state in the arena: kept for the whole run, zeroed by
+    NAME_reset() (and before the first invoke), for operators that carry state between invokes
+    without a variable tensor (TFLM's Signal framer, stacker, delay, overlap-add)."""
     sid: int
 
 
