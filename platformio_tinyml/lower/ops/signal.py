@@ -159,7 +159,6 @@ def lower_rfft(op, ctx):
                   twiddles=ctx.array(ctype, np.array(tw, vals), "fft_twiddles"),
                   super_twiddles=ctx.array(ctype, np.array(sup, vals), "fft_super_twiddles"))
     ctx.emit(f"tml_signal_rfft_{sfx}", ctx.tensor(inp.index), ctx.tensor(out.index),
-             ctx.scratch_buffer(n * inp.itemsize),
              params_type=f"tml_signal_rfft_{sfx}_params", params=params)
 
 
@@ -174,6 +173,8 @@ def lower_energy(op, ctx):
                  f"(got output {list(out.shape)})")
     start = _int_option(op, ctx, "start_index", 0, bins)
     end = _int_option(op, ctx, "end_index", start, bins)
+    # value i is written over the pair it is computed from (the same 4 bytes, read first)
+    ctx.allow_inplace(out.index, inp.index)
     ctx.emit("tml_signal_energy_s16", ctx.tensor(inp.index), ctx.tensor(out.index),
              params_type="tml_signal_energy_params", params=dict(size=bins, start_index=start, end_index=end))
 
@@ -245,6 +246,7 @@ def lower_spectral_subtraction(op, ctx):
                   min_signal_remaining=_int_option(op, ctx, "min_signal_remaining", 0, u32),
                   spectral_subtraction_bits=_int_option(op, ctx, "spectral_subtraction_bits", 0, 63),
                   clamping=1 if clamping else 0)
+    ctx.allow_inplace(out.index, inp.index)
     ctx.emit("tml_signal_spectral_subtraction_u32", ctx.tensor(inp.index), ctx.tensor(out.index),
              ctx.tensor(noise.index), ctx.state_buffer(4 * ch),
              params_type="tml_signal_spectral_subtraction_params", params=params)

@@ -13,7 +13,7 @@
  *   FFT of fft_length / 2 points, radix 4, 2, 3, 5 butterflies, each dividing by its radix in fixed
  *   point, then the real-FFT split with its "super twiddles"); twiddles and the factorization are
  *   computed by the converter. Output per row: fft_length / 2 + 1 complex values as interleaved
- *   (real, imag) pairs. Scratch: fft_length values.
+ *   (real, imag) pairs. No scratch (TFLM takes fft_length values for the zero-padded row).
  * - SignalEnergy: uint32 out[i] = re^2 + im^2 (modulo 2^32) for start_index <= i < end_index of a
  *   complex int16 spectrum; the other outputs are set to 0 (TFLM leaves them as they were).
  * - SignalFilterBank: uint32 spectrum -> uint64 [n] channel energies; channel i (0..n) sums
@@ -124,22 +124,19 @@ static inline void tml_signal_fft_auto_scale_s16(const tml_signal_fft_auto_scale
     tml_signal_fft_auto_scale_s16_ref(p, input, output, scale_bits);
 }
 
-static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output,
-                                       void *scratch)
+static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output)
 {
-    tml_signal_rfft_s16_ref(p, input, output, (int16_t *)scratch);
+    tml_signal_rfft_s16_ref(p, input, output);
 }
 
-static inline void tml_signal_rfft_s32(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output,
-                                       void *scratch)
+static inline void tml_signal_rfft_s32(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output)
 {
-    tml_signal_rfft_s32_ref(p, input, output, (int32_t *)scratch);
+    tml_signal_rfft_s32_ref(p, input, output);
 }
 
-static inline void tml_signal_rfft_f32(const tml_signal_rfft_f32_params *p, const float *input, float *output,
-                                       void *scratch)
+static inline void tml_signal_rfft_f32(const tml_signal_rfft_f32_params *p, const float *input, float *output)
 {
-    tml_signal_rfft_f32_ref(p, input, output, (float *)scratch);
+    tml_signal_rfft_f32_ref(p, input, output);
 }
 
 static inline void tml_signal_energy_s16(const tml_signal_energy_params *p, const int16_t *input, uint32_t *output)

@@ -98,24 +98,21 @@ static inline void tml_fft_f32_fixdiv(float *c, int32_t k)
 #undef TML_FFT_T
 #undef TML_FFT_F
 
-static inline void tml_signal_rfft_s16_ref(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output,
-                                           int16_t *scratch)
+static inline void tml_signal_rfft_s16_ref(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output)
 {
-    tml_fft_s16_rfft(input, output, scratch, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
+    tml_fft_s16_rfft(input, output, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
                      p->super_twiddles);
 }
 
-static inline void tml_signal_rfft_s32_ref(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output,
-                                           int32_t *scratch)
+static inline void tml_signal_rfft_s32_ref(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output)
 {
-    tml_fft_s32_rfft(input, output, scratch, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
+    tml_fft_s32_rfft(input, output, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
                      p->super_twiddles);
 }
 
-static inline void tml_signal_rfft_f32_ref(const tml_signal_rfft_f32_params *p, const float *input, float *output,
-                                           float *scratch)
+static inline void tml_signal_rfft_f32_ref(const tml_signal_rfft_f32_params *p, const float *input, float *output)
 {
-    tml_fft_f32_rfft(input, output, scratch, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
+    tml_fft_f32_rfft(input, output, p->rows, p->input_length, p->fft_length, p->factors, p->twiddles,
                      p->super_twiddles);
 }
 

@@ -138,18 +138,19 @@ static inline void TML_FFT_F(bfly5)(TML_FFT_T *f, int32_t fstride, const TML_FFT
     }
 }
 
-/* One stage of the decimation in time: p sub-FFTs of length m (recursively), then their butterflies. */
-static inline void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t fstride, const int32_t *factors,
-                                   const TML_FFT_T *tw)
+/* One stage of the decimation in time: p sub-FFTs of length m (recursively), then their butterflies. The
+   input is the row's samples as complex (even, odd) pairs from pair `pos` on, zero from sample `len` on. */
+static inline void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t pos, int32_t len, int32_t fstride,
+                                   const int32_t *factors, const TML_FFT_T *tw)
 {
     const int32_t p = factors[0], m = factors[1];
     int32_t q;
-    for (q = 0; q < p; q++, in += 2 * fstride) {
+    for (q = 0; q < p; q++, pos += fstride) {
         if (m == 1) {
-            out[2 * q] = in[0];
-            out[2 * q + 1] = in[1];
+            out[2 * q] = 2 * pos < len ? in[2 * pos] : (TML_FFT_T)0;
+            out[2 * q + 1] = 2 * pos + 1 < len ? in[2 * pos + 1] : (TML_FFT_T)0;
         } else {
-            TML_FFT_F(work)(out + 2 * q * m, in, fstride * p, factors + 2, tw);
+            TML_FFT_F(work)(out + 2 * q * m, in, pos, len, fstride * p, factors + 2, tw);
         }
     }
     switch (p) {
@@ -160,20 +161,19 @@ static inline void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t 
     }
 }
 
-/* Real FFT of each row (kiss_fftr): rows of fft_length / 2 + 1 complex values; scratch: fft_length scalars. */
-static inline void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, TML_FFT_T *scratch, int32_t rows,
-                                   int32_t input_length, int32_t fft_length, const int32_t *factors,
-                                   const TML_FFT_T *twiddles, const TML_FFT_T *super_twiddles)
+/* Real FFT of each row (kiss_fftr), zero-padded to fft_length: rows of fft_length / 2 + 1 complex values.
+   No scratch: the padding is read as zeros, the complex FFT is computed in the output row. */
+static inline void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, int32_t rows, int32_t input_length,
+                                   int32_t fft_length, const int32_t *factors, const TML_FFT_T *twiddles,
+                                   const TML_FFT_T *super_twiddles)
 {
     const int32_t n = fft_length / 2; /* complex points */
     int32_t row, k;
     for (row = 0; row < rows; row++) {
         TML_FFT_T *fd = output + row * 2 * (n + 1), dc[2];
-        memcpy(scratch, input + row * input_length, (size_t)input_length * sizeof(TML_FFT_T));
-        memset(scratch + input_length, 0, (size_t)(fft_length - input_length) * sizeof(TML_FFT_T));
         /* the complex FFT of the (even, odd) sample pairs, written where the spectrum goes: the split below
            reads bins k and n - k before it writes them */
-        TML_FFT_F(work)(fd, scratch, 1, factors, twiddles);
+        TML_FFT_F(work)(fd, input + row * input_length, 0, input_length, 1, factors, twiddles);
         dc[0] = fd[0];
         dc[1] = fd[1];
         TML_FFT_F(fixdiv)(dc, 2);
