@@ -308,15 +308,19 @@ def test_signal_compiles_warning_free(cc, tmp_path):
             _compare(path, o, r, f"{cc} step {s}", ranges)
 
 
-def test_signal_chain_on_cortex_m4():
-    """The chain's generated C cross-compiles warning-free for the Cortex-M4F and matches TFLM under QEMU."""
+@pytest.mark.parametrize("name", ["signal_chain_scale_rfft_energy", "signal_front_end_features",
+                                  "signal_rfft_int32_360_360", "signal_rfft_float32_512_480"])
+def test_signal_on_cortex_m4(name):
+    """The generated C cross-compiles warning-free for the Cortex-M4F (-Os) and matches TFLM under QEMU (the
+    float FFT too: no product is fused into a multiply-add there)."""
     from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
     if missing_tools():
         pytest.fail(f"missing {missing_tools()} (.ci/run installs them)")
-    path = os.path.join(HERE, "models", "signal_chain_scale_rfft_energy.tflite")
+    path = os.path.join(HERE, "models", f"{name}.tflite")
     with QemuModel(path, name="model") as qm:
         rng = np.random.default_rng(4)
-        for inputs in ([_random_input(qm.inputs[0], rng)], [np.zeros(480, np.int16)]):
+        sets = [[_random_input(t, rng) for t in qm.inputs], [_edge_inputs(t, rng)[-1] for t in qm.inputs]]
+        for inputs in sets:
             _compare(path, qm.run(inputs), tflm_run(path, inputs), "cortex-m4", _energy_ranges(path))
 
 

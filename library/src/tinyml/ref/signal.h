@@ -6,31 +6,28 @@
 #ifndef TINYML_REF_SIGNAL_H
 #define TINYML_REF_SIGNAL_H
 
-/* Number of significant bits of x; 32 for 0 (TFLM's __builtin_clz path). */
+/* Number of significant bits of x; 32 for 0 (TFLM's __builtin_clz path). A binary search. */
 static inline int32_t tml_signal_msb32(uint32_t x)
 {
-    int32_t n = 0;
+    int32_t n = 1;
     if (x == 0) {
         return 32;
     }
-    while (x) {
-        x >>= 1;
-        n++;
-    }
+    if (x >> 16) { n += 16; x >>= 16; }
+    if (x >> 8) { n += 8; x >>= 8; }
+    if (x >> 4) { n += 4; x >>= 4; }
+    if (x >> 2) { n += 2; x >>= 2; }
+    if (x >> 1) { n += 1; }
     return n;
 }
 
+/* Number of significant bits of x; 64 for 0. */
 static inline int32_t tml_signal_msb64(uint64_t x)
 {
-    int32_t n = 0;
     if (x == 0) {
         return 64;
     }
-    while (x) {
-        x >>= 1;
-        n++;
-    }
-    return n;
+    return (x >> 32) ? 32 + tml_signal_msb32((uint32_t)(x >> 32)) : tml_signal_msb32((uint32_t)x);
 }
 
 static inline void tml_signal_window_s16_ref(const tml_signal_window_params *p, const int16_t *input,

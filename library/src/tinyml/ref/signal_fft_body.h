@@ -1,11 +1,12 @@
 /*
  * The body of the SignalRfft reference kernel, once per scalar type: ref/signal_fft.h defines
- * TML_FFT_T (the scalar), TML_FFT_F(name) (the type's function name) and the type's arithmetic
+ * TML_FFT_T (the scalar), TML_FFT_F(name) (the type's function name), TML_FFT_ATTR (function attributes:
+ * TML_FLOAT for float) and the type's arithmetic
  * tml_fft_<sfx>_{add, sub, neg, half, half_add, half_sub, smul, mul, fixdiv}, then includes this file.
  * The steps are kissfft's (kf_work, kf_bfly2/3/4/5, kiss_fftr) in its order of operations; no include
  * guard on purpose. Complex values are interleaved (re, im) scalars.
  */
-static inline void TML_FFT_F(bfly2)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
+static inline TML_FFT_ATTR void TML_FFT_F(bfly2)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
 {
     TML_FFT_T *f2 = f + 2 * m, t[2];
     int32_t k;
@@ -20,7 +21,7 @@ static inline void TML_FFT_F(bfly2)(TML_FFT_T *f, int32_t fstride, const TML_FFT
     }
 }
 
-static inline void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
+static inline TML_FFT_ATTR void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
 {
     const TML_FFT_T *tw1 = tw, *tw2 = tw, *tw3 = tw;
     TML_FFT_T s0[2], s1[2], s2[2], s3[2], s4[2], s5[2], *f1, *f2, *f3;
@@ -55,7 +56,7 @@ static inline void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, const TML_FFT
     }
 }
 
-static inline void TML_FFT_F(bfly3)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
+static inline TML_FFT_ATTR void TML_FFT_F(bfly3)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
 {
     const TML_FFT_T *tw1 = tw, *tw2 = tw;
     const TML_FFT_T epi3_im = tw[2 * fstride * m + 1];
@@ -86,7 +87,7 @@ static inline void TML_FFT_F(bfly3)(TML_FFT_T *f, int32_t fstride, const TML_FFT
     }
 }
 
-static inline void TML_FFT_F(bfly5)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
+static inline TML_FFT_ATTR void TML_FFT_F(bfly5)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
 {
     const TML_FFT_T *ya = tw + 2 * fstride * m, *yb = tw + 4 * fstride * m;
     TML_FFT_T s[13][2], *f0, *f1, *f2, *f3, *f4;
@@ -140,7 +141,7 @@ static inline void TML_FFT_F(bfly5)(TML_FFT_T *f, int32_t fstride, const TML_FFT
 
 /* One stage of the decimation in time: p sub-FFTs of length m (recursively), then their butterflies. The
    input is the row's samples as complex (even, odd) pairs from pair `pos` on, zero from sample `len` on. */
-static inline void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t pos, int32_t len, int32_t fstride,
+static inline TML_FFT_ATTR void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t pos, int32_t len, int32_t fstride,
                                    const int32_t *factors, const TML_FFT_T *tw)
 {
     const int32_t p = factors[0], m = factors[1];
@@ -163,7 +164,7 @@ static inline void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t 
 
 /* Real FFT of each row (kiss_fftr), zero-padded to fft_length: rows of fft_length / 2 + 1 complex values.
    No scratch: the padding is read as zeros, the complex FFT is computed in the output row. */
-static inline void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, int32_t rows, int32_t input_length,
+static inline TML_FFT_ATTR void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, int32_t rows, int32_t input_length,
                                    int32_t fft_length, const int32_t *factors, const TML_FFT_T *twiddles,
                                    const TML_FFT_T *super_twiddles)
 {
