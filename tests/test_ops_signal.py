@@ -377,6 +377,10 @@ REFUSALS = {
                         dict(input_correction_bits=32, output_scale=1)), "from 0 to 31"),
     "log_dtype": (("SignalFilterBankLog", [((4,), "int32")], [((4,), "int16")],
                    dict(input_correction_bits=3, output_scale=1)), "must be uint32"),
+    "window_extra_option": (("SignalWindow", [((16,), "int16"), ((16,), "int16")], [((16,), "int16")],
+                             dict(shift=1, alpha=3), {1: _W}), "TFLM reads them by position"),
+    "energy_missing_option": (("SignalEnergy", [((16,), "int16")], [((8,), "uint32")], dict(end_index=4)),
+                              "TFLM reads them by position"),
     "sqrt_output_shape": (("SignalFilterBankSquareRoot", [((4,), "uint64"), ((), "int32")], [((5,), "uint32")], {}),
                           "same shape"),
 }

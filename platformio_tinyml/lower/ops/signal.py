@@ -43,6 +43,14 @@ def _int_option(op, ctx, key: str, lo: int, hi: int, default=None) -> int:
     return int(v)
 
 
+def _keys(op, ctx, *names: str) -> None:
+    """TFLM reads these options by their position in the key-sorted FlexBuffer map: any other set of keys
+    would make it read other values than the names say."""
+    if set(op.options) != set(names):
+        ctx.fail(f"options {sorted(op.options)} are not {sorted(names)}: TFLM reads them by position, so "
+                 "exactly these keys are needed")
+
+
 def _check(ctx, t, what: str, dtype: str, rank=None) -> None:
     if t.dtype != dtype:
         ctx.fail(f"{what} (tensor {t.index} '{t.name}') is {t.dtype}; it must be {dtype}")
@@ -62,6 +70,7 @@ def lower_window(op, ctx):
     _check(ctx, out, "output", "int16")
     if len(inp.shape) < 1 or tuple(out.shape) != tuple(inp.shape):
         ctx.fail(f"input {list(inp.shape)} and output {list(out.shape)} must have the same shape of rank >= 1")
+    _keys(op, ctx, "shift")
     shift = _int_option(op, ctx, "shift", 0, 31)
     size, wsize = flat_size(inp.shape), int(w.shape[0])
     if wsize < 1 or size % wsize:
@@ -127,6 +136,7 @@ _RFFT = {"int16": ("s16", "int16_t"), "int32": ("s32", "int32_t"), "float32": ("
 @register("SignalRfft", custom=True, operands=(1, 1, 1, ()))
 def lower_rfft(op, ctx):
     (inp,), (out,) = _tensors(op, ctx)
+    _keys(op, ctx, "T", "fft_length")
     t = op.options.get("T")
     dtype = _TFLITE_TYPES.get(t) if isinstance(t, int) and not isinstance(t, bool) else None
     if dtype is None:
@@ -171,6 +181,7 @@ def lower_energy(op, ctx):
     if int(inp.shape[0]) % 2 or int(out.shape[0]) != bins:
         ctx.fail(f"input {list(inp.shape)} must hold complex (re, im) pairs and the output one value per pair "
                  f"(got output {list(out.shape)})")
+    _keys(op, ctx, "end_index", "start_index")
     start = _int_option(op, ctx, "start_index", 0, bins)
     end = _int_option(op, ctx, "end_index", start, bins)
     # value i is written over the pair it is computed from (the same 4 bytes, read first)
@@ -189,6 +200,7 @@ def lower_filter_bank(op, ctx):
         if not t.is_const:
             ctx.fail(f"{what} (tensor {t.index}) must be constant (its indices are checked at conversion)")
     _check(ctx, out, "output", "uint64", 1)
+    _keys(op, ctx, "num_channels")
     ch = _int_option(op, ctx, "num_channels", 1, 1 << 15)
     if int(out.shape[0]) != ch:
         ctx.fail(f"output has {int(out.shape[0])} values for num_channels {ch}")
@@ -229,6 +241,8 @@ def lower_spectral_subtraction(op, ctx):
     (inp,), (out, noise) = _tensors(op, ctx)
     for t, what in ((inp, "input"), (out, "output"), (noise, "noise estimate output")):
         _check(ctx, t, what, "uint32", 1)
+    _keys(op, ctx, "alternate_one_minus_smoothing", "alternate_smoothing", "clamping", "min_signal_remaining",
+          "num_channels", "one_minus_smoothing", "smoothing", "smoothing_bits", "spectral_subtraction_bits")
     ch = _int_option(op, ctx, "num_channels", 1, 1 << 20)
     for t, what in ((inp, "input"), (out, "output"), (noise, "noise estimate output")):
         if int(t.shape[0]) != ch:
@@ -264,6 +278,7 @@ def lower_pcan(op, ctx):
                  "must have the same shape")
     if int(lut.shape[0]) < PCAN_LUT_SIZE:
         ctx.fail(f"the gain lut has {int(lut.shape[0])} values; TFLM reads up to {PCAN_LUT_SIZE}")
+    _keys(op, ctx, "snr_shift")
     shift = _int_option(op, ctx, "snr_shift", 0, 63)
     ctx.allow_inplace(out.index, inp.index)
     ctx.emit("tml_signal_pcan_u32", ctx.tensor(inp.index), ctx.tensor(noise.index), ctx.tensor(lut.index),
@@ -278,6 +293,7 @@ def lower_filter_bank_log(op, ctx):
     _check(ctx, out, "output", "int16", 1)
     if out.shape != inp.shape:
         ctx.fail(f"input {list(inp.shape)} and output {list(out.shape)} must have the same shape")
+    _keys(op, ctx, "input_correction_bits", "output_scale")
     params = dict(num_channels=int(inp.shape[0]),
                   input_correction_bits=_int_option(op, ctx, "input_correction_bits", 0, 31),
                   output_scale=_int_option(op, ctx, "output_scale", 0, (1 << 32) - 1),
