@@ -18,5 +18,6 @@
 #include "ops/signal_stream.h"
 #include "ops/detection.h"
 #include "ops/movement.h"
+#include "ops/signal.h"
 
 #endif /* TINYML_TML_OPS_H */

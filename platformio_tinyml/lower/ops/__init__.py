@@ -20,3 +20,4 @@ from . import cast  # noqa: F401          CAST
 from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDelay, SignalOverlapAdd, SignalIrfft
 from . import detection  # noqa: F401      TFLite_Detection_PostProcess
 from . import movement  # noqa: F401      TRANSPOSE, PACK, UNPACK, SPLIT(_V), SLICE, EXPAND_DIMS, SHAPE, BROADCAST_TO, GATHER
+from . import signal  # noqa: F401        Signal* custom operators (TFLM audio front end)
