@@ -255,24 +255,9 @@ def test_noise_estimate_is_state_in_the_arena():
 # ---------------------------------------------------------------- the audio front end models
 
 
-def _needs_other_ops(path):
-    """pytest.xfail if the model's non-Signal operators are not supported yet in this tree."""
-    from platformio_tinyml.errors import UnsupportedError
-    from platformio_tinyml.api import convert
-    try:
-        convert(path, "model", "reference")
-    except UnsupportedError as e:
-        if "Signal" not in str(e).split("supported operators")[0]:
-            pytest.xfail(f"needs CAST/DIV/MINIMUM/MAXIMUM: {str(e)[:160]}")
-        raise
-
-
 @pytest.mark.parametrize("name", ["audio_preprocessor_int8", "audio_preprocessor_float"])
 def test_audio_preprocessor_matches_tflm_over_frames(name, tmp_path):
     path = os.path.join(SHARED, f"{name}.tflite")
-    if not os.path.exists(path):
-        pytest.skip(f"{path} is not here")
-    _needs_other_ops(path)
     mr = MultiRun(path, tmp_path)
     t = mr.hm.inputs[0]
     rng = np.random.default_rng(3)
