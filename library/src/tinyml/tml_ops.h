@@ -10,6 +10,7 @@
 #include "ops/quantize.h"
 #include "ops/shape.h"
 #include "ops/reduce.h"
+#include "ops/resize.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
 

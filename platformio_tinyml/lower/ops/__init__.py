@@ -11,6 +11,7 @@ from . import activations  # noqa: F401   SOFTMAX, LOGISTIC, TANH, RELU, RELU6
 from . import elementwise  # noqa: F401   ADD, MUL
 from . import quantize  # noqa: F401      QUANTIZE, DEQUANTIZE
 from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRIDED_SLICE, PAD
-from . import reduce  # noqa: F401        MEAN
+from . import reduce  # noqa: F401        MEAN, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN
+from . import resize  # noqa: F401        SPACE_TO_DEPTH, DEPTH_TO_SPACE, RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
