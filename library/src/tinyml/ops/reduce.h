@@ -18,8 +18,9 @@
  * REDUCE_MAX: float32 and int8 (input and output share scale and zero point), output starts at the
  * type's lowest value and takes each input that is greater (so a NaN input is never taken).
  * ARG_MAX / ARG_MIN: the input seen as [outer, axis_size, inner]; output[o * inner + i] (int32) is
- * the index along the axis of the first largest / smallest value. float32 compares as TFLite
- * Micro does: a NaN never replaces the current best, a number always replaces a NaN best.
+ * the index along the axis of the first largest / smallest value: a value replaces the best so
+ * far when it is strictly greater / less, as in TFLite Micro (for float32 a NaN, first or not,
+ * is never replaced and never replaces).
  */
 #ifndef TINYML_OPS_REDUCE_H
 #define TINYML_OPS_REDUCE_H

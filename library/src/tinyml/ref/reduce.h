@@ -109,7 +109,7 @@ static inline void tml_reduce_max_s8_ref(const tml_reduce_max_params *p, const i
     TML_REDUCE_WALK_(p, if (input[n] > output[o]) output[o] = input[n]);
 }
 
-/** ARG_MAX (is_max) / ARG_MIN over float32: a NaN never wins, a number beats a NaN (TFLM's comparison). */
+/** ARG_MAX (is_max) / ARG_MIN over float32: plain > / < as TFLM's kernel (a NaN neither wins nor loses). */
 static inline void tml_arg_min_max_f32_ref(const tml_arg_min_max_params *p, const float *input, int32_t *output,
                                            int is_max)
 {
@@ -121,7 +121,7 @@ static inline void tml_arg_min_max_f32_ref(const tml_arg_min_max_params *p, cons
             int32_t at = 0;
             for (k = 1; k < p->axis_size; k++) {
                 const float v = x[(size_t)k * (size_t)p->inner + (size_t)i];
-                if (v == v && (best != best || (is_max ? v > best : v < best))) {
+                if (is_max ? v > best : v < best) {
                     best = v;
                     at = k;
                 }
