@@ -102,6 +102,29 @@ def test_nearest_sweep(tmp_path, dtype, align, half):
                   [_extremes(dtype, in_shape, rng)])
 
 
+MANY_SIZES = [(a, b) for a in (1, 2, 3, 5, 8, 13, 37) for b in (1, 4, 7, 16, 29)]
+
+
+@pytest.mark.parametrize("op,dtype,align,half", [
+    *[("RESIZE_BILINEAR", d, a, h) for d in ("int8", "float32") for a, h in OPTIONS],
+    *[("RESIZE_NEAREST_NEIGHBOR", d, a, h) for d in ("int8", "int16", "float32") for a, h in OPTIONS + [(True, True)]]])
+def test_many_sizes_one_model(tmp_path, op, dtype, align, half):
+    """35 resizes of one input to every output size from 1 to 37 (whole and fractional factors, up and
+    down) in one model, each an output: the generator's index and weight tables for all of them."""
+    h, w = (3, 5) if (align + half + len(dtype)) % 2 else (6, 4)
+    tens = [dict(shape=[1, h, w, 3], dtype=dtype, **_Q[dtype])]
+    ops, outs = [], []
+    for oh, ow in MANY_SIZES:
+        tens += [dict(shape=[2], dtype="int32", data=np.array([oh, ow], np.int32)),
+                 dict(shape=[1, oh, ow, 3], dtype=dtype, **_Q[dtype])]
+        ops.append(dict(op=op, inputs=[0, len(tens) - 2], outputs=[len(tens) - 1],
+                        options_type="ResizeBilinearOptions" if op == "RESIZE_BILINEAR" else
+                        "ResizeNearestNeighborOptions", options=dict(align_corners=align, half_pixel_centers=half)))
+        outs.append(len(tens) - 1)
+    rng = np.random.default_rng(len(outs))
+    _run_both(build(tensors=tens, ops=ops, inputs=[0], outputs=outs), tmp_path, [_extremes(dtype, (1, h, w, 3), rng)])
+
+
 def test_bilinear_halfway_rounding(tmp_path):
     """Outputs exactly halfway between two int8 values, positive and negative: TFLM rounds them away
     from zero."""

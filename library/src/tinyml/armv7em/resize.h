@@ -4,7 +4,8 @@
  *
  * Nearest neighbour: an output row whose source row is the previous output row's is one copy of
  * that row; otherwise each pixel's run of `depth` bytes is copied: by words, four at a time with
- * LDM/STM, when the tensors are word-aligned and depth is a multiple of 4; else a byte or memcpy.
+ * LDM/STM, when the tensors are word-aligned and depth is a multiple of 4; else bytes (depth < 8) or
+ * memcpy.
  *
  * Bilinear: TFLM's sum a (1024 - wy)(1024 - wx) + b wy (1024 - wx) + c (1024 - wy) wx + d wy wx equals
  * (1024 - wx) t + wx u with t = a (1024 - wy) + b wy and u = c (1024 - wy) + d wy, exactly, in int32
@@ -60,6 +61,15 @@ TML_HOT static inline void tml__resize_nearest_s8_dsp(const tml_resize_nearest_p
             } else if (depth == 1) {
                 for (x = 0; x < ow; x++) {
                     output[x] = src[xi[x]];
+                }
+            } else if (depth < 8) {
+                int8_t *d = output;
+                for (x = 0; x < ow; x++) {
+                    const int8_t *s = src + (size_t)xi[x] * (size_t)depth;
+                    int32_t k;
+                    for (k = 0; k < depth; k++) {
+                        *d++ = s[k];
+                    }
                 }
             } else {
                 for (x = 0; x < ow; x++) {
