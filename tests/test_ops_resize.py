@@ -145,6 +145,24 @@ def test_block_sweep(tmp_path, dtype, block, shape):
     _run_both(d2s, tmp_path, [_extremes(dtype, d2s_in, rng)])
 
 
+@pytest.mark.parametrize("op,dtype,size,align,half", [
+    ("RESIZE_NEAREST_NEIGHBOR", "int16", (3, 5), False, False), ("RESIZE_NEAREST_NEIGHBOR", "float32", (3, 5), True, False),
+    ("RESIZE_NEAREST_NEIGHBOR", "int8", (3, 5), False, True), ("RESIZE_BILINEAR", "int8", (3, 5), False, False),
+    ("RESIZE_BILINEAR", "int8", (3, 5), True, False), ("RESIZE_BILINEAR", "int8", (3, 5), False, True)])
+def test_identity_resize_is_alias(tmp_path, op, dtype, size, align, half):
+    """A resize to the input's own size copies every value: the output is the input's bytes, no kernel."""
+    model = _resize_model(op, dtype, (2, 3, 5, 4), size, align, half)
+    prog = _lower(model)
+    assert not [c for c in prog.calls if c.op_type == op] and prog.offsets[2] == prog.offsets[0]
+    _run_both(model, tmp_path, [_extremes(dtype, (2, 3, 5, 4), np.random.default_rng(1))])
+
+
+def test_block_size_one_is_alias():
+    for op in ("SPACE_TO_DEPTH", "DEPTH_TO_SPACE"):
+        prog = _lower(_block_model(op, "int8", (1, 3, 3, 2), (1, 3, 3, 2), 1))
+        assert not prog.calls and prog.offsets[1] == prog.offsets[0]
+
+
 def _lower(model: bytes):
     return lower_graph(read_model("m.tflite", data=model))
 

@@ -7,6 +7,8 @@ copies or interpolates the raw values whatever the output's scale), so neither d
 Everything TFLM's kernels compute per output row and column (source indices, interpolation
 weights; in float32 or in TFLM's 10-bit fixed point) is computed here, once, with the same
 arithmetic, and travels as small constant tables (see library/src/tinyml/ops/resize.h).
+An operator whose output is its input bit for bit (block size 1; a resize whose tables map every
+position to itself, with zero weights for int8 bilinear) is an alias, no kernel.
 """
 from __future__ import annotations
 
@@ -35,6 +37,12 @@ def _same_dtype(ctx, inp, out, allowed) -> str:
     return _SUFFIX[inp.dtype]
 
 
+def _identity(op, ctx, inp, out) -> None:
+    """The output is the input's bytes: an alias (a copy for a constant input)."""
+    from .shape import _copy_or_alias
+    _copy_or_alias(op, ctx, inp, out)
+
+
 def _block_size(op, ctx) -> int:
     bs = int(op.options.get("block_size", 0))
     if bs < 1:
@@ -55,6 +63,8 @@ def lower_space_to_depth(op, ctx):
     want = [n, h // bs, w // bs, c * bs * bs]
     if [int(d) for d in out.shape] != want:
         ctx.fail(f"output shape {list(out.shape)} should be {want}")
+    if bs == 1:
+        return _identity(op, ctx, inp, out)
     ctx.emit(f"tml_space_to_depth_{suffix}", ctx.tensor(inp.index), ctx.tensor(out.index),
              params_type="tml_space_to_depth_params",
              params=dict(batches=n, in_h=h, in_w=w, in_c=c, block=bs))
@@ -71,6 +81,8 @@ def lower_depth_to_space(op, ctx):
     want = [n, h * bs, w * bs, c // (bs * bs)]
     if [int(d) for d in out.shape] != want:
         ctx.fail(f"output shape {list(out.shape)} should be {want}")
+    if bs == 1:
+        return _identity(op, ctx, inp, out)
     ctx.emit(f"tml_depth_to_space_{suffix}", ctx.tensor(inp.index), ctx.tensor(out.index),
              params_type="tml_depth_to_space_params",
              params=dict(batches=n, in_h=h, in_w=w, in_c=c, block=bs))
@@ -129,6 +141,8 @@ def lower_resize_nearest(op, ctx):
         op, ctx, ("float32", "int8", "int16"))
     ys = nearest_indices(h, oh, align, half)
     xs = nearest_indices(w, ow, align, half)
+    if ys == list(range(h)) and xs == list(range(w)):
+        return _identity(op, ctx, inp, out)
     ctx.emit(f"tml_resize_nearest_{suffix}", ctx.tensor(inp.index), ctx.tensor(out.index),
              params_type="tml_resize_nearest_params",
              params=dict(batches=n, in_h=h, in_w=w, depth=c, out_h=oh, out_w=ow,
@@ -200,6 +214,8 @@ def lower_resize_bilinear(op, ctx):
         xlo, xhi, xw = bilinear_int_table(w, ow, align, half)
         if max(abs(v) for v in yw + xw) > 2048:
             ctx.fail("interpolation weights out of range")
+        if ylo == yhi == list(range(h)) and xlo == xhi == list(range(w)) and not any(yw + xw):
+            return _identity(op, ctx, inp, out)
         tabs = dict(y_tab=ctx.array("int32_t", np.array(ylo + yhi + yw, np.int64), "rs_y"),
                     x_tab=ctx.array("int32_t", np.array(xlo + xhi + xw, np.int64), "rs_x"))
     for lo, size, what in ((ylo, h, "height"), (xlo, w, "width")):
