@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..registry import register
+from ..registry import NULL, register
 
 _SUFFIX = {"int8": "s8", "int16": "s16", "float32": "f32"}
 
@@ -222,6 +222,11 @@ def lower_resize_bilinear(op, ctx):
         if max(lo) > size - 1:
             ctx.fail(f"the output {what} makes TFLM's source index pass the input's last {what} index "
                      f"({max(lo)} > {size - 1}, TFLM would read out of bounds); such a resize is not supported")
-    ctx.emit(f"tml_resize_bilinear_{suffix}", ctx.tensor(inp.index), ctx.tensor(out.index),
-             params_type=f"tml_resize_bilinear_{suffix}_params",
+    args = [ctx.tensor(inp.index), ctx.tensor(out.index)]
+    if suffix == "s8":
+        # the Cortex-M4 kernel's row of vertical sums (tml_resize_bilinear_s8_get_buffer_size), where that
+        # row is no longer than what the output pixels read and the arena does not grow for it
+        fast = ctx.arch == "cortex-m4" and w <= 2 * ow and ctx.may_take_scratch()
+        args.append(ctx.scratch_buffer(4 * w * c) if fast else NULL)
+    ctx.emit(f"tml_resize_bilinear_{suffix}", *args, params_type=f"tml_resize_bilinear_{suffix}_params",
              params=dict(batches=n, in_h=h, in_w=w, depth=c, out_h=oh, out_w=ow, **tabs))

@@ -10,7 +10,9 @@
  * Bilinear: TFLM's sum a (1024 - wy)(1024 - wx) + b wy (1024 - wx) + c (1024 - wy) wx + d wy wx equals
  * (1024 - wx) t + wx u with t = a (1024 - wy) + b wy and u = c (1024 - wy) + d wy, exactly, in int32
  * (|t|, |u| < 2^18, the sum < 2^30). With the pair (1024 - wy, wy) in one register, t and u are one
- * SMUAD each over a pair (a, b) taken from four channels' bytes by SXTB16 and PKHBT/PKHTB.
+ * SMUAD each over a pair (a, b) taken from four channels' bytes by PKHBT/PKHTB and SXTB16. Given scratch
+ * (the generator's choice), the t of a whole source row pair are computed once per output row, so
+ * each output is then two multiplies.
  * TFLM's rounding (s + (s > 0 ? 2^19 : -2^19)) / 2^20, truncating, is (s + 2^19 - (s < 0)) >> 20
  * (for s = 0 both are 0), and s < 0 is -(s >> 31).
  */
@@ -95,25 +97,59 @@ TML_ALWAYS_INLINE int32_t tml__smuad(int32_t a, int32_t b)
     return r;
 }
 
-/** Two channels (the int16 lanes of SXTB16) of one output pixel: a, b, c, d hold the lanes of the four
- *  sources, wyy the pair (1024 - wy, wy); returns the low lane's rounded value in bits 0..7 and the high
- *  lane's in bits 16..23. */
-TML_ALWAYS_INLINE uint32_t tml__bilinear_pair(int32_t a, int32_t b, int32_t c, int32_t d, int32_t wyy, int32_t wx0,
-                                              int32_t wx)
+/** Vertical sums of four channels: t[k] = a[k] (1024 - wy) + b[k] wy for the four bytes of A (lower row)
+ *  and B (upper row). PKHBT / PKHTB put a's and b's bytes k and k + 1 side by side, SXTB16 (and its
+ *  ROR #8 form) makes the pairs (a[k], b[k]), one SMUAD each with wyy = (1024 - wy, wy). */
+#define TML__BILINEAR_T4(A, B, wyy, t0, t1, t2, t3)                                                          \
+    do {                                                                                                   \
+        const int32_t lo_ = (int32_t)tml_pack_lo16((uint32_t)(A), (uint32_t)(B));                          \
+        const int32_t hi_ = (int32_t)tml_pack_hi16((uint32_t)(A), (uint32_t)(B));                          \
+        t0 = tml__smuad(tml_sxtb16(lo_), wyy);                                                             \
+        t1 = tml__smuad(tml_sxtb16_ror8(lo_), wyy);                                                        \
+        t2 = tml__smuad(tml_sxtb16(hi_), wyy);                                                             \
+        t3 = tml__smuad(tml_sxtb16_ror8(hi_), wyy);                                                        \
+    } while (0)
+
+/** Four rounded outputs, (1024 - wx) t + wx u per channel, as one little-endian word. */
+TML_ALWAYS_INLINE uint32_t tml__bilinear_word(int32_t t0, int32_t t1, int32_t t2, int32_t t3, int32_t u0, int32_t u1,
+                                              int32_t u2, int32_t u3, int32_t wx0, int32_t wx)
 {
-    const int32_t lo = wx0 * tml__smuad((int32_t)tml_pack_lo16((uint32_t)a, (uint32_t)b), wyy) +
-                       wx * tml__smuad((int32_t)tml_pack_lo16((uint32_t)c, (uint32_t)d), wyy);
-    const int32_t hi = wx0 * tml__smuad((int32_t)tml_pack_hi16((uint32_t)a, (uint32_t)b), wyy) +
-                       wx * tml__smuad((int32_t)tml_pack_hi16((uint32_t)c, (uint32_t)d), wyy);
-    return ((uint32_t)tml__bilinear_round(lo) & 0xFFu) | ((uint32_t)tml__bilinear_round(hi) << 16);
+    return ((uint32_t)tml__bilinear_round(wx0 * t0 + wx * u0) & 0xFFu) |
+           (((uint32_t)tml__bilinear_round(wx0 * t1 + wx * u1) & 0xFFu) << 8) |
+           (((uint32_t)tml__bilinear_round(wx0 * t2 + wx * u2) & 0xFFu) << 16) |
+           ((uint32_t)tml__bilinear_round(wx0 * t3 + wx * u3) << 24);
 }
 
+/** The vertical sums of a whole row pair into v[n] (int32). */
+TML_HOT static inline void tml__bilinear_rows_s8(const int8_t *r0, const int8_t *r1, int32_t wy, int32_t n, int32_t *v)
+{
+    const int32_t wyy = (int32_t)(((uint32_t)(1024 - wy) & 0xFFFFu) | ((uint32_t)wy << 16));
+    const int8_t *end4 = r0 + (n & ~3), *end = r0 + n;
+    while (r0 < end4) {
+        int32_t t0, t1, t2, t3;
+        TML__BILINEAR_T4(tml_read_s8x4(r0), tml_read_s8x4(r1), wyy, t0, t1, t2, t3);
+        v[0] = t0;
+        v[1] = t1;
+        v[2] = t2;
+        v[3] = t3;
+        v += 4;
+        r0 += 4;
+        r1 += 4;
+    }
+    while (r0 < end) {
+        *v++ = *r0++ * (1024 - wy) + *r1++ * wy;
+    }
+}
+
+/** With scratch (a row of in_w * depth int32): the vertical sums of each output row's two source rows
+ *  once, then two multiplies per output; without: the sums per output from the four sources. */
 TML_HOT static inline void tml__resize_bilinear_s8_dsp(const tml_resize_bilinear_s8_params *p, const int8_t *input,
-                                                       int8_t *output)
+                                                       int8_t *output, void *scratch)
 {
     const int32_t oh = p->out_h, ow = p->out_w, depth = p->depth, depth4 = depth & ~3;
     const size_t row = (size_t)p->in_w * (size_t)depth;
     const int32_t *xt = p->x_tab;
+    int32_t *vrow = (int32_t *)scratch;
     int32_t n, y, x, c;
     for (n = 0; n < p->batches; n++) {
         const int8_t *in = input + (size_t)n * (size_t)p->in_h * row;
@@ -122,19 +158,37 @@ TML_HOT static inline void tml__resize_bilinear_s8_dsp(const tml_resize_bilinear
             const int32_t wy = p->y_tab[2 * oh + y];
             /* (1024 - wy) in the low half, wy in the high half */
             const int32_t wyy = (int32_t)(((uint32_t)(1024 - wy) & 0xFFFFu) | ((uint32_t)wy << 16));
+            if (vrow) {
+                if (y == 0 || p->y_tab[y] != p->y_tab[y - 1] || p->y_tab[oh + y] != p->y_tab[oh + y - 1] ||
+                    wy != p->y_tab[2 * oh + y - 1]) {
+                    tml__bilinear_rows_s8(r0, r1, wy, (int32_t)row, vrow);
+                }
+                for (x = 0; x < ow; x++) {
+                    const int32_t *v0 = vrow + xt[x] * depth, *v1 = vrow + xt[ow + x] * depth;
+                    const int32_t wx = xt[2 * ow + x], wx0 = 1024 - wx;
+                    for (c = 0; c < depth4; c += 4) {
+                        const uint32_t w = tml__bilinear_word(v0[c], v0[c + 1], v0[c + 2], v0[c + 3], v1[c],
+                                                              v1[c + 1], v1[c + 2], v1[c + 3], wx0, wx);
+                        memcpy(output, &w, 4);
+                        output += 4;
+                    }
+                    for (; c < depth; c++) {
+                        *output++ = (int8_t)tml__bilinear_round(wx0 * v0[c] + wx * v1[c]);
+                    }
+                }
+                continue;
+            }
             for (x = 0; x < ow; x++) {
                 const int8_t *a = r0 + xt[x] * depth, *b = r1 + xt[x] * depth, *end4 = a + depth4;
                 const int32_t dx = (xt[ow + x] - xt[x]) * depth; /* lower column to upper column */
                 const int32_t wx = xt[2 * ow + x], wx0 = 1024 - wx;
                 while (a < end4) {
-                    const int32_t A = tml_read_s8x4(a), B = tml_read_s8x4(b);
-                    const int32_t C = tml_read_s8x4(a + dx), D = tml_read_s8x4(b + dx);
-                    const uint32_t even = tml__bilinear_pair(tml_sxtb16(A), tml_sxtb16(B), tml_sxtb16(C),
-                                                             tml_sxtb16(D), wyy, wx0, wx);
-                    const uint32_t odd = tml__bilinear_pair(tml_sxtb16_ror8(A), tml_sxtb16_ror8(B),
-                                                            tml_sxtb16_ror8(C), tml_sxtb16_ror8(D), wyy, wx0, wx);
-                    const uint32_t v = (even & 0x00FF00FFu) | ((odd & 0x00FF00FFu) << 8);
-                    memcpy(output, &v, 4);
+                    int32_t t0, t1, t2, t3, u0, u1, u2, u3;
+                    uint32_t w;
+                    TML__BILINEAR_T4(tml_read_s8x4(a), tml_read_s8x4(b), wyy, t0, t1, t2, t3);
+                    TML__BILINEAR_T4(tml_read_s8x4(a + dx), tml_read_s8x4(b + dx), wyy, u0, u1, u2, u3);
+                    w = tml__bilinear_word(t0, t1, t2, t3, u0, u1, u2, u3, wx0, wx);
+                    memcpy(output, &w, 4);
                     output += 4;
                     a += 4;
                     b += 4;

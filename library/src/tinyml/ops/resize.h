@@ -75,6 +75,12 @@ typedef struct {
     const float *x_frac;  /* [out_w] */
 } tml_resize_bilinear_f32_params;
 
+/** Scratch bytes the int8 bilinear resize may use (one input row of int32 sums). */
+static inline uint32_t tml_resize_bilinear_s8_get_buffer_size(const tml_resize_bilinear_s8_params *p)
+{
+    return (uint32_t)p->in_w * (uint32_t)p->depth * (uint32_t)sizeof(int32_t);
+}
+
 /* The kernels: the reference always, the Armv7E-M path where the compiler provides it. */
 #include "../ref/resize.h"
 #if defined(TML_ARCH_ARM_DSP)
@@ -122,11 +128,15 @@ static inline void tml_resize_nearest_f32(const tml_resize_nearest_params *p, co
     tml_resize_nearest_ref(p, in, out, 4);
 }
 
-static inline void tml_resize_bilinear_s8(const tml_resize_bilinear_s8_params *p, const int8_t *in, int8_t *out)
+/** scratch: NULL, or tml_resize_bilinear_s8_get_buffer_size() bytes the Armv7E-M path uses to go faster
+ *  (the reference ignores it). */
+static inline void tml_resize_bilinear_s8(const tml_resize_bilinear_s8_params *p, const int8_t *in, int8_t *out,
+                                          void *scratch)
 {
 #if defined(TML_ARCH_ARM_DSP)
-    tml__resize_bilinear_s8_dsp(p, in, out);
+    tml__resize_bilinear_s8_dsp(p, in, out, scratch);
 #else
+    (void)scratch;
     tml_resize_bilinear_s8_ref(p, in, out);
 #endif
 }
