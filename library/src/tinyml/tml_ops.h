@@ -11,6 +11,7 @@
 #include "ops/quantize.h"
 #include "ops/shape.h"
 #include "ops/reduce.h"
+#include "ops/resize.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
 #include "ops/unary.h"

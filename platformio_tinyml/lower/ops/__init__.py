@@ -12,7 +12,8 @@ from . import elementwise  # noqa: F401   ADD, MUL
 from . import binary  # noqa: F401        SUB, DIV, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE
 from . import quantize  # noqa: F401      QUANTIZE, DEQUANTIZE
 from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRIDED_SLICE, PAD
-from . import reduce  # noqa: F401        MEAN
+from . import reduce  # noqa: F401        MEAN, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN
+from . import resize  # noqa: F401        SPACE_TO_DEPTH, DEPTH_TO_SPACE, RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
 from . import unary  # noqa: F401         EXP, LOG, SQRT, RSQRT, ABS, NEG, L2_NORMALIZATION
