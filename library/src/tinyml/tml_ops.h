@@ -12,5 +12,6 @@
 #include "ops/reduce.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
+#include "ops/pointwise.h"
 
 #endif /* TINYML_TML_OPS_H */

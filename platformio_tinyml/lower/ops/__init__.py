@@ -14,3 +14,4 @@ from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRID
 from . import reduce  # noqa: F401        MEAN
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
+from . import pointwise  # noqa: F401     LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX
