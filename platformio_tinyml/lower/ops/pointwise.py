@@ -75,6 +75,13 @@ def lower_leaky_relu(op, ctx):
 PRELU_MAX_RANK = 4  # TFLM's BroadcastPrelu4DSlow
 
 
+def _strip_ones(shape) -> list:
+    dims = [int(d) for d in shape]
+    while dims and dims[0] == 1:
+        dims.pop(0)
+    return dims
+
+
 @register("PRELU", operands=(2, 2, 1, ()))
 def lower_prelu(op, ctx):
     inp, alpha, out = ctx.t(op.inputs[0]), ctx.t(op.inputs[1]), ctx.t(op.outputs[0])
@@ -94,7 +101,7 @@ def lower_prelu(op, ctx):
     a = [1] * (rank - len(inp.shape)) + [int(d) for d in inp.shape]
     b = [1] * (rank - len(alpha.shape)) + [int(d) for d in alpha.shape]
     want = [max(x, y) if min(x, y) != 0 else 0 for x, y in zip(a, b)]
-    if [int(d) for d in out.shape] != want:
+    if _strip_ones(out.shape) != _strip_ones(want):
         ctx.fail(f"output shape {tuple(out.shape)} is not the broadcast of the input {tuple(inp.shape)} "
                  f"and alpha {tuple(alpha.shape)}")
     if plan:
@@ -154,8 +161,8 @@ def lower_hard_swish(op, ctx):
         return
     q = hard_swish_s8_params(inp.q_scale, out.q_scale)
     if q["output_exponent"] > 0:
-        ctx.fail(f"input scale {inp.q_scale} / 128 over output scale {out.q_scale} is above 1 "
-                 "(TFLM's HARD_SWISH needs it at most 1)")
+        ctx.fail(f"input scale {inp.q_scale} / 128 over output scale {out.q_scale} is not below 1 "
+                 "(TFLM's HARD_SWISH needs a right shift there)")
     if q["reluish_exponent"] > 31:
         ctx.fail(f"input scale {inp.q_scale} is too large for the int8 HARD_SWISH kernel")
     ctx.emit("tml_hard_swish_s8", *args, params_type="tml_hard_swish_s8_params",
@@ -203,7 +210,7 @@ def log_softmax_s8_params(in_scale: float):
     if prm is None:
         return None
     mult, shift, diff_min = prm
-    if shift > 30:
+    if shift > 31:    # 1 << (31 - shift) in TFLM
         return None
     real = float(1 << (31 - shift)) / float(mult)
     if not 0.0 < real < 1.0:
