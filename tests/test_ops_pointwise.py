@@ -110,7 +110,8 @@ def test_hard_swish_s8_sweep(tmp_path):
 
 def test_elu_s8_sweep(tmp_path):
     rng = np.random.default_rng(4)
-    params = _sweep(rng, 12, 0.003, 1.0) + [(1e-3, 0, 1e-6, 0), (0.5, -128, 100.0, 127)]
+    params = _sweep(rng, 12, 0.003, 1.0) + [(1e-3, 0, 1e-6, 0), (0.5, -128, 100.0, 127), (1.0, 0, 1.2e-38, 0),
+                                          (0.01, 3, 1e-30, -7)]
     model = _many_unary("ELU", "int8", params, (256,))
     _run_both(model, tmp_path, [ALL_S8] * len(params))
 

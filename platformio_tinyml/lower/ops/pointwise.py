@@ -174,15 +174,17 @@ def lower_hard_swish(op, ctx):
 
 def elu_table_s8(in_scale: float, in_zp: int, out_scale: float, out_zp: int) -> np.ndarray:
     """PopulateLookupTable<int8_t> with exp(x) - 1 for x < 0, all in float32; indexed by (uint8)input."""
-    inv = f32(f32(1.0) / f32(out_scale))
     table = np.zeros(256, np.int64)
-    for val in range(-128, 128):
-        x = f32(f32(in_scale) * f32(val - in_zp))
-        y = f32(f32(math.exp(float(x))) - f32(1.0)) if x < 0 else x
-        rescaled = f32(round_away(float(f32(y * inv))))
-        q = float(f32(rescaled + f32(out_zp)))
-        q = int(q) if -2.0 ** 31 <= q < 2.0 ** 31 else -(2 ** 31)  # x86's cvttss2si of an out-of-range value
-        table[val & 0xFF] = min(127, max(-128, q))
+    with np.errstate(over="ignore", invalid="ignore"):
+        inv = f32(f32(1.0) / f32(out_scale))
+        for val in range(-128, 128):
+            x = f32(f32(in_scale) * f32(val - in_zp))
+            y = f32(f32(math.exp(float(x))) - f32(1.0)) if x < 0 else x
+            v = f32(y * inv)
+            q = float(f32(f32(round_away(float(v))) + f32(out_zp))) if np.isfinite(v) else math.nan
+            # x86's cvttss2si gives INT32_MIN for NaN and out-of-range values
+            q = int(q) if -2.0 ** 31 <= q < 2.0 ** 31 else -(2 ** 31)
+            table[val & 0xFF] = min(127, max(-128, q))
     return table
 
 
