@@ -84,6 +84,9 @@ def test_leaky_relu_s8_sweep(tmp_path):
     rng = np.random.default_rng(1)
     params = [p + (dict(alpha=float(np.float32(a))),) for p, a in
               zip(_sweep(rng, 12, 0.002, 0.5), [0.1, 0.2, 0.01, 0.3, -0.5, 1.0, 0.0, 2.0, -3.0, 0.999, 1e-4, 0.5])]
+    # exact halves: ratios 1/2, 1/4, 3/2 and 1/8 land every odd input on a rounding tie
+    params += [(0.04, 0, 0.08, 0, dict(alpha=0.5)), (0.03, 1, 0.02, -1, dict(alpha=-0.25)),
+               (0.01, -128, 0.08, 127, dict(alpha=1.0))]
     model = _many_unary("LEAKY_RELU", "int8", params, (256,), "LeakyReluOptions")
     _run_both(model, tmp_path, [ALL_S8] * len(params))
 
@@ -93,9 +96,13 @@ def test_leaky_relu_s16_sweep(tmp_path):
     params = [p + (dict(alpha=a),) for p, a in
               zip(_sweep(rng, 8, 1e-5, 0.01, zp=(-2000, 2000)), [0.1, -0.2, 1.5, 0.0, 0.3, 0.05, -1.0, 4.0])]
     params[0] = (1e-4, 0, 1e-4, 0, dict(alpha=0.25))
+    params += [(0.001, 0, 0.002, 0, dict(alpha=0.5)), (0.003, 5, 0.002, -5, dict(alpha=-0.5)),  # halves
+               # 1.5 in float32 but not in double, where TFLM takes these ratios: ties that round the other way
+               (0.000165, 0, 0.00011, 0, dict(alpha=1.0)), (0.000285, 0, 0.00019, 0, dict(alpha=-1.0))]
     model = _many_unary("LEAKY_RELU", "int16", params, (300,), "LeakyReluOptions")
     x = rng.integers(-32768, 32768, 300).astype(np.int16)
     x[:8] = [-32768, 32767, 0, -1, 1, -32767, 16384, -16385]
+    x[8:40] = np.arange(-16, 16)
     _run_both(model, tmp_path, [x] * len(params))
 
 
@@ -103,7 +110,10 @@ def test_hard_swish_s8_sweep(tmp_path):
     """Input scales from 1e-3 (reluish shift right) to 2 (shift left), output scales near and far."""
     rng = np.random.default_rng(3)
     params = [(s_in, zi, max(s_out, s_in / 100), zo) for s_in, zi, s_out, zo in _sweep(rng, 14, 0.001, 2.0)]
-    params += [(0.0625, 0, 0.0625 / 127.99, 0), (0.0234, -128, 0.0234, 127), (3.0, 0, 0.03, -128)]
+    params += [(0.0625, 0, 0.0625 / 127.99, 0), (0.0234, -128, 0.0234, 127), (3.0, 0, 0.03, -128),
+               (0.0234375, 0, 0.046875, 0), (0.09375, 3, 0.0234375, -3),  # power-of-two ratios: rounding ties
+               # ratios whose float32 and double quotients give different 16-bit multipliers (TFLM: double)
+               (0.04501096159219742, 99, 0.018903888761997223, -109), (0.01227426528930664, 61, 0.004948974121361971, 30)]
     model = _many_unary("HARD_SWISH", "int8", params, (256,), "HardSwishOptions")
     _run_both(model, tmp_path, [ALL_S8] * len(params))
 

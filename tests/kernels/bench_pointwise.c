@@ -50,6 +50,7 @@ int main(void)
     lr.shift_identity = 1;
     lr.multiplier_alpha = 1431655936;
     lr.shift_alpha = -2;
+    lr.negate_alpha = 0;
     hs.input_zero_point = -5;
     hs.output_zero_point = -40;
     hs.output_multiplier = 19661;

@@ -73,6 +73,10 @@ static int test_leaky_relu(void)
         p.output_zero_point = between(-128, 127);
         p.multiplier_identity = between(1 << 30, 0x7fffffff);
         p.multiplier_alpha = random_multiplier();
+        p.negate_alpha = (int32_t)(rnd() % 2);
+        if (p.negate_alpha && p.multiplier_alpha < 0 && p.multiplier_alpha != INT32_MIN) {
+            p.multiplier_alpha = -p.multiplier_alpha; /* as the generator makes them: |m|, or INT32_MIN */
+        }
         p.shift_identity = rnd() % 8 ? between(-8, 3) : between(-31, 30);
         p.shift_alpha = rnd() % 8 ? between(-12, 2) : between(-31, 30);
         tml_leaky_relu_s8_ref(&p, in, ref_buf);

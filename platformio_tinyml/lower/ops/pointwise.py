@@ -1,10 +1,12 @@
 """LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX as TFLite Micro runs them.
 
 Everything TFLM's Prepare() computes is computed here: LEAKY_RELU's identity and alpha multipliers
-(leaky_relu_common.cc, float32 scale arithmetic), PRELU's two multipliers (prelu_common.cc, double),
-HARD_SWISH's int16 fixed-point multipliers and exponents (hard_swish_common.cc), ELU's int8 lookup
-table (elu.cc's PopulateLookupTable, float32) and LOG_SOFTMAX's input multiplier, reverse scaling
-divisor and diff_min (PreprocessLogSoftmaxScalingExp, log_softmax.cc).
+(leaky_relu_common.cc), PRELU's two multipliers (prelu_common.cc), HARD_SWISH's int16 fixed-point
+multipliers and exponents (hard_swish_common.cc), ELU's int8 lookup table (elu.cc's PopulateLookupTable,
+float32) and LOG_SOFTMAX's input multiplier, reverse scaling divisor and diff_min
+(PreprocessLogSoftmaxScalingExp, log_softmax.cc). The scale ratios of LEAKY_RELU and HARD_SWISH are taken
+in double, as the TFLM the tests compare with does (in float32 some land on a rounding tie, or on another
+16-bit multiplier, that TFLM does not: tests/test_ops_pointwise.py has such cases); ELU's table is float32.
 """
 from __future__ import annotations
 
@@ -45,11 +47,16 @@ def _shift_ok(ctx, shift: int, what: str) -> None:
 
 
 def leaky_relu_q_params(in_scale: float, out_scale: float, alpha: float) -> dict:
-    """CalculateOpDataLeakyRelu: both ratios computed in float32, then QuantizeMultiplier."""
-    s_in, s_out, a = f32(in_scale), f32(out_scale), f32(alpha)
-    ma, sa = quantize_multiplier(float(f32(f32(s_in * a) / s_out)))
-    mi, si = quantize_multiplier(float(f32(s_in / s_out)))
-    return dict(multiplier_identity=mi, shift_identity=si, multiplier_alpha=ma, shift_alpha=sa)
+    """CalculateOpDataLeakyRelu: both ratios computed in float32, then QuantizeMultiplier. A negative
+    alpha multiplier is applied as TFLM's QuantizeLeakyRelu does: its magnitude (-(-2^31) wraps to -2^31,
+    as there), the product negated."""
+    s_in, s_out, a = (float(f32(v)) for v in (in_scale, out_scale, alpha))
+    ma, sa = quantize_multiplier(s_in * a / s_out)
+    mi, si = quantize_multiplier(s_in / s_out)
+    negate = int(ma < 0)
+    if negate:
+        ma = -ma if ma > -(1 << 31) else ma
+    return dict(multiplier_identity=mi, shift_identity=si, multiplier_alpha=ma, shift_alpha=sa, negate_alpha=negate)
 
 
 @register("LEAKY_RELU", operands=(1, 1, 1, ()))
@@ -142,10 +149,12 @@ def downscale_multiplier_s16(m: int) -> int:
 
 
 def hard_swish_s8_params(in_scale: float, out_scale: float) -> dict:
-    """HardSwishPrepare: scales in float32, QuantizeMultiplier, then 16-bit multipliers."""
-    hires = f32(f32(1.0 / 128.0) * f32(in_scale))
-    om, oe = quantize_multiplier(float(f32(hires / f32(out_scale))))
-    rm, re_ = quantize_multiplier(float(f32(hires / f32(3.0 / 32768.0))))
+    """HardSwishPrepare: QuantizeMultiplier, then 16-bit multipliers. The scale ratios are taken in double
+    (the float32 scales of the model), as the TFLM the tests compare with computes them: in float32 a
+    ratio can round to another 16-bit multiplier."""
+    hires = float(f32(in_scale)) / 128.0
+    om, oe = quantize_multiplier(hires / float(f32(out_scale)))
+    rm, re_ = quantize_multiplier(hires / (3.0 / 32768.0))
     return dict(output_multiplier=downscale_multiplier_s16(om), output_exponent=oe,
                 reluish_multiplier=downscale_multiplier_s16(rm), reluish_exponent=re_)
 

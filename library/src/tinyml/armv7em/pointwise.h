@@ -126,6 +126,17 @@ TML_HOT TML_NOINLINE static void tml__leaky_relu_s8_fast(const tml_leaky_relu_q_
     const int32_t ri = p->shift_identity < 0 ? -p->shift_identity - 1 : -1;
     const int32_t ra = p->shift_alpha < 0 ? -p->shift_alpha - 1 : -1;
     int32_t i;
+    if (p->negate_alpha) {  /* a negative alpha: the alpha product negated, then the zero point */
+        for (i = 0; i < n; i++) {
+            const int32_t x = in[i] - zp;
+            const int neg = x < 0;
+            const int32_t r1 = neg ? ra : ri;
+            int32_t v = tml__pw_smmulr((int32_t)((uint32_t)x << (neg ? la : li)), neg ? ma : mi);
+            v = r1 >= 0 ? tml__rdbpot_r1(v, r1, 1) : v;
+            out[i] = (int8_t)tml_ssat8((neg ? (int32_t)(0u - (uint32_t)v) : v) + ozp);
+        }
+        return;
+    }
     for (i = 0; i < n; i++) {
         const int32_t x = in[i] - zp;
         const int neg = x < 0;

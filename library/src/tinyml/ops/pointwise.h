@@ -8,8 +8,8 @@
  * Integer algorithms are TFLite Micro's reference kernels, bit for bit:
  *  - LEAKY_RELU int8/int16: x = in - input_zero_point; x >= 0 is requantized by
  *    multiplier_identity/shift_identity (input_scale/output_scale), x < 0 by
- *    multiplier_alpha/shift_alpha (alpha * input_scale/output_scale, the multiplier is negative
- *    for a negative alpha), + output_zero_point, saturated to the type.
+ *    multiplier_alpha/shift_alpha (|alpha| * input_scale/output_scale), negated when negate_alpha
+ *    (a negative alpha), + output_zero_point, saturated to the type.
  *  - PRELU int8 (int8 alpha), int16 (int8 alpha): x = in + input_offset; x >= 0 is requantized by
  *    multiplier_1/shift_1, else x * (alpha + alpha_offset) by multiplier_2/shift_2; + output_offset,
  *    saturated.
@@ -52,8 +52,9 @@ typedef struct {
     int32_t output_zero_point;
     int32_t multiplier_identity;
     int32_t shift_identity;      /* <= 30 */
-    int32_t multiplier_alpha;    /* negative for a negative alpha */
+    int32_t multiplier_alpha;    /* of |alpha| (INT32_MIN where TFLM's negation wraps) */
     int32_t shift_alpha;         /* <= 30 */
+    int32_t negate_alpha;        /* 1 for a negative alpha: the product is negated */
 } tml_leaky_relu_q_params;
 
 typedef struct {

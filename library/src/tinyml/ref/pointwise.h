@@ -21,8 +21,12 @@ static inline void tml_leaky_relu_f32_ref(const tml_leaky_relu_f32_params *p, co
 /** One element: x is the input minus its zero point; the result is not yet saturated. */
 TML_ALWAYS_INLINE int32_t tml_leaky_relu_q_one(const tml_leaky_relu_q_params *p, int32_t x)
 {
-    return p->output_zero_point + (x >= 0 ? tml_mul_by_quantized_mul(x, p->multiplier_identity, p->shift_identity)
-                                          : tml_mul_by_quantized_mul(x, p->multiplier_alpha, p->shift_alpha));
+    int32_t v;
+    if (x >= 0) {
+        return p->output_zero_point + tml_mul_by_quantized_mul(x, p->multiplier_identity, p->shift_identity);
+    }
+    v = tml_mul_by_quantized_mul(x, p->multiplier_alpha, p->shift_alpha);
+    return p->output_zero_point + (p->negate_alpha ? (int32_t)(0u - (uint32_t)v) : v);
 }
 
 static inline void tml_leaky_relu_s8_ref(const tml_leaky_relu_q_params *p, const int8_t *input, int8_t *output)
