@@ -46,9 +46,9 @@ int main(void)
     /* a MobileNet-like layer: scales 0.05 -> 0.03, alpha 0.1 / the hard-swish multipliers of 0.06 -> 0.05 */
     lr.input_zero_point = -3;
     lr.output_zero_point = 7;
-    lr.multiplier_identity = 1789569792;
+    lr.multiplier_identity = 1789569773;
     lr.shift_identity = 1;
-    lr.multiplier_alpha = 1431655936;
+    lr.multiplier_alpha = 1431655840;
     lr.shift_alpha = -2;
     lr.negate_alpha = 0;
     hs.input_zero_point = -5;
