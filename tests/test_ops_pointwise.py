@@ -171,6 +171,16 @@ def test_prelu_sweep(tmp_path):
     _run_both(model, tmp_path, inputs)
 
 
+def test_prelu_quantized_5d_6d(tmp_path):
+    """TFLM's quantized PRELU broadcasts at any rank (its float one stops at 4)."""
+    q8, q16 = (0.05, -4, 0.01, 3, 0.04, 9), (0.0007, 0, 0.008, -2, 0.0005, 0)
+    for dtype, q, (si, sa, so) in (("int8", q8, ((2, 1, 3, 2, 5), (3, 1, 5), (2, 1, 3, 2, 5))),
+                                   ("int16", q16, ((1, 2, 1, 3, 1, 4), (2, 2, 1, 3, 4, 1), (2, 2, 1, 3, 4, 4)))):
+        rng = np.random.default_rng(8)
+        x = rng.integers(np.iinfo(dtype).min, np.iinfo(dtype).max + 1, si).astype(dtype)
+        _run_both(prelu_model(dtype, si, sa, so, q, seed=9), tmp_path, [x])
+
+
 def test_float_edges(tmp_path):
     """Wide float inputs: HARD_SWISH's corners at -3 and 3, ELU and LEAKY_RELU at 0 and below, LOG_SOFTMAX
     rows far apart."""
@@ -218,8 +228,9 @@ def _q(shape, dtype, scale=0.05, zp=0, data=None, quant_dim=None):
     (lambda: build(tensors=[_q([2, 3], "int16", 0.001), _q([3], "int16", 0.001, data=np.ones(3, np.int16)),
                             _q([2, 3], "int16", 0.001)], ops=[dict(op="PRELU", inputs=[0, 1], outputs=[2])],
                    inputs=[0], outputs=[2]), "int16/int16/int16 are not supported"),
-    (lambda: prelu_model("int8", (1, 2, 2, 2, 3), (3,), (1, 2, 2, 2, 3), (0.1, 0, 0.1, 0, 0.1, 0)),
-     "at most 4"),
+    (lambda: prelu_model("float32", (1, 2, 2, 2, 3), (3,), (1, 2, 2, 2, 3)), "at most 4"),
+    (lambda: prelu_model("int8", (2, 1, 2, 1, 2, 1, 2), (2, 1, 2, 1, 2, 1), (2, 2, 2, 2, 2, 2, 2),
+                         (0.1, 0, 0.1, 0, 0.1, 0)), "at most 6 are supported"),
     (lambda: prelu_model("float32", (2, 3), (3,), (4, 3)), "do not broadcast to"),
     (lambda: prelu_model("float32", (2, 3), (3,), (2, 2, 3)), "not the broadcast"),
     (lambda: prelu_model("float32", (2, 3), (2,), (2, 3)), "do not broadcast"),

@@ -18,7 +18,7 @@ from ...quantize.quant import round_away
 from ..registry import NULL, register
 from .activations import calculate_input_radius, softmax_s8_params
 from .common import flat_size, quantize_multiplier, require_quantized
-from .elementwise import broadcast_plan
+from .elementwise import MAX_RANK, broadcast_plan
 
 _SFX = {"int8": "s8", "int16": "s16", "float32": "f32"}
 f32 = np.float32
@@ -79,7 +79,7 @@ def lower_leaky_relu(op, ctx):
 
 # ---------------------------------------------------------------- PRELU
 
-PRELU_MAX_RANK = 4  # TFLM's BroadcastPrelu4DSlow
+PRELU_F32_MAX_RANK = 4  # TFLM's BroadcastPrelu4DSlowFloat (its quantized PRELU takes any rank)
 
 
 def _strip_ones(shape) -> list:
@@ -97,13 +97,15 @@ def lower_prelu(op, ctx):
     if kind not in ok:
         ctx.fail(f"input/alpha/output dtypes {kind} are not supported ({', '.join(sorted(ok))} are)")
     for t in (inp, alpha, out):
-        if len(t.shape) > PRELU_MAX_RANK:
-            ctx.fail(f"tensor {t.index} '{t.name}' has {len(t.shape)} dimensions; PRELU supports at most "
-                     f"{PRELU_MAX_RANK}")
+        if out.dtype == "float32" and len(t.shape) > PRELU_F32_MAX_RANK:
+            ctx.fail(f"tensor {t.index} '{t.name}' has {len(t.shape)} dimensions; float32 PRELU supports at "
+                     f"most {PRELU_F32_MAX_RANK}")
     try:
         plan = broadcast_plan(inp.shape, alpha.shape, out.shape)
     except ValueError as e:
         ctx.fail(str(e))
+    if len(plan) > MAX_RANK:
+        ctx.fail(f"broadcasting needs {len(plan)} dimensions after merging; at most {MAX_RANK} are supported")
     rank = max(len(inp.shape), len(alpha.shape))
     a = [1] * (rank - len(inp.shape)) + [int(d) for d in inp.shape]
     b = [1] * (rank - len(alpha.shape)) + [int(d) for d in alpha.shape]

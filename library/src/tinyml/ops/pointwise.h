@@ -2,7 +2,8 @@
  * Point-wise activations: LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX.
  *
  * Element-wise kernels work on `size` elements of any shape and may run in place (output == input).
- * PRELU broadcasts its input and alpha like ADD/MUL (`bcast_rank`, `bcast`: see ops/elementwise.h).
+ * PRELU broadcasts its input and alpha like ADD/MUL (`bcast_rank`, `bcast`: see ops/elementwise.h; up to
+ * 4 dimensions in float32 as TFLM, any rank that merges into TML_MAX_DIMS for int8/int16).
  * LOG_SOFTMAX works on the last axis: `outer` rows of `depth` values.
  *
  * Integer algorithms are TFLite Micro's reference kernels, bit for bit:
