@@ -5,7 +5,7 @@
  * the dispatched (optimized) kernel. Build with arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard
  * -mfpu=fpv4-sp-d16 -Os -I library/src and the estimator's target files (startup.c, syscalls.c, m4sim.ld,
  * -nostartfiles), then run the estimator with --func bench_leaky_relu_ref --func bench_leaky_relu_opt
- * --func bench_hard_swish_ref --func bench_hard_swish_opt (sizes 64, 1024, 4096 in that order).
+ * --func bench_hard_swish_ref --func bench_hard_swish_opt --func bench_lut_ref --func bench_lut_opt (sizes 64, 1024, 4096 in that order).
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,12 +20,15 @@
 static int8_t in_buf[N], out_buf[N];
 static tml_leaky_relu_q_params lr;
 static tml_hard_swish_s8_params hs;
+static tml_lut_s8_params lut;
+static int8_t table[256];
 
 #define BENCH(name, call)                                                                                   \
     __attribute__((noinline)) void name(int32_t n)                                                          \
     {                                                                                                       \
         lr.size = n;                                                                                        \
         hs.size = n;                                                                                        \
+        lut.size = n;                                                                                       \
         call;                                                                                               \
     }
 
@@ -33,6 +36,8 @@ BENCH(bench_leaky_relu_ref, tml_leaky_relu_s8_ref(&lr, in_buf, out_buf))
 BENCH(bench_leaky_relu_opt, tml_leaky_relu_s8(&lr, in_buf, out_buf))
 BENCH(bench_hard_swish_ref, tml_hard_swish_s8_ref(&hs, in_buf, out_buf))
 BENCH(bench_hard_swish_opt, tml_hard_swish_s8(&hs, in_buf, out_buf))
+BENCH(bench_lut_ref, tml_lut_s8_ref(&lut, in_buf, out_buf))
+BENCH(bench_lut_opt, tml_lut_s8(&lut, in_buf, out_buf))
 
 int main(void)
 {
@@ -57,11 +62,17 @@ int main(void)
     hs.output_exponent = -6;
     hs.reluish_multiplier = 20972;
     hs.reluish_exponent = 3;
+    for (i = 0; i < 256; i++) {
+        table[i] = (int8_t)(i * 7 + 1);
+    }
+    lut.table = table;
     for (i = 0; i < 3; i++) {
         bench_leaky_relu_ref(sizes[i]);
         bench_leaky_relu_opt(sizes[i]);
         bench_hard_swish_ref(sizes[i]);
         bench_hard_swish_opt(sizes[i]);
+        bench_lut_ref(sizes[i]);
+        bench_lut_opt(sizes[i]);
     }
     return out_buf[0] == 99;
 }
