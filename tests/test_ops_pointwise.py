@@ -113,7 +113,8 @@ def test_hard_swish_s8_sweep(tmp_path):
     params += [(0.0625, 0, 0.0625 / 127.99, 0), (0.0234, -128, 0.0234, 127), (3.0, 0, 0.03, -128),
                (0.0234375, 0, 0.046875, 0), (0.09375, 3, 0.0234375, -3),  # power-of-two ratios: rounding ties
                # ratios whose float32 and double quotients give different 16-bit multipliers (TFLM: double)
-               (0.04501096159219742, 99, 0.018903888761997223, -109), (0.01227426528930664, 61, 0.004948974121361971, 30)]
+               (0.04501096159219742, 99, 0.018903888761997223, -109),
+               (0.01227426528930664, 61, 0.004948974121361971, 30)]
     model = _many_unary("HARD_SWISH", "int8", params, (256,), "HardSwishOptions")
     _run_both(model, tmp_path, [ALL_S8] * len(params))
 

@@ -5,7 +5,8 @@
  * the dispatched (optimized) kernel. Build with arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard
  * -mfpu=fpv4-sp-d16 -Os -I library/src and the estimator's target files (startup.c, syscalls.c, m4sim.ld,
  * -nostartfiles), then run the estimator with --func bench_leaky_relu_ref --func bench_leaky_relu_opt
- * --func bench_hard_swish_ref --func bench_hard_swish_opt --func bench_lut_ref --func bench_lut_opt (sizes 64, 1024, 4096 in that order).
+ * --func bench_hard_swish_ref --func bench_hard_swish_opt --func bench_lut_ref --func bench_lut_opt (sizes 64,
+ * 1024, 4096 in that order).
  */
 #include <stdint.h>
 #include <string.h>

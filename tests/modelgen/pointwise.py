@@ -105,7 +105,8 @@ def prelu_model(dtype, in_shape, a_shape, out_shape, q=None, alpha_input=False, 
     else:
         s_in, zp_in, s_a, zp_a, s_out, zp_out = q
         data = None if alpha_input else rng.integers(-128, 128, a_shape).astype(np.int8)
-        ts = [_t(in_shape, dtype, s_in, zp_in), _t(a_shape, a_dtype, s_a, zp_a, data), _t(out_shape, dtype, s_out, zp_out)]
+        ts = [_t(in_shape, dtype, s_in, zp_in), _t(a_shape, a_dtype, s_a, zp_a, data),
+              _t(out_shape, dtype, s_out, zp_out)]
     inputs = [0, 1] if alpha_input else [0]
     return build(tensors=ts, ops=[dict(op="PRELU", inputs=[0, 1], outputs=[2])], inputs=inputs, outputs=[2])
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...quantize.quant import round_away
 from ..registry import NULL, register
-from .activations import calculate_input_radius, softmax_s8_params
+from .activations import softmax_s8_params
 from .common import flat_size, quantize_multiplier, require_quantized
 from .elementwise import MAX_RANK, broadcast_plan
 
@@ -47,7 +47,7 @@ def _shift_ok(ctx, shift: int, what: str) -> None:
 
 
 def leaky_relu_q_params(in_scale: float, out_scale: float, alpha: float) -> dict:
-    """CalculateOpDataLeakyRelu: both ratios computed in float32, then QuantizeMultiplier. A negative
+    """CalculateOpDataLeakyRelu: both ratios of the float32 scales in double, then QuantizeMultiplier. A negative
     alpha multiplier is applied as TFLM's QuantizeLeakyRelu does: its magnitude (-(-2^31) wraps to -2^31,
     as there), the product negated."""
     s_in, s_out, a = (float(f32(v)) for v in (in_scale, out_scale, alpha))
