@@ -66,7 +66,8 @@ def test_models_on_cortex_m4_match_tflm(tmp_path):
     from tflm_oracle import assert_same, random_input, tflm_run
 
     from platformio_tinyml.targets.qemurun import QemuModel
-    for name in ("leaky_relu_s8_big", "hard_swish_s8_big", "hard_swish_s8_q3", "leaky_relu_s8_up", "elu_s8_q1"):
+    for name in ("leaky_relu_s8_big", "hard_swish_s8_big", "hard_swish_s8_q3", "leaky_relu_s8_up",
+                 "leaky_relu_s8_alpha_neg", "elu_s8_q1"):
         path = os.path.join(TEST_MODELS, f"pointwise_{name}.tflite")
         with QemuModel(path, "m", cflags=["-Os"], workdir=str(tmp_path / name)) as target:
             rng = np.random.default_rng(7)

@@ -235,6 +235,11 @@ def _q(shape, dtype, scale=0.05, zp=0, data=None, quant_dim=None):
     (lambda: prelu_model("float32", (2, 3), (3,), (4, 3)), "do not broadcast to"),
     (lambda: prelu_model("float32", (2, 3), (3,), (2, 2, 3)), "not the broadcast"),
     (lambda: prelu_model("float32", (2, 3), (2,), (2, 3)), "do not broadcast"),
+    (lambda: build(tensors=[dict(shape=[2, 3], dtype="float32"), dict(shape=[3, 2], dtype="float32")],
+                   ops=[dict(op="LOG_SOFTMAX", inputs=[0], outputs=[1])], inputs=[0], outputs=[1]),
+     "shape \\(3, 2\\) differ"),
+    (lambda: build(tensors=[_q([2, 3], "int8"), _q([2, 4], "int8")], ops=[dict(op="ELU", inputs=[0], outputs=[1])],
+                   inputs=[0], outputs=[1]), "sizes differ"),
     (lambda: build(tensors=[_q([2, 3], "int8", [0.1, 0.2, 0.3], [0, 0, 0], quant_dim=1), _q([2, 3], "int8")],
                    ops=[dict(op="LEAKY_RELU", inputs=[0], outputs=[1])], inputs=[0], outputs=[1]), "per channel"),
 ])
