@@ -21,7 +21,7 @@
 static int8_t in_buf[N], out_buf[N];
 static tml_leaky_relu_q_params lr;
 static tml_hard_swish_s8_params hs;
-static tml_lut_s8_params lut;
+static tml_elu_s8_params lut;
 static int8_t table[256];
 
 #define BENCH(name, call)                                                                                   \
@@ -37,8 +37,8 @@ BENCH(bench_leaky_relu_ref, tml_leaky_relu_s8_ref(&lr, in_buf, out_buf))
 BENCH(bench_leaky_relu_opt, tml_leaky_relu_s8(&lr, in_buf, out_buf))
 BENCH(bench_hard_swish_ref, tml_hard_swish_s8_ref(&hs, in_buf, out_buf))
 BENCH(bench_hard_swish_opt, tml_hard_swish_s8(&hs, in_buf, out_buf))
-BENCH(bench_lut_ref, tml_lut_s8_ref(&lut, in_buf, out_buf))
-BENCH(bench_lut_opt, tml_lut_s8(&lut, in_buf, out_buf))
+BENCH(bench_lut_ref, tml_elu_s8_ref(&lut, in_buf, out_buf))
+BENCH(bench_lut_opt, tml_elu_s8(&lut, in_buf, out_buf))
 
 int main(void)
 {

@@ -109,12 +109,12 @@ static int test_hard_swish(void)
     return bad;
 }
 
-static int test_lut(void)
+static int test_elu(void)
 {
     static int8_t table[256];
     int c, bad = 0;
     for (c = 0; c < CASES; c++) {
-        tml_lut_s8_params p;
+        tml_elu_s8_params p;
         int8_t *in, *out;
         int inplace, i;
         for (i = 0; i < 256; i++) {
@@ -122,11 +122,11 @@ static int test_lut(void)
         }
         p.size = setup(&in, &out, &inplace);
         p.table = table;
-        tml_lut_s8_ref(&p, in, ref_buf);
-        tml_lut_s8(&p, in, out);
-        bad += compare("lut_s8", c, ref_buf, out, p.size);
+        tml_elu_s8_ref(&p, in, ref_buf);
+        tml_elu_s8(&p, in, out);
+        bad += compare("elu_s8", c, ref_buf, out, p.size);
     }
-    printf("lut_s8: %d cases, %d differ\n", CASES, bad);
+    printf("elu_s8 (table): %d cases, %d differ\n", CASES, bad);
     return bad;
 }
 
@@ -138,6 +138,6 @@ int main(void)
 #else
     printf("path: reference\n");
 #endif
-    bad = test_leaky_relu() + test_hard_swish() + test_lut();
+    bad = test_leaky_relu() + test_hard_swish() + test_elu();
     return bad ? 1 : 0;
 }

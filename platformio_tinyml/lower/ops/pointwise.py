@@ -209,7 +209,7 @@ def lower_elu(op, ctx):
         ctx.emit("tml_elu_f32", *args, params_type="tml_pointwise_f32_params", params=dict(size=size))
         return
     table = elu_table_s8(inp.q_scale, inp.q_zero_point, out.q_scale, out.q_zero_point)
-    ctx.emit("tml_lut_s8", *args, params_type="tml_lut_s8_params",
+    ctx.emit("tml_elu_s8", *args, params_type="tml_elu_s8_params",
              params=dict(size=size, table=ctx.array("int8_t", table, "elu_table")))
 
 

@@ -40,7 +40,7 @@ TML_ALWAYS_INLINE int32_t tml__pw_ssat16(int32_t x)
 /* out[i] = table[(uint8_t)in[i]]; out may be in (in place). Eight elements per step where the output is
  * word aligned: the sixteen byte loads in a row (each but the first pipelined with the one before), the
  * results packed into two words and stored with one STRD: about 4 cycles per element. */
-TML_HOT TML_NOINLINE static void tml__map_s8_dsp(const int8_t *table, int32_t n, const int8_t *in, int8_t *out)
+TML_HOT TML_NOINLINE static void tml__pw_map_s8_dsp(const int8_t *table, int32_t n, const int8_t *in, int8_t *out)
 {
     const uint8_t *t = (const uint8_t *)table;
     const uint8_t *x = (const uint8_t *)in;
@@ -98,7 +98,7 @@ TML_HOT TML_NOINLINE static void tml__map_s8_dsp(const int8_t *table, int32_t n,
 
 /** table[i] = (int8_t)i: the 256 inputs, in the order of a table indexed by the input's byte (a word at
  *  a time). */
-TML_NOINLINE static void tml__identity_table(int8_t *table)
+TML_NOINLINE static void tml__pw_identity_table(int8_t *table)
 {
     uint32_t w = 0x03020100u;
     int32_t i;
@@ -153,9 +153,9 @@ static inline void tml__leaky_relu_s8_dsp(const tml_leaky_relu_q_params *p, cons
         tml_leaky_relu_s8_ref(p, input, output);
     } else if (p->size > TML_PW_TABLE_MIN) {
         int8_t table[256] TML_ALIGNED(4);
-        tml__identity_table(table);
+        tml__pw_identity_table(table);
         tml__leaky_relu_s8_fast(p, 256, table, table);
-        tml__map_s8_dsp(table, p->size, input, output);
+        tml__pw_map_s8_dsp(table, p->size, input, output);
     } else {
         tml__leaky_relu_s8_fast(p, p->size, input, output);
     }
@@ -210,9 +210,9 @@ static inline void tml__hard_swish_s8_dsp(const tml_hard_swish_s8_params *p, con
         tml_hard_swish_s8_ref(p, input, output);
     } else if (p->size > TML_PW_TABLE_MIN) {
         int8_t table[256] TML_ALIGNED(4);
-        tml__identity_table(table);
+        tml__pw_identity_table(table);
         tml__hard_swish_s8_fast(p, 256, table, table);
-        tml__map_s8_dsp(table, p->size, input, output);
+        tml__pw_map_s8_dsp(table, p->size, input, output);
     } else {
         tml__hard_swish_s8_fast(p, p->size, input, output);
     }

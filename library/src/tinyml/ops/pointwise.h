@@ -17,8 +17,8 @@
  *  - HARD_SWISH int8: TFLM's int16 fixed-point algorithm (input << 7, a saturating "relu-ish"
  *    factor in [0, 1], SaturatingDoublingHighMul, rounding shifts), with 16-bit multipliers
  *    and exponents (output_exponent <= 0).
- *  - ELU int8: a 256-entry table indexed by the input's byte (made at conversion time); the same
- *    tml_lut_s8 kernel serves any int8 -> int8 table.
+ *  - ELU int8: a 256-entry table indexed by the input's byte (made at conversion time); tml_elu_s8
+ *    maps through any int8 -> int8 table.
  *  - LOG_SOFTMAX int8: gemmlowp fixed point; the difference to the row maximum is rescaled to
  *    Q5.26, exp() summed in Q12.19, log() of the sum in Q5.26, subtracted and rescaled; output
  *    scale 16/256, zero point 127. Inputs at or below the adjusted diff_min give -128.
@@ -93,7 +93,7 @@ typedef struct {
 typedef struct {
     int32_t size;
     const int8_t *table;         /* [256], indexed by (uint8_t)input */
-} tml_lut_s8_params;
+} tml_elu_s8_params;
 
 typedef struct {
     int32_t outer;
@@ -174,12 +174,12 @@ static inline void tml_elu_f32(const tml_pointwise_f32_params *p, const float *i
     tml_elu_f32_ref(p, input, output);
 }
 
-static inline void tml_lut_s8(const tml_lut_s8_params *p, const int8_t *input, int8_t *output)
+static inline void tml_elu_s8(const tml_elu_s8_params *p, const int8_t *input, int8_t *output)
 {
 #if defined(TML_ARCH_ARM_DSP)
-    tml__map_s8_dsp(p->table, p->size, input, output);
+    tml__pw_map_s8_dsp(p->table, p->size, input, output);
 #else
-    tml_lut_s8_ref(p, input, output);
+    tml_elu_s8_ref(p, input, output);
 #endif
 }
 

@@ -19,7 +19,7 @@ static inline void tml_leaky_relu_f32_ref(const tml_leaky_relu_f32_params *p, co
 }
 
 /** One element: x is the input minus its zero point; the result is not yet saturated. */
-TML_ALWAYS_INLINE int32_t tml_leaky_relu_q_one(const tml_leaky_relu_q_params *p, int32_t x)
+TML_ALWAYS_INLINE int32_t tml__leaky_relu_q_one(const tml_leaky_relu_q_params *p, int32_t x)
 {
     int32_t v;
     if (x >= 0) {
@@ -33,7 +33,7 @@ static inline void tml_leaky_relu_s8_ref(const tml_leaky_relu_q_params *p, const
 {
     int32_t i;
     for (i = 0; i < p->size; i++) {
-        output[i] = (int8_t)tml_clamp_i32(tml_leaky_relu_q_one(p, input[i] - p->input_zero_point), -128, 127);
+        output[i] = (int8_t)tml_clamp_i32(tml__leaky_relu_q_one(p, input[i] - p->input_zero_point), -128, 127);
     }
 }
 
@@ -41,7 +41,7 @@ static inline void tml_leaky_relu_s16_ref(const tml_leaky_relu_q_params *p, cons
 {
     int32_t i;
     for (i = 0; i < p->size; i++) {
-        output[i] = (int16_t)tml_clamp_i32(tml_leaky_relu_q_one(p, input[i] - p->input_zero_point), -32768, 32767);
+        output[i] = (int16_t)tml_clamp_i32(tml__leaky_relu_q_one(p, input[i] - p->input_zero_point), -32768, 32767);
     }
 }
 
@@ -67,7 +67,7 @@ static inline void tml_prelu_f32_ref(const tml_prelu_f32_params *p, const float 
 }
 
 /** One element: x the input plus its offset, a the alpha plus its offset; not yet saturated. */
-TML_ALWAYS_INLINE int32_t tml_prelu_q_one(const tml_prelu_s8_params *p, int32_t x, int32_t a)
+TML_ALWAYS_INLINE int32_t tml__prelu_q_one(const tml_prelu_s8_params *p, int32_t x, int32_t a)
 {
     return p->output_offset + (x >= 0 ? tml_mul_by_quantized_mul(x, p->output_multiplier_1, p->output_shift_1)
                                       : tml_mul_by_quantized_mul(x * a, p->output_multiplier_2, p->output_shift_2));
@@ -78,7 +78,7 @@ static inline void tml__prelu_s8_row(const tml_prelu_s8_params *p, int32_t n, co
 {
     int32_t k;
     for (k = 0; k < n; k++) {
-        const int32_t v = tml_prelu_q_one(p, in[k * si] + p->input_offset, alpha[k * sa] + p->alpha_offset);
+        const int32_t v = tml__prelu_q_one(p, in[k * si] + p->input_offset, alpha[k * sa] + p->alpha_offset);
         out[k] = (int8_t)tml_clamp_i32(v, -128, 127);
     }
 }
@@ -88,7 +88,7 @@ static inline void tml__prelu_s16_row(const tml_prelu_s16_params *p, int32_t n, 
 {
     int32_t k;
     for (k = 0; k < n; k++) {
-        const int32_t v = tml_prelu_q_one(p, in[k * si] + p->input_offset, alpha[k * sa] + p->alpha_offset);
+        const int32_t v = tml__prelu_q_one(p, in[k * si] + p->input_offset, alpha[k * sa] + p->alpha_offset);
         out[k] = (int16_t)tml_clamp_i32(v, -32768, 32767);
     }
 }
@@ -126,7 +126,7 @@ static inline void tml_hard_swish_f32_ref(const tml_pointwise_f32_params *p, con
 /* gemmlowp's int16 primitives, with their int16 wrap-arounds. */
 
 /** SaturatingRoundingDoublingHighMul on int16. */
-TML_ALWAYS_INLINE int16_t tml_fx16_srdhm(int16_t a, int16_t b)
+TML_ALWAYS_INLINE int16_t tml__pw_srdhm16(int16_t a, int16_t b)
 {
     const int32_t ab = (int32_t)a * (int32_t)b;
     if (a == INT16_MIN && b == INT16_MIN) {
@@ -136,7 +136,7 @@ TML_ALWAYS_INLINE int16_t tml_fx16_srdhm(int16_t a, int16_t b)
 }
 
 /** SaturatingDoublingHighMul: the same, truncated toward zero. */
-TML_ALWAYS_INLINE int16_t tml_fx16_sdhm(int16_t a, int16_t b)
+TML_ALWAYS_INLINE int16_t tml__pw_sdhm16(int16_t a, int16_t b)
 {
     if (a == INT16_MIN && b == INT16_MIN) {
         return INT16_MAX;
@@ -145,7 +145,7 @@ TML_ALWAYS_INLINE int16_t tml_fx16_sdhm(int16_t a, int16_t b)
 }
 
 /** RoundingDivideByPOT on int16, exponent 0..31 (the mask is the low 16 bits of 2^exponent - 1). */
-TML_ALWAYS_INLINE int16_t tml_fx16_rdbpot(int16_t x, int exponent)
+TML_ALWAYS_INLINE int16_t tml__pw_rdbpot16(int16_t x, int exponent)
 {
     const int16_t mask = (int16_t)(uint16_t)(((uint64_t)1 << exponent) - 1u);
     const int16_t remainder = (int16_t)(x & mask);
@@ -154,32 +154,32 @@ TML_ALWAYS_INLINE int16_t tml_fx16_rdbpot(int16_t x, int exponent)
 }
 
 /** SaturatingLeftShift on int16, amount 0..30. */
-TML_ALWAYS_INLINE int16_t tml_fx16_sat_shl(int16_t x, int amount)
+TML_ALWAYS_INLINE int16_t tml__pw_sat_shl16(int16_t x, int amount)
 {
     const int64_t v = (int64_t)x * ((int64_t)1 << amount);
     return (int16_t)(v > INT16_MAX ? INT16_MAX : (v < INT16_MIN ? INT16_MIN : v));
 }
 
 /** One element of the int8 HARD_SWISH (TFLM's reference_ops::HardSwish). */
-TML_ALWAYS_INLINE int8_t tml_hard_swish_s8_one(const tml_hard_swish_s8_params *p, int32_t in)
+TML_ALWAYS_INLINE int8_t tml__hard_swish_s8_one(const tml_hard_swish_s8_params *p, int32_t in)
 {
     const int16_t hires = (int16_t)((in - p->input_zero_point) * 128);
-    const int16_t preshift = tml_fx16_srdhm(hires, (int16_t)p->output_multiplier);
+    const int16_t preshift = tml__pw_srdhm16(hires, (int16_t)p->output_multiplier);
     const int re = (int)p->reluish_exponent;
     int16_t reluish = hires;
     int16_t out;
     if (re > 0) {
-        reluish = tml_fx16_sat_shl(reluish, re - 1);
+        reluish = tml__pw_sat_shl16(reluish, re - 1);
     }
-    reluish = tml_fx16_srdhm(reluish, (int16_t)p->reluish_multiplier);
+    reluish = tml__pw_srdhm16(reluish, (int16_t)p->reluish_multiplier);
     if (re > 0) {
-        reluish = tml_fx16_sat_shl(reluish, 1);
+        reluish = tml__pw_sat_shl16(reluish, 1);
     }
     if (re < 0) {
-        reluish = tml_fx16_rdbpot(reluish, -re);
+        reluish = tml__pw_rdbpot16(reluish, -re);
     }
     reluish = (int16_t)((reluish + (1 << 15)) >> 1);
-    out = tml_fx16_rdbpot(tml_fx16_sdhm(reluish, preshift), -(int)p->output_exponent);
+    out = tml__pw_rdbpot16(tml__pw_sdhm16(reluish, preshift), -(int)p->output_exponent);
     out = (int16_t)(out + p->output_zero_point);
     return (int8_t)(out > 127 ? 127 : (out < -128 ? -128 : out));
 }
@@ -188,7 +188,7 @@ static inline void tml_hard_swish_s8_ref(const tml_hard_swish_s8_params *p, cons
 {
     int32_t i;
     for (i = 0; i < p->size; i++) {
-        output[i] = tml_hard_swish_s8_one(p, input[i]);
+        output[i] = tml__hard_swish_s8_one(p, input[i]);
     }
 }
 
@@ -203,7 +203,7 @@ static inline void tml_elu_f32_ref(const tml_pointwise_f32_params *p, const floa
     }
 }
 
-static inline void tml_lut_s8_ref(const tml_lut_s8_params *p, const int8_t *input, int8_t *output)
+static inline void tml_elu_s8_ref(const tml_elu_s8_params *p, const int8_t *input, int8_t *output)
 {
     int32_t i;
     for (i = 0; i < p->size; i++) {
@@ -234,13 +234,13 @@ static inline void tml_log_softmax_f32_ref(const tml_log_softmax_f32_params *p, 
     }
 }
 
-TML_ALWAYS_INLINE int32_t tml_fx_sat_add(int32_t a, int32_t b)
+TML_ALWAYS_INLINE int32_t tml__pw_sat_add(int32_t a, int32_t b)
 {
     const int64_t s = (int64_t)a + b;
     return (int32_t)(s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : s));
 }
 
-TML_ALWAYS_INLINE int32_t tml_fx_sat_sub(int32_t a, int32_t b)
+TML_ALWAYS_INLINE int32_t tml__pw_sat_sub(int32_t a, int32_t b)
 {
     const int64_t s = (int64_t)a - b;
     return (int32_t)(s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : s));
@@ -248,7 +248,7 @@ TML_ALWAYS_INLINE int32_t tml_fx_sat_sub(int32_t a, int32_t b)
 
 /** TFLM's log_x_for_x_greater_than_or_equal_to_1<5>(x) for x in Q12.19: log(x) in Q5.26 (accumulated
  *  in Q6.25). */
-static inline int32_t tml_fx_log_q12_to_q5(int32_t x)
+static inline int32_t tml__pw_log_q12_to_q5(int32_t x)
 {
     const int32_t log_2 = 1488522236, sqrt_sqrt_half = 1805811301, sqrt_half = 1518500250;
     const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769, alpha_f = 638450708;
@@ -256,11 +256,11 @@ static inline int32_t tml_fx_log_q12_to_q5(int32_t x)
     const int za_headroom_plus_1 = tml_clz32((uint32_t)x);
     const int32_t r_a_tmp = tml_fx_mul_pot(x, za_headroom_plus_1 - 1);
     const int32_t r_a = tml_fx_mul_pot(tml_fx_mul(r_a_tmp, sqrt_half), 1);
-    const int32_t za_adj = tml_fx_sat_add(tml_fx_mul_pot(12 - za_headroom_plus_1, 25), shifted_quarter);
+    const int32_t za_adj = tml__pw_sat_add(tml_fx_mul_pot(12 - za_headroom_plus_1, 25), shifted_quarter);
     const int32_t z_b = tml_fx_mul(x, sqrt_half);
     const int zb_headroom = tml_clz32((uint32_t)z_b) - 1;
     const int32_t r_b = tml_fx_mul_pot(x, zb_headroom);
-    const int32_t zb_adj = tml_fx_sat_sub(tml_fx_mul_pot(12 - zb_headroom, 25), shifted_quarter);
+    const int32_t zb_adj = tml__pw_sat_sub(tml_fx_mul_pot(12 - zb_headroom, 25), shifted_quarter);
     const int32_t r = r_a < r_b ? r_a : r_b;
     const int32_t z_adj = za_adj > zb_adj ? za_adj : zb_adj;
     const int32_t pp = tml_fx_rounding_half_sum(r, sqrt_sqrt_half);
@@ -293,7 +293,7 @@ static inline void tml_log_softmax_s8_ref(const tml_log_softmax_s8_params *p, co
                 sum = tml_fx_add(sum, tml_rounding_divide_by_pot(tml_fx_exp_on_negative_values(d5, 5), 12));
             }
         }
-        log_sum = tml_fx_log_q12_to_q5(sum);
+        log_sum = tml__pw_log_q12_to_q5(sum);
         back = tml_mul_by_quantized_mul(tml_fx_add(log_sum, INT32_MIN), p->reverse_scaling_divisor,
                                         -p->reverse_scaling_right_shift);
         adjusted_diff_min = p->diff_min - 1 > back ? p->diff_min - 1 : back;
