@@ -20,5 +20,6 @@
 #include "ops/detection.h"
 #include "ops/movement.h"
 #include "ops/signal.h"
+#include "ops/pointwise.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -22,3 +22,4 @@ from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDe
 from . import detection  # noqa: F401      TFLite_Detection_PostProcess
 from . import movement  # noqa: F401      TRANSPOSE, PACK, UNPACK, SPLIT(_V), SLICE, EXPAND_DIMS, SHAPE, BROADCAST_TO, GATHER
 from . import signal  # noqa: F401        Signal* custom operators (TFLM audio front end)
+from . import pointwise  # noqa: F401     LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX
