@@ -12,5 +12,7 @@
 #include "ops/reduce.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
+#include "ops/transpose_conv.h"
+#include "ops/batch_matmul.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -14,3 +14,5 @@ from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRID
 from . import reduce  # noqa: F401        MEAN
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
+from . import transpose_conv  # noqa: F401 TRANSPOSE_CONV
+from . import batch_matmul  # noqa: F401  BATCH_MATMUL

@@ -1,0 +1,101 @@
+/*
+ * BATCH_MATMUL int8 on Armv7E-M (Cortex-M4/M7/M33 with the DSP extension). Included by ops/batch_matmul.h
+ * when TML_ARCH_ARM_DSP is defined. sum((l + lo) * (r + ro)) = sum(l * r) + ro * sum(l) + lo * sum(r)
+ * + depth * lo * ro, exactly in int32 (wrapping as TFLM's sum): the dot products run on raw int8 (SMLAD,
+ * four columns sharing each lhs word, tml__dot4_step_s8), the rest is a row term and a column term.
+ */
+#ifndef TINYML_ARMV7EM_BATCH_MATMUL_H
+#define TINYML_ARMV7EM_BATCH_MATMUL_H
+
+/* dst[j][i] = src[i][j] for a rows x cols int8 matrix. */
+static inline void tml__bmm_transpose_s8(const int8_t *src, int32_t rows, int32_t cols, int8_t *dst)
+{
+    int32_t i, j;
+    for (i = 0; i < rows; i++) {
+        for (j = 0; j < cols; j++) {
+            dst[j * rows + i] = src[i * cols + j];
+        }
+    }
+}
+
+static inline int32_t tml__bmm_sum_s8(const int8_t *x, int32_t n)
+{
+    int32_t s = 0, i;
+    for (i = 0; i < n; i++) {
+        s += x[i];
+    }
+    return s;
+}
+
+TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_s8_params *p, const int8_t *lhs,
+                                                         const int8_t *rhs, int8_t *output)
+{
+    const tml_requant_params rq = {NULL, NULL, p->output_multiplier, p->output_shift, p->output_offset,
+                                   p->act_min, p->act_max};
+    const int32_t rows = p->rows, cols = p->cols, depth = p->depth, lo = p->lhs_offset, ro = p->rhs_offset;
+    int32_t *const terms = (int32_t *)p->scratch;                   /* without rhs_packed */
+    int8_t *const rhs_t = (int8_t *)p->scratch + (p->rhs_packed ? 0 : 4 * cols);
+    int8_t *const lhs_t = rhs_t + (p->rhs_packed || p->adj_y ? 0 : ((cols * depth + 3) & ~3));
+    int32_t last_l = -1, last_r = -1;
+    const int8_t *lm = lhs, *rm = rhs;
+    const int32_t *cterm = p->col_terms;
+    tml_requant_fast f;
+    const int fast = tml_requant_fast_of(&rq, &f);
+    TML__BMM_FOR_BATCHES(p, {
+        int32_t a, c;
+        int8_t *out = output + out_m;
+        if (rhs_m != last_r) {
+            last_r = rhs_m;
+            if (p->rhs_packed) {
+                rm = p->rhs_packed + rhs_m;
+                cterm = p->col_terms + rhs_m / depth;
+            } else {
+                rm = rhs + rhs_m;
+                if (!p->adj_y) {
+                    tml__bmm_transpose_s8(rm, depth, cols, rhs_t);
+                    rm = rhs_t;
+                }
+                for (c = 0; c < cols; c++) {
+                    terms[c] = lo * tml__bmm_sum_s8(rm + c * depth, depth) + depth * lo * ro;
+                }
+                cterm = terms;
+            }
+        }
+        if (lhs_m != last_l) {
+            last_l = lhs_m;
+            lm = lhs + lhs_m;
+            if (p->adj_x) {
+                tml__bmm_transpose_s8(lm, depth, rows, lhs_t);
+                lm = lhs_t;
+            }
+        }
+        for (a = 0; a < rows; a++, out += cols) {
+            const int8_t *l = lm + a * depth;
+            const int32_t rterm = ro ? ro * tml__bmm_sum_s8(l, depth) : 0;
+            for (c = 0; c + 4 <= cols; c += 4) {
+                int32_t init[4], acc[4];
+                init[0] = cterm[c] + rterm;
+                init[1] = cterm[c + 1] + rterm;
+                init[2] = cterm[c + 2] + rterm;
+                init[3] = cterm[c + 3] + rterm;
+                tml_dot4_s8(l, rm + c * depth, depth, init, acc);
+                if (fast) {
+                    out[c] = (int8_t)tml_requant_fast_s8(acc[0], &f);
+                    out[c + 1] = (int8_t)tml_requant_fast_s8(acc[1], &f);
+                    out[c + 2] = (int8_t)tml_requant_fast_s8(acc[2], &f);
+                    out[c + 3] = (int8_t)tml_requant_fast_s8(acc[3], &f);
+                } else {
+                    out[c] = tml_requant_s8(&rq, acc[0], 0);
+                    out[c + 1] = tml_requant_s8(&rq, acc[1], 0);
+                    out[c + 2] = tml_requant_s8(&rq, acc[2], 0);
+                    out[c + 3] = tml_requant_s8(&rq, acc[3], 0);
+                }
+            }
+            for (; c < cols; c++) {
+                out[c] = tml_requant_s8(&rq, tml_dot_s8(l, rm + c * depth, depth, cterm[c] + rterm), 0);
+            }
+        }
+    });
+}
+
+#endif /* TINYML_ARMV7EM_BATCH_MATMUL_H */

@@ -1,0 +1,94 @@
+/*
+ * TRANSPOSE_CONV (a convolution's gradient with respect to its input; Keras Conv2DTranspose).
+ *
+ * Layouts (all row-major):
+ *   input   [batches, input_height, input_width, input_depth]                   (NHWC)
+ *   weights [output_depth, filter_height, filter_width, input_depth]            (OHWI)
+ *   bias    [output_depth]: int32 (int8), int64 (int16x8), float (float32); may be NULL
+ *   output  [batches, output_height, output_width, output_depth]
+ *
+ * Geometry: input pixel (iy, ix) adds into output pixel (iy * stride_height - pad_height + fy,
+ * ix * stride_width - pad_width + fx) through filter tap (fy, fx); contributions outside the output are
+ * dropped. pad_height / pad_width are the leading paddings TFLite computes from the OUTPUT size
+ * (ComputePaddingHeightWidth with the output as the "input"), done at generation time.
+ * TFLM scatters every input pixel into an int32 (int64 for int16x8) copy of the whole output held in
+ * arena scratch; these kernels gather instead: each output pixel sums the input pixels that reach it, in
+ * TFLM's order (input rows, then columns, then channels ascending), so they need no scratch and float
+ * sums round exactly as TFLM's.
+ *
+ * int8: acc = sum(w * (in + input_offset)) + bias, requantized with the per-channel (or per-tensor)
+ * multiplier and shift (TFLM's double rounding), + output_offset, clamped to [act_min, act_max].
+ * int16x8: input and output zero point 0, acc summed in 64 bits with an int64 bias, TFLM's 64-bit
+ * requantization. float32: sum(w * in) + bias clamped to [act_min, act_max].
+ * tap_sums (optional, int8 only, made by the generator for the Armv7E-M path): sum over the input
+ * channels of weights[o][fy][fx][:], [output_depth][filter_height * filter_width].
+ */
+#ifndef TINYML_OPS_TRANSPOSE_CONV_H
+#define TINYML_OPS_TRANSPOSE_CONV_H
+
+#include "../tml_common.h"
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t output_depth;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    int32_t input_offset;      /* minus the input zero point */
+    int32_t output_offset;     /* the output zero point */
+    int32_t output_multiplier; /* per-tensor requantization (when the arrays are NULL) */
+    int32_t output_shift;
+    const int32_t *per_channel_multiplier; /* [output_depth] or NULL */
+    const int32_t *per_channel_shift;      /* [output_depth] or NULL */
+    int32_t act_min;
+    int32_t act_max;
+    const int32_t *tap_sums;               /* [output_depth][filter taps] or NULL (see above) */
+} tml_transpose_conv_s8_params;
+
+/* int16x8: the int8 block with both offsets 0 and no tap sums; the bias is int64 (or NULL). */
+typedef tml_transpose_conv_s8_params tml_transpose_conv_s16_params;
+
+typedef struct {
+    int32_t batches;
+    int32_t input_height;
+    int32_t input_width;
+    int32_t input_depth;
+    int32_t filter_height;
+    int32_t filter_width;
+    int32_t output_height;
+    int32_t output_width;
+    int32_t output_depth;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t pad_height;
+    int32_t pad_width;
+    float act_min;
+    float act_max;
+} tml_transpose_conv_f32_params;
+
+#include "../ref/transpose_conv.h"
+#if defined(TML_ARCH_ARM_DSP)
+#include "../armv7em/transpose_conv.h"
+#endif
+
+TML_ALWAYS_INLINE void tml_transpose_conv_s8(const tml_transpose_conv_s8_params *p, const int8_t *input,
+                                             const int8_t *weights, const int32_t *bias, int8_t *output)
+{
+#if defined(TML_ARCH_ARM_DSP)
+    if (p->tap_sums) {
+        tml_transpose_conv_s8_dsp(p, input, weights, bias, output);
+        return;
+    }
+#endif
+    tml_transpose_conv_s8_ref(p, input, weights, bias, output);
+}
+
+#endif /* TINYML_OPS_TRANSPOSE_CONV_H */
