@@ -83,8 +83,8 @@ def lower_transpose_conv(op, ctx):
         ctx.fail("weights must be constant")
     if bias is not None and not bias.is_const:
         ctx.fail(f"the bias (tensor {bias.index}) must be constant")
-    _check_output_shape(ctx, shape_t, out)
     geo = _geometry(op, ctx, inp, w, out)
+    _check_output_shape(ctx, shape_t, out)
     oc = geo["output_depth"]
     check_bias(ctx, bias, oc)
     ctx.macs += geo["batches"] * geo["input_height"] * geo["input_width"] * geo["input_depth"] * \

@@ -32,7 +32,7 @@ TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_
 {
     const tml_requant_params rq = {NULL, NULL, p->output_multiplier, p->output_shift, p->output_offset,
                                    p->act_min, p->act_max};
-    const int32_t rows = p->rows, cols = p->cols, depth = p->depth, lo = p->lhs_offset, ro = p->rhs_offset;
+    const int32_t rows = p->rows, cols = p->cols, cols4 = cols & ~3, depth = p->depth, lo = p->lhs_offset, ro = p->rhs_offset;
     int32_t *const terms = (int32_t *)p->scratch;                   /* without rhs_packed */
     int8_t *const rhs_t = (int8_t *)p->scratch + (p->rhs_packed ? 0 : 4 * cols);
     int8_t *const lhs_t = rhs_t + (p->rhs_packed || p->adj_y ? 0 : ((cols * depth + 3) & ~3));
@@ -72,7 +72,7 @@ TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_
         for (a = 0; a < rows; a++, out += cols) {
             const int8_t *l = lm + a * depth;
             const int32_t rterm = ro ? ro * tml__bmm_sum_s8(l, depth) : 0;
-            for (c = 0; c + 4 <= cols; c += 4) {
+            for (c = 0; c < cols4; c += 4) {
                 int32_t init[4], acc[4];
                 init[0] = cterm[c] + rterm;
                 init[1] = cterm[c + 1] + rterm;
@@ -91,7 +91,7 @@ TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_
                     out[c + 3] = tml_requant_s8(&rq, acc[3], 0);
                 }
             }
-            for (; c < cols; c++) {
+            for (c = cols4; c < cols; c++) {
                 out[c] = tml_requant_s8(&rq, tml_dot_s8(l, rm + c * depth, depth, cterm[c] + rterm), 0);
             }
         }

@@ -37,7 +37,7 @@ TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_c
 {
     const tml_requant_params rq = TML_REQUANT_OF(p);
     const int32_t depth = p->input_depth, taps = p->filter_height * p->filter_width, fw = p->filter_width;
-    const int32_t stride = taps * depth, off = p->input_offset, oc_end = p->output_depth;
+    const int32_t stride = taps * depth, off = p->input_offset, oc_end = p->output_depth, oc4 = oc_end & ~3;
     const int32_t *const sums = p->tap_sums;
     int32_t b, oy, ox, oc, iy, ix, y0, y1, x0, x1;
     for (b = 0; b < p->batches; b++) {
@@ -46,7 +46,7 @@ TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_c
             tml__tconv_span(oy, p->pad_height, p->stride_height, p->filter_height, p->input_height, &y0, &y1);
             for (ox = 0; ox < p->output_width; ox++, output += oc_end) {
                 tml__tconv_span(ox, p->pad_width, p->stride_width, p->filter_width, p->input_width, &x0, &x1);
-                for (oc = 0; oc + 4 <= oc_end; oc += 4) {
+                for (oc = 0; oc < oc4; oc += 4) {
                     int32_t acc[4] = {0, 0, 0, 0};
                     if (bias) {
                         acc[0] = bias[oc];
@@ -72,7 +72,7 @@ TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_c
                     output[oc + 2] = tml_requant_s8(&rq, acc[2], oc + 2);
                     output[oc + 3] = tml_requant_s8(&rq, acc[3], oc + 3);
                 }
-                for (; oc < oc_end; oc++) {
+                for (oc = oc4; oc < oc_end; oc++) {
                     int32_t acc = bias ? bias[oc] : 0;
                     for (iy = y0; iy <= y1; iy++) {
                         const int32_t fy = oy + p->pad_height - iy * p->stride_height;
