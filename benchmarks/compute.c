@@ -8,9 +8,50 @@
 
 /* TRANSPOSE_CONV 3x3 stride 2 SAME, 8x8x16 -> 16x16x16, per-channel (a decoder's upsampling layer) */
 static int8_t tc_in[8 * 8 * 16], tc_w[16 * 9 * 16], tc_out[16 * 16 * 16];
-static int32_t tc_bias[16], tc_mult[16], tc_shift[16], tc_sums[16 * 9];
+static int32_t tc_bias[16], tc_mult[16], tc_shift[16], tc_sums[16 * 9], tc_phase_data[4 * 17];
+static int8_t tc_phase_w[16 * 9 * 16];
 tml_transpose_conv_s8_params tc_params = {1, 8, 8, 16, 3, 3, 16, 16, 16, 2, 2, 0, 0, 5, -3, 0, 0,
-                                          tc_mult, tc_shift, -128, 127, NULL};
+                                          tc_mult, tc_shift, -128, 127, NULL, NULL, NULL};
+
+/* TRANSPOSE_CONV 4x4 stride 2 SAME, 8x8x64 -> 16x16x32, per-channel (a DCGAN generator's layer) */
+static int8_t tc2_in[8 * 8 * 64], tc2_w[32 * 16 * 64], tc2_out[16 * 16 * 32], tc2_phase_w[32 * 16 * 64];
+static int32_t tc2_bias[32], tc2_mult[32], tc2_shift[32], tc2_sums[32 * 16], tc2_phase_data[4 * 33];
+tml_transpose_conv_s8_params tc2_params = {1, 8, 8, 64, 4, 4, 16, 16, 32, 2, 2, 1, 1, -7, 4, 0, 0,
+                                           tc2_mult, tc2_shift, -128, 127, NULL, NULL, NULL};
+
+/* The generator's tap sums and phase layout (lower/ops/transpose_conv.py; ops/transpose_conv.h). */
+static void pack(const tml_transpose_conv_s8_params *p, const int8_t *w, const int32_t *bias, int32_t *sums,
+                 int8_t *phase_w, int32_t *phase_d)
+{
+    int32_t ry, rx, o, fy, fx, c, t, n = 0, q = 0;
+    const int32_t taps = p->filter_height * p->filter_width;
+    for (o = 0; o < p->output_depth * taps; o++) {
+        int32_t s = 0;
+        for (c = 0; c < p->input_depth; c++) s += w[o * p->input_depth + c];
+        sums[o] = s;
+    }
+    for (ry = 0; ry < p->stride_height; ry++) {
+        for (rx = 0; rx < p->stride_width; rx++, q++) {
+            int32_t *d = phase_d + q * (p->output_depth + 1);
+            d[0] = n;
+            for (o = 0; o < p->output_depth; o++) {
+                int32_t s = 0;
+                for (fy = ry + (p->filter_height - 1 - ry) / p->stride_height * p->stride_height;
+                     ry < p->filter_height && fy >= ry; fy -= p->stride_height) {
+                    for (fx = rx + (p->filter_width - 1 - rx) / p->stride_width * p->stride_width;
+                         rx < p->filter_width && fx >= rx; fx -= p->stride_width) {
+                        t = (o * p->filter_height + fy) * p->filter_width + fx;
+                        for (c = 0; c < p->input_depth; c++) {
+                            phase_w[n++] = w[t * p->input_depth + c];
+                        }
+                        s += sums[t];
+                    }
+                }
+                d[1 + o] = bias[o] + p->input_offset * s;
+            }
+        }
+    }
+}
 
 /* BATCH_MATMUL: attention scores Q x K^T (adj_y), 4 heads of 16 x 32 -> 4 x 16 x 16, variable rhs */
 static int8_t q_in[4 * 16 * 32], k_in[4 * 16 * 32], s_out[4 * 16 * 16];
@@ -31,6 +72,10 @@ tml_batch_matmul_s8_params c_params = {1, 1, 1, 0, 0, 0, 0, 0, 0, 32, 32, 64, 0,
 __attribute__((noinline)) void bench_transpose_conv(void)
 {
     tml_transpose_conv_s8(&tc_params, tc_in, tc_w, tc_bias, tc_out);
+}
+__attribute__((noinline)) void bench_transpose_conv_deep(void)
+{
+    tml_transpose_conv_s8(&tc2_params, tc2_in, tc2_w, tc2_bias, tc2_out);
 }
 __attribute__((noinline)) void bench_bmm_qk(void) { tml_batch_matmul_s8(&qk_params, q_in, k_in, s_out); }
 __attribute__((noinline)) void bench_bmm_sv(void) { tml_batch_matmul_s8(&sv_params, s_out, v_in, o_out); }
@@ -58,6 +103,15 @@ int main(void)
         for (j = 0; j < 16; j++) s += tc_w[i * 16 + j];
         tc_sums[i] = s;
     }
+    pack(&tc_params, tc_w, tc_bias, tc_sums, tc_phase_w, tc_phase_data);
+    for (i = 0; i < sizeof tc2_in; i++) tc2_in[i] = (int8_t)(i * 29u + 3u);
+    for (i = 0; i < sizeof tc2_w; i++) tc2_w[i] = (int8_t)(i * 61u + 11u);
+    for (i = 0; i < 32; i++) {
+        tc2_bias[i] = (int32_t)(i * 1301u) - 20000;
+        tc2_mult[i] = 1431655765 + (int32_t)i * 20971520;
+        tc2_shift[i] = -10 - (int32_t)(i % 2);
+    }
+    pack(&tc2_params, tc2_w, tc2_bias, tc2_sums, tc2_phase_w, tc2_phase_data);
     for (i = 0; i < sizeof q_in; i++) {
         q_in[i] = (int8_t)(i * 37u);
         k_in[i] = (int8_t)(i * 11u + 3u);
@@ -75,6 +129,11 @@ int main(void)
     }
 #if !defined(TML_FORCE_REFERENCE)
     tc_params.tap_sums = tc_sums;
+    tc_params.phase_weights = tc_phase_w;
+    tc_params.phase_data = tc_phase_data;
+    tc2_params.tap_sums = tc2_sums;
+    tc2_params.phase_weights = tc2_phase_w;
+    tc2_params.phase_data = tc2_phase_data;
     qk_params.scratch = scratch;
     sv_params.scratch = scratch;
     c_params.rhs_const = 1;
@@ -82,10 +141,12 @@ int main(void)
     c_params.col_terms = c_terms;
 #endif
     bench_transpose_conv();
+    bench_transpose_conv_deep();
     bench_bmm_qk();
     bench_bmm_sv();
     bench_bmm_const();
     sum = checksum(sum, tc_out, sizeof tc_out);
+    sum = checksum(sum, tc2_out, sizeof tc2_out);
     sum = checksum(sum, s_out, sizeof s_out);
     sum = checksum(sum, o_out, sizeof o_out);
     sum = checksum(sum, c_out, sizeof c_out);

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 
-from platformio_tinyml.targets.qemurun import missing_tools, run_program
+from platformio_tinyml.targets.qemurun import clang_arm, missing_tools, run_program
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_compute.c")
 KERNELS = ["transpose_conv_s8", "batch_matmul_s8", "batch_matmul_s8 packed"]
@@ -29,6 +29,12 @@ def test_dsp_kernels_equal_reference(float_abi, cflags, tmp_path):
     assert not missing_tools(), missing_tools()
     rc, out = run_program([SOURCE], str(tmp_path), float_abi=float_abi,
                           cflags=["-I", os.path.join(ROOT, "tests", "kernels"), *cflags])
+    _check(out, rc, "arm-dsp")
+
+
+def test_clang_build_equals_reference(tmp_path):
+    rc, out = run_program([SOURCE], str(tmp_path), cc=clang_arm(),
+                          cflags=["-I", os.path.join(ROOT, "tests", "kernels"), "-DCASES=150"])
     _check(out, rc, "arm-dsp")
 
 

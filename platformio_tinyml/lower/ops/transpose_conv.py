@@ -65,14 +65,32 @@ def _check_output_shape(ctx, shape_t, out) -> None:
                  f"the output tensor's shape {list(out.shape)}")
 
 
-def _tap_sums(ctx, w, geo):
-    """sum over the input channels of each output channel's tap weights ([output_depth][taps] int32), for
-    the Cortex-M4 path; NULL on other layouts."""
+def _dsp_arrays(ctx, w, bias, geo, input_offset: int) -> dict:
+    """The Cortex-M4 path's constants (ops/transpose_conv.h): the tap sums ([output_depth][taps] int32) and
+    the weights by output phase with their offsets and folded biases; NULL on other layouts (and the
+    phase arrays where a folded bias would not fit int32: the tap sums alone serve every pixel)."""
+    none = dict(tap_sums=NULL, phase_weights=NULL, phase_data=NULL)
     if ctx.arch not in DSP_ARCHES:
-        return NULL
-    oc = geo["output_depth"]
-    sums = np.asarray(w.data, np.int64).reshape(oc, geo["filter_height"] * geo["filter_width"], -1).sum(axis=2)
-    return ctx.array("int32_t", sums, "tapsum")
+        return none
+    oc, fh, fw, sh, sw = (geo[k] for k in ("output_depth", "filter_height", "filter_width", "stride_height",
+                                           "stride_width"))
+    weights = np.asarray(w.data, np.int64).reshape(oc, fh, fw, -1)
+    out = dict(none, tap_sums=ctx.array("int32_t", weights.sum(axis=3).reshape(oc, -1), "tapsum"))
+    b = np.zeros(oc, np.int64) if bias is None else np.asarray(bias.data, np.int64).reshape(-1)
+    parts, data, offset = [], [], 0
+    for ry in range(sh):
+        for rx in range(sw):
+            # ascending input rows and columns meet descending taps
+            sub = weights[:, list(range(ry, fh, sh))[::-1]][:, :, list(range(rx, fw, sw))[::-1]]
+            folded = b + input_offset * sub.reshape(oc, -1).sum(axis=1)
+            if folded.size and (folded.min() < -2**31 or folded.max() >= 2**31):
+                return out
+            parts.append(sub.reshape(-1))
+            data.append(np.concatenate([[offset], folded]))
+            offset += sub.size
+    out["phase_weights"] = ctx.packed_array("int8_t", np.concatenate(parts), "tcphase", "TML_PACKED_DSP")
+    out["phase_data"] = ctx.packed_array("int32_t", np.concatenate(data), "tcphased", "TML_PACKED_DSP")
+    return out
 
 
 @register("TRANSPOSE_CONV", operands=(3, 4, 1, (3,)))
@@ -113,7 +131,7 @@ def lower_transpose_conv(op, ctx):
                  ctx.tensor(out.index), params_type="tml_transpose_conv_s8_params",
                  params=dict(geo, input_offset=-inp.q_zero_point, output_offset=out.q_zero_point,
                              output_multiplier=m, output_shift=s, per_channel_multiplier=pm, per_channel_shift=ps,
-                             act_min=lo, act_max=hi, tap_sums=_tap_sums(ctx, w, geo)))
+                             act_min=lo, act_max=hi, **_dsp_arrays(ctx, w, bias, geo, -inp.q_zero_point)))
         return
     if kind == "int16/int8/int16":
         if bias is not None and bias.dtype not in ("int64", "int16"):
@@ -129,7 +147,7 @@ def lower_transpose_conv(op, ctx):
             bref = ctx.tensor(bias.index)
         ctx.emit("tml_transpose_conv_s16", *args, bref, ctx.tensor(out.index),
                  params_type="tml_transpose_conv_s16_params",
-                 params=dict(geo, input_offset=0, tap_sums=NULL, **q))
+                 params=dict(geo, input_offset=0, tap_sums=NULL, phase_weights=NULL, phase_data=NULL, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} are not supported (float32/float32/float32, int8/int8/int8 "
              "and int16/int8/int16 are; hybrid models need full-integer quantization)")

@@ -22,6 +22,12 @@
  * requantization. float32: sum(w * in) + bias clamped to [act_min, act_max].
  * tap_sums (optional, int8 only, made by the generator for the Armv7E-M path): sum over the input
  * channels of weights[o][fy][fx][:], [output_depth][filter_height * filter_width].
+ * phase_weights / phase_data (optional, with tap_sums): the output pixels whose (oy + pad_height) mod
+ * stride_height is ry and (ox + pad_width) mod stride_width is rx (phase ry * stride_width + rx) use the
+ * taps fy = ry + k * stride_height, fx = rx + j * stride_width. phase_weights holds, phase after phase,
+ * weights[o][fy][fx][:] as [o][fy descending][fx descending][input_depth] (the order of ascending input
+ * rows and columns); phase_data holds per phase output_depth + 1 int32: the phase's byte offset in
+ * phase_weights, then bias[o] + input_offset * sum(the phase's weights of o).
  */
 #ifndef TINYML_OPS_TRANSPOSE_CONV_H
 #define TINYML_OPS_TRANSPOSE_CONV_H
@@ -51,6 +57,8 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     const int32_t *tap_sums;               /* [output_depth][filter taps] or NULL (see above) */
+    const int8_t *phase_weights;           /* Armv7E-M, with tap_sums: the weights by output phase, or NULL */
+    const int32_t *phase_data;             /* with phase_weights: per phase, its offset there and folded biases */
 } tml_transpose_conv_s8_params;
 
 /* int16x8: the int8 block with both offsets 0 and no tap sums; the bias is int64 (or NULL). */
