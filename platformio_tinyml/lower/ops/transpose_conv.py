@@ -66,16 +66,15 @@ def _check_output_shape(ctx, shape_t, out) -> None:
 
 
 def _dsp_arrays(ctx, w, bias, geo, input_offset: int) -> dict:
-    """The Cortex-M4 path's constants (ops/transpose_conv.h): the tap sums ([output_depth][taps] int32) and
-    the weights by output phase with their offsets and folded biases; NULL on other layouts (and the
-    phase arrays where a folded bias would not fit int32: the tap sums alone serve every pixel)."""
+    """The Cortex-M4 path's constants (ops/transpose_conv.h): the tap sums ([output_depth][taps] int32), the
+    weights by output phase and per phase its offset and folded biases; all NULL on other layouts and where
+    a folded bias would not fit int32 (the reference runs)."""
     none = dict(tap_sums=NULL, phase_weights=NULL, phase_data=NULL)
     if ctx.arch not in DSP_ARCHES:
         return none
     oc, fh, fw, sh, sw = (geo[k] for k in ("output_depth", "filter_height", "filter_width", "stride_height",
                                            "stride_width"))
     weights = np.asarray(w.data, np.int64).reshape(oc, fh, fw, -1)
-    out = dict(none, tap_sums=ctx.array("int32_t", weights.sum(axis=3).reshape(oc, -1), "tapsum"))
     b = np.zeros(oc, np.int64) if bias is None else np.asarray(bias.data, np.int64).reshape(-1)
     parts, data, offset = [], [], 0
     for ry in range(sh):
@@ -84,13 +83,13 @@ def _dsp_arrays(ctx, w, bias, geo, input_offset: int) -> dict:
             sub = weights[:, list(range(ry, fh, sh))[::-1]][:, :, list(range(rx, fw, sw))[::-1]]
             folded = b + input_offset * sub.reshape(oc, -1).sum(axis=1)
             if folded.size and (folded.min() < -2**31 or folded.max() >= 2**31):
-                return out
+                return none
             parts.append(sub.reshape(-1))
             data.append(np.concatenate([[offset], folded]))
             offset += sub.size
-    out["phase_weights"] = ctx.packed_array("int8_t", np.concatenate(parts), "tcphase", "TML_PACKED_DSP")
-    out["phase_data"] = ctx.packed_array("int32_t", np.concatenate(data), "tcphased", "TML_PACKED_DSP")
-    return out
+    return dict(tap_sums=ctx.array("int32_t", weights.sum(axis=3).reshape(oc, -1), "tapsum"),
+                phase_weights=ctx.packed_array("int8_t", np.concatenate(parts), "tcphase", "TML_PACKED_DSP"),
+                phase_data=ctx.packed_array("int32_t", np.concatenate(data), "tcphased", "TML_PACKED_DSP"))
 
 
 @register("TRANSPOSE_CONV", operands=(3, 4, 1, (3,)))
@@ -127,11 +126,13 @@ def lower_transpose_conv(op, ctx):
             ctx.fail(f"per-channel weights must be quantized along dimension 0, got {w.quant_dim}")
         m, s, pm, ps = requant_params(ctx, inp, w, out, oc)
         lo, hi = act_range(op, ctx, out)
+        dsp = _dsp_arrays(ctx, w, bias, geo, -inp.q_zero_point)
         ctx.emit("tml_transpose_conv_s8", *args, ctx.opt_tensor(bias.index if bias is not None else -1),
                  ctx.tensor(out.index), params_type="tml_transpose_conv_s8_params",
                  params=dict(geo, input_offset=-inp.q_zero_point, output_offset=out.q_zero_point,
                              output_multiplier=m, output_shift=s, per_channel_multiplier=pm, per_channel_shift=ps,
-                             act_min=lo, act_max=hi, **_dsp_arrays(ctx, w, bias, geo, -inp.q_zero_point)))
+                             act_min=lo, act_max=hi, **dsp),
+                 replaced=(args[1],) if dsp["phase_weights"] is not NULL else ())
         return
     if kind == "int16/int8/int16":
         if bias is not None and bias.dtype not in ("int64", "int16"):

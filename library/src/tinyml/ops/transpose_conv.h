@@ -20,9 +20,10 @@
  * multiplier and shift (TFLM's double rounding), + output_offset, clamped to [act_min, act_max].
  * int16x8: input and output zero point 0, acc summed in 64 bits with an int64 bias, TFLM's 64-bit
  * requantization. float32: sum(w * in) + bias clamped to [act_min, act_max].
- * tap_sums (optional, int8 only, made by the generator for the Armv7E-M path): sum over the input
- * channels of weights[o][fy][fx][:], [output_depth][filter_height * filter_width].
- * phase_weights / phase_data (optional, with tap_sums): the output pixels whose (oy + pad_height) mod
+ * Armv7E-M (int8), made by the generator: tap_sums, the sum over the input channels of
+ * weights[o][fy][fx][:] ([output_depth][filter_height * filter_width]), and the phase arrays, which
+ * replace the weights (the kernel does not read them; NULL elsewhere: the reference runs).
+ * phase_weights / phase_data: the output pixels whose (oy + pad_height) mod
  * stride_height is ry and (ox + pad_width) mod stride_width is rx (phase ry * stride_width + rx) use the
  * taps fy = ry + k * stride_height, fx = rx + j * stride_width. phase_weights holds, phase after phase,
  * weights[o][fy][fx][:] as [o][fy descending][fx descending][input_depth] (the order of ascending input
@@ -57,7 +58,7 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     const int32_t *tap_sums;               /* [output_depth][filter taps] or NULL (see above) */
-    const int8_t *phase_weights;           /* Armv7E-M, with tap_sums: the weights by output phase, or NULL */
+    const int8_t *phase_weights;           /* Armv7E-M: the weights by output phase, or NULL */
     const int32_t *phase_data;             /* with phase_weights: per phase, its offset there and folded biases */
 } tml_transpose_conv_s8_params;
 
@@ -91,8 +92,8 @@ TML_ALWAYS_INLINE void tml_transpose_conv_s8(const tml_transpose_conv_s8_params 
                                              const int8_t *weights, const int32_t *bias, int8_t *output)
 {
 #if defined(TML_ARCH_ARM_DSP)
-    if (p->tap_sums) {
-        tml_transpose_conv_s8_dsp(p, input, weights, bias, output);
+    if (p->phase_weights) {
+        tml_transpose_conv_s8_dsp(p, input, bias, output);
         return;
     }
 #endif
