@@ -31,7 +31,8 @@ def test_matches_tflm(path):
 
 
 M4_MODELS = ["batch_matmul_attention_int8", "batch_matmul_adj_x_int8", "batch_matmul_const_rhs_int8",
-             "batch_matmul_const_rhs_bcast_int8", "batch_matmul_rank5_int8", "batch_matmul_bcast_lhs_int8"]
+             "batch_matmul_const_rhs_bcast_int8", "batch_matmul_rank5_int8", "batch_matmul_bcast_lhs_int8",
+             "batch_matmul_attention_f32", "batch_matmul_adj_x_int16x8"]
 
 
 @pytest.mark.parametrize("name", M4_MODELS)

@@ -30,9 +30,11 @@ def test_matches_tflm(path):
 
 @pytest.mark.parametrize("name", ["transpose_conv_s2_same_3x3_int8", "transpose_conv_s2_same_batch2_int8",
                                   "transpose_conv_s21_same_3x2_nobias_int8", "transpose_conv_s4_same_4x4_deep_int8",
-                                  "transpose_conv_s1_valid_2x3_relu6_int8pt"])
+                                  "transpose_conv_s1_valid_2x3_relu6_int8pt", "transpose_conv_s2_same_5x5_outpad_f32",
+                                  "transpose_conv_s2_valid_3x3_relu_int16x8"])
 def test_cortex_m4_matches_tflm(name):
-    """The Armv7E-M kernel (tap sums from the generator), cross-compiled with -Werror, run under QEMU."""
+    """The Armv7E-M kernel (phase layout from the generator), cross-compiled with -Werror, run under QEMU;
+    float and int16x8 too (the reference kernels built for the Cortex-M4F)."""
     path = os.path.join(TEST_MODELS, f"{name}.tflite")
     with QemuModel(path, "m") as target:
         for seed in (0, 1):
@@ -187,10 +189,23 @@ def _set(obj, **kw):
     ("transpose_conv_s2_same_3x3_f32", lambda g: _set(_op_t(g, 2), shape=(1, 4, 5, 7)),
      "weights have input depth 6 but the input has 7 channels"),
     ("transpose_conv_s2_same_3x3_int8", lambda g: _set(_op_t(g, 3), dtype="int64"), "needs an int32 bias"),
+    ("transpose_conv_s2_same_3x3_f32", lambda g: g.ops[0].options.update(stride_w=2**31 - 8),
+     "more than the kernels' int32 arithmetic allows"),
 ])
 def test_refusals(name, edit, message):
     with pytest.raises(UnsupportedError, match=message):
         _lower_modified(name, edit)
+
+
+def test_stride_beyond_filter_uses_reference_on_cortex_m4(tmp_path):
+    """A stride larger than the filter leaves output phases without taps (bias only): the Cortex-M4 layout
+    keeps the reference kernel there, and both equal TFLM."""
+    model = tconv_model("int8", (1, 3, 3, 4), 4, (2, 2), (3, 3), 1)
+    path = tmp_path / "m.tflite"
+    path.write_bytes(model)
+    prog = lower_graph(read_model(str(path)), "cortex-m4")
+    assert prog.calls[0].params["phase_weights"].__class__.__name__ == "Null"
+    _check(model, tmp_path, m4=True)
 
 
 def test_no_scratch_and_macs():

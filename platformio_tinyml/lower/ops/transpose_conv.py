@@ -19,7 +19,7 @@ import numpy as np
 
 from ..registry import NULL, register
 from .common import act_range, check_bias, int16x8_params, requant_params, require_quantized
-from .conv import check_window, compute_padding, padding_name
+from .conv import MAX_PADDED_EXTENT, check_window, compute_padding, padding_name
 
 #: layouts whose kernels read tap sums (the Cortex-M4 path; "portable" serves any board)
 DSP_ARCHES = ("cortex-m4", "portable")
@@ -50,6 +50,10 @@ def _geometry(op, ctx, inp, w, out) -> dict:
     pad = padding_name(op, ctx)
     check_window(ctx, "height", pad, oh, fh, sh)
     check_window(ctx, "width", pad, ow, fw, sw)
+    for axis, o, f, st in (("height", oh, fh, sh), ("width", ow, fw, sw)):
+        if o + f + st > MAX_PADDED_EXTENT:
+            ctx.fail(f"a stride {axis} of {st} with an output {axis} of {o} and a filter {axis} of {f} is more "
+                     f"than the kernels' int32 arithmetic allows (their sum must stay below {MAX_PADDED_EXTENT})")
     return dict(batches=n, input_height=ih, input_width=iw, input_depth=ic, filter_height=fh, filter_width=fw,
                 output_height=oh, output_width=ow, output_depth=oc, stride_height=sh, stride_width=sw,
                 pad_height=transpose_padding(pad, sh, oh, fh), pad_width=transpose_padding(pad, sw, ow, fw))
@@ -68,12 +72,13 @@ def _check_output_shape(ctx, shape_t, out) -> None:
 def _dsp_arrays(ctx, w, bias, geo, input_offset: int) -> dict:
     """The Cortex-M4 path's constants (ops/transpose_conv.h): the tap sums ([output_depth][taps] int32), the
     weights by output phase and per phase its offset and folded biases; all NULL on other layouts and where
-    a folded bias would not fit int32 (the reference runs)."""
+    a folded bias would not fit int32, or where a stride exceeds the filter (phases without taps: the
+    reference runs)."""
     none = dict(tap_sums=NULL, phase_weights=NULL, phase_data=NULL)
-    if ctx.arch not in DSP_ARCHES:
-        return none
     oc, fh, fw, sh, sw = (geo[k] for k in ("output_depth", "filter_height", "filter_width", "stride_height",
                                            "stride_width"))
+    if ctx.arch not in DSP_ARCHES or sh > fh or sw > fw:
+        return none
     weights = np.asarray(w.data, np.int64).reshape(oc, fh, fw, -1)
     b = np.zeros(oc, np.int64) if bias is None else np.asarray(bias.data, np.int64).reshape(-1)
     parts, data, offset = [], [], 0
