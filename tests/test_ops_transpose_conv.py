@@ -45,7 +45,7 @@ def test_cortex_m4_matches_tflm(name):
 
 
 def tconv_model(dtype, ishape, oc, f, s, pad, act=0, bias="yes", oshape=None, seed=0, wscale=None,
-                scales=(0.05, 0.1), zps=(3, -5), per_channel=True):
+                scales=(0.05, 0.1), zps=(3, -5), per_channel=True, wfill=None):
     """A one-operator TRANSPOSE_CONV model; bias "yes" (the dtype's usual type), "no", or a dtype name."""
     rng = np.random.default_rng(seed)
     n, ih, iw, ic = ishape
@@ -63,7 +63,8 @@ def tconv_model(dtype, ishape, oc, f, s, pad, act=0, bias="yes", oshape=None, se
         ws = wscale if wscale is not None else (list(rng.uniform(0.002, 0.02, oc)) if per_channel else 0.01)
         nsc = len(np.atleast_1d(ws))
         bt = {"yes": "int32" if io == "int8" else "int64"}.get(bias, bias)
-        t += [dict(shape=wshape, dtype="int8", data=rng.integers(-127, 128, wshape).astype(np.int8), scale=ws,
+        wdata = rng.integers(-127, 128, wshape).astype(np.int8) if wfill is None else np.full(wshape, wfill, np.int8)
+        t += [dict(shape=wshape, dtype="int8", data=wdata, scale=ws,
                    zp=[0] * nsc, quant_dim=0),
               dict(shape=list(ishape), dtype=io, scale=scales[0], zp=zps[0] if io == "int8" else 0),
               dict(shape=[oc], dtype=bt if bias != "no" else "int32",
@@ -142,6 +143,12 @@ def test_extremes_saturate(fill, tmp_path):
         shape = (1, 3, 3, 16)
         x = np.full(shape, fill if dtype == "int8" else fill * 256, np.int8 if dtype == "int8" else np.int16)
         _check(model, tmp_path, inputs=[x], m4=dtype == "int8")
+
+
+def test_int16_sums_beyond_int32(tmp_path):
+    """256 channels x 4 taps of 32767 x 127: the int16x8 sums leave int32; TFLM's scratch is int64."""
+    model = tconv_model("int16", (1, 2, 2, 256), 3, (4, 4), (1, 1), 1, scales=(1.0, 1e6), wscale=1.0, wfill=127)
+    _check(model, tmp_path, inputs=[np.full((1, 2, 2, 256), 32767, np.int16)])
 
 
 def test_halfway_rounding(tmp_path):
