@@ -195,8 +195,8 @@ def attention_block() -> bytes:
 
 def test_attention_block_scratch_where_free(tmp_path):
     """Scratch is planned only where it leaves the arena as small as without it (as for the other kernels
-    with optional scratch): the second product gets it, the first does not; both equal TFLM on the
-    Cortex-M4."""
+    with optional scratch): the second product gets it; the first (adj_y) reads its operands in place and
+    needs none; both equal TFLM on the Cortex-M4."""
     model = attention_block()
     ref = lower_graph(read_model("attention.tflite", model), "reference")
     m4 = lower_graph(read_model("attention.tflite", model), "cortex-m4")

@@ -97,8 +97,9 @@ def lower_batch_matmul(op, ctx):
     replaced = ()
     if dt == "int8" and ctx.arch in DSP_ARCHES:
         packed = rhs.is_const
-        size = (0 if packed else 4 * cols + (0 if adj_y else (cols * depth + 3) // 4 * 4)) + \
-            (rows * depth if adj_x else 0)
+        # tml_batch_matmul_s8_scratch_size (a variable rhs with adj_y and no adj_x is read in place)
+        size = 0 if not packed and adj_y and not adj_x else \
+            (0 if packed else 4 * cols + (0 if adj_y else (cols * depth + 3) // 4 * 4)) + (rows * depth if adj_x else 0)
         if size == 0 or ctx.may_take_scratch():
             if packed:
                 params["rhs_packed"], params["col_terms"] = _pack_rhs(ctx, rhs, geo, adj_y, -lhs.q_zero_point,

@@ -27,6 +27,74 @@ static inline int32_t tml__bmm_sum_s8(const int8_t *x, int32_t n)
     return s;
 }
 
+/* acc[r] += dot(x + lo, w + r * n) over n int8, r = 0..3: the lhs offset added to the shared input words
+ * (two int16 halves each, SADD16), so each SMLAD multiplies (l + lo) by the raw rhs. */
+TML_HOT TML_NOINLINE static void tml__bmm_dot4_xoff(const int8_t *x, const int8_t *w, int32_t n, int32_t lo,
+                                                    int32_t *acc)
+{
+    const int32_t lo2 = (int32_t)(((uint32_t)lo & 0xFFFFu) * 0x10001u);
+    const int8_t *const end4 = x + (n & ~3), *const end = x + n;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    for (; x < end4; x += 4, w += 4) {
+        const int32_t xv = tml_read_s8x4(x);
+        const int32_t xe = tml_sadd16(tml_sxtb16(xv), lo2), xo = tml_sadd16(tml_sxtb16_ror8(xv), lo2);
+        int32_t v = tml_read_s8x4(w);
+        a0 = tml_smlad(xo, tml_sxtb16_ror8(v), tml_smlad(xe, tml_sxtb16(v), a0));
+        v = tml_read_s8x4(w + n);
+        a1 = tml_smlad(xo, tml_sxtb16_ror8(v), tml_smlad(xe, tml_sxtb16(v), a1));
+        v = tml_read_s8x4(w + 2 * n);
+        a2 = tml_smlad(xo, tml_sxtb16_ror8(v), tml_smlad(xe, tml_sxtb16(v), a2));
+        v = tml_read_s8x4(w + 3 * n);
+        a3 = tml_smlad(xo, tml_sxtb16_ror8(v), tml_smlad(xe, tml_sxtb16(v), a3));
+    }
+    for (; x < end; x++, w++) {
+        const int32_t v = *x + lo;
+        a0 += v * w[0];
+        a1 += v * w[n];
+        a2 += v * w[2 * n];
+        a3 += v * w[3 * n];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* lhs [rows, depth] by a variable rhs [cols, depth] (adj_y, not adj_x): both contiguous along the depth,
+ * so no scratch: sum((l + lo) * r) with the offset added to the lhs words, plus ro * sum(l + lo) per row. */
+TML_HOT TML_NOINLINE static void tml__batch_matmul_s8_rows(const tml_batch_matmul_s8_params *p, const int8_t *lhs,
+                                                           const int8_t *rhs, int8_t *output)
+{
+    const tml_requant_params rq = {NULL, NULL, p->output_multiplier, p->output_shift, p->output_offset,
+                                   p->act_min, p->act_max};
+    const int32_t rows = p->rows, cols = p->cols, cols4 = cols & ~3, depth = p->depth, lo = p->lhs_offset;
+    const int32_t ro = p->rhs_offset;
+    tml_requant_fast f;
+    const int fast = tml_requant_fast_of(&rq, &f);
+    TML__BMM_FOR_BATCHES(p, {
+        int32_t a, c, k;
+        int8_t *out = output + out_m;
+        for (a = 0; a < rows; a++, out += cols) {
+            const int8_t *l = lhs + lhs_m + a * depth, *r = rhs + rhs_m;
+            const int32_t rterm = ro ? ro * (tml__bmm_sum_s8(l, depth) + depth * lo) : 0;
+            for (c = 0; c < cols4; c += 4) {
+                int32_t acc[4] = {rterm, rterm, rterm, rterm};
+                tml__bmm_dot4_xoff(l, r + c * depth, depth, lo, acc);
+                for (k = 0; k < 4; k++) {
+                    out[c + k] = fast ? (int8_t)tml_requant_fast_s8(acc[k], &f) : tml_requant_s8(&rq, acc[k], 0);
+                }
+            }
+            for (c = cols4; c < cols; c++) {
+                int32_t acc = rterm;
+                for (k = 0; k < depth; k++) {
+                    acc += ((int32_t)l[k] + lo) * r[c * depth + k];
+                }
+                out[c] = tml_requant_s8(&rq, acc, 0);
+            }
+        }
+    });
+}
+
 TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_s8_params *p, const int8_t *lhs,
                                                          const int8_t *rhs, int8_t *output)
 {

@@ -18,8 +18,9 @@
  * Armv7E-M (int8): rows of lhs and columns of rhs as contiguous int8 vectors, four columns at a time
  * (SMLAD) over the raw values, the offsets added through row and column sums. A constant rhs comes
  * transposed from the generator (rhs_packed, [rhs matrices][cols][depth], with col_terms:
- * lhs_offset * sum of column c + depth * lhs_offset * rhs_offset, [rhs matrices][cols]); otherwise the
- * kernel makes them in scratch (tml_batch_matmul_s8_scratch_size bytes).
+ * lhs_offset * sum of column c + depth * lhs_offset * rhs_offset, [rhs matrices][cols]); a variable rhs
+ * with adj_y (and lhs without adj_x) is read in place, the lhs offset added to the lhs words; otherwise
+ * the kernel makes the transposes and column terms in scratch (tml_batch_matmul_s8_scratch_size bytes).
  */
 #ifndef TINYML_OPS_BATCH_MATMUL_H
 #define TINYML_OPS_BATCH_MATMUL_H
@@ -75,10 +76,14 @@ typedef struct {
 } tml_batch_matmul_f32_params;
 
 /** Scratch bytes of the Armv7E-M int8 kernel: column terms (4 * cols) and the transposed rhs
- *  (cols * depth) unless rhs_packed, the transposed lhs (rows * depth) with adj_x. */
+ *  (cols * depth) unless rhs_packed, the transposed lhs (rows * depth) with adj_x; none for a variable rhs
+ *  with adj_y and an lhs without adj_x. */
 static inline int32_t tml_batch_matmul_s8_scratch_size(int32_t rows, int32_t cols, int32_t depth, int32_t adj_x,
                                                        int32_t adj_y, int32_t packed)
 {
+    if (!packed && adj_y && !adj_x) {
+        return 0;
+    }
     return (packed ? 0 : 4 * cols + (adj_y ? 0 : ((cols * depth + 3) & ~3))) + (adj_x ? rows * depth : 0);
 }
 
@@ -91,6 +96,10 @@ TML_ALWAYS_INLINE void tml_batch_matmul_s8(const tml_batch_matmul_s8_params *p, 
                                            int8_t *output)
 {
 #if defined(TML_ARCH_ARM_DSP)
+    if (!p->rhs_const && p->adj_y && !p->adj_x) {
+        tml__batch_matmul_s8_rows(p, lhs, rhs, output);
+        return;
+    }
     if (p->rhs_const ? p->rhs_packed != NULL : p->scratch != NULL) {
         tml_batch_matmul_s8_dsp(p, lhs, rhs, output);
         return;
