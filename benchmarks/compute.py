@@ -24,6 +24,7 @@ KERNELS = [("bench_transpose_conv", "TRANSPOSE_CONV int8, 3×3 stride 2 SAME, 8�
            ("bench_transpose_conv_deep", "TRANSPOSE_CONV int8, 4×4 stride 2 SAME, 8×8×64 → 16×16×32, per channel"),
            ("bench_bmm_qk", "BATCH_MATMUL int8, 4 × (16×32 by (16×32)ᵀ), adj_y, variable rhs read in place (no scratch)"),
            ("bench_bmm_sv", "BATCH_MATMUL int8, 4 × (16×16 by 16×32), variable rhs (transposed in scratch)"),
+           ("bench_bmm_sv_in_place", "BATCH_MATMUL int8, the same without scratch (rhs read in place)"),
            ("bench_bmm_const", "BATCH_MATMUL int8, 32×64 by a constant 64×32 (packed rhs)")]
 
 

@@ -95,6 +95,74 @@ TML_HOT TML_NOINLINE static void tml__batch_matmul_s8_rows(const tml_batch_matmu
     });
 }
 
+/* A variable rhs [depth, cols] (not adj_y), lhs either way: no scratch. Four columns at a time: the words
+ * rhs[k][c..c+3] and rhs[k+1][c..c+3] give, after SXTB16 and PKHBT/PKHTB, each column's pair
+ * (rhs[k][j], rhs[k+1][j]), which one SMLAD multiplies with (l[k] + lo, l[k+1] + lo); plus a row term. */
+TML_HOT TML_NOINLINE static void tml__batch_matmul_s8_cols(const tml_batch_matmul_s8_params *p, const int8_t *lhs,
+                                                           const int8_t *rhs, int8_t *output)
+{
+    const tml_requant_params rq = {NULL, NULL, p->output_multiplier, p->output_shift, p->output_offset,
+                                   p->act_min, p->act_max};
+    const int32_t rows = p->rows, cols = p->cols, cols4 = cols & ~3, depth = p->depth, depth2 = depth & ~1;
+    const int32_t lo = p->lhs_offset, ro = p->rhs_offset;
+    const int32_t l_row = p->adj_x ? 1 : depth, l_k = p->adj_x ? rows : 1;
+    tml_requant_fast f;
+    const int fast = tml_requant_fast_of(&rq, &f);
+    TML__BMM_FOR_BATCHES(p, {
+        int32_t a, c, k;
+        int8_t *out = output + out_m;
+        for (a = 0; a < rows; a++, out += cols) {
+            const int8_t *l = lhs + lhs_m + a * l_row, *r = rhs + rhs_m;
+            int32_t rterm = 0;
+            if (ro) {
+                for (k = 0; k < depth; k++) {
+                    rterm += l[k * l_k];
+                }
+                rterm = ro * (rterm + depth * lo);
+            }
+            for (c = 0; c < cols4; c += 4) {
+                int32_t a0 = rterm, a1 = rterm, a2 = rterm, a3 = rterm;
+                const int8_t *rk = r + c, *lk = l;
+                for (k = 0; k < depth2; k += 2, rk += 2 * cols, lk += 2 * l_k) {
+                    const uint32_t lp = tml_pack_lo16((uint32_t)(lk[0] + lo), (uint32_t)(lk[l_k] + lo));
+                    const int32_t w0 = tml_read_s8x4(rk), w1 = tml_read_s8x4(rk + cols);
+                    const int32_t e0 = tml_sxtb16(w0), e1 = tml_sxtb16(w1);
+                    const int32_t o0 = tml_sxtb16_ror8(w0), o1 = tml_sxtb16_ror8(w1);
+                    a0 = tml_smlad((int32_t)lp, (int32_t)tml_pack_lo16((uint32_t)e0, (uint32_t)e1), a0);
+                    a2 = tml_smlad((int32_t)lp, (int32_t)tml_pack_hi16((uint32_t)e0, (uint32_t)e1), a2);
+                    a1 = tml_smlad((int32_t)lp, (int32_t)tml_pack_lo16((uint32_t)o0, (uint32_t)o1), a1);
+                    a3 = tml_smlad((int32_t)lp, (int32_t)tml_pack_hi16((uint32_t)o0, (uint32_t)o1), a3);
+                }
+                if (depth & 1) {
+                    const int32_t v = lk[0] + lo;
+                    a0 += v * rk[0];
+                    a1 += v * rk[1];
+                    a2 += v * rk[2];
+                    a3 += v * rk[3];
+                }
+                if (fast) {
+                    out[c] = (int8_t)tml_requant_fast_s8(a0, &f);
+                    out[c + 1] = (int8_t)tml_requant_fast_s8(a1, &f);
+                    out[c + 2] = (int8_t)tml_requant_fast_s8(a2, &f);
+                    out[c + 3] = (int8_t)tml_requant_fast_s8(a3, &f);
+                } else {
+                    out[c] = tml_requant_s8(&rq, a0, 0);
+                    out[c + 1] = tml_requant_s8(&rq, a1, 0);
+                    out[c + 2] = tml_requant_s8(&rq, a2, 0);
+                    out[c + 3] = tml_requant_s8(&rq, a3, 0);
+                }
+            }
+            for (c = cols4; c < cols; c++) {
+                int32_t acc = rterm;
+                for (k = 0; k < depth; k++) {
+                    acc += ((int32_t)l[k * l_k] + lo) * r[k * cols + c];
+                }
+                out[c] = tml_requant_s8(&rq, acc, 0);
+            }
+        }
+    });
+}
+
 TML_HOT TML_NOINLINE static void tml_batch_matmul_s8_dsp(const tml_batch_matmul_s8_params *p, const int8_t *lhs,
                                                          const int8_t *rhs, int8_t *output)
 {

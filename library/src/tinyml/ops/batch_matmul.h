@@ -18,9 +18,11 @@
  * Armv7E-M (int8): rows of lhs and columns of rhs as contiguous int8 vectors, four columns at a time
  * (SMLAD) over the raw values, the offsets added through row and column sums. A constant rhs comes
  * transposed from the generator (rhs_packed, [rhs matrices][cols][depth], with col_terms:
- * lhs_offset * sum of column c + depth * lhs_offset * rhs_offset, [rhs matrices][cols]); a variable rhs
- * with adj_y (and lhs without adj_x) is read in place, the lhs offset added to the lhs words; otherwise
- * the kernel makes the transposes and column terms in scratch (tml_batch_matmul_s8_scratch_size bytes).
+ * lhs_offset * sum of column c + depth * lhs_offset * rhs_offset, [rhs matrices][cols]). A variable rhs
+ * with adj_y (and lhs without adj_x) is read in place, the lhs offset added to the lhs words. Otherwise the
+ * kernel makes the transposes and column terms in scratch (tml_batch_matmul_s8_scratch_size bytes) where
+ * the generator planned it (where it costs no arena); without, a variable rhs without adj_y is read in
+ * place four columns at a time (slower), and the other forms run the reference.
  */
 #ifndef TINYML_OPS_BATCH_MATMUL_H
 #define TINYML_OPS_BATCH_MATMUL_H
@@ -96,12 +98,16 @@ TML_ALWAYS_INLINE void tml_batch_matmul_s8(const tml_batch_matmul_s8_params *p, 
                                            int8_t *output)
 {
 #if defined(TML_ARCH_ARM_DSP)
+    if (p->rhs_const ? p->rhs_packed != NULL : p->scratch != NULL) {
+        tml_batch_matmul_s8_dsp(p, lhs, rhs, output);
+        return;
+    }
     if (!p->rhs_const && p->adj_y && !p->adj_x) {
         tml__batch_matmul_s8_rows(p, lhs, rhs, output);
         return;
     }
-    if (p->rhs_const ? p->rhs_packed != NULL : p->scratch != NULL) {
-        tml_batch_matmul_s8_dsp(p, lhs, rhs, output);
+    if (!p->rhs_const && !p->adj_y) {
+        tml__batch_matmul_s8_cols(p, lhs, rhs, output);
         return;
     }
 #endif
