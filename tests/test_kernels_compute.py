@@ -3,6 +3,7 @@ reference kernels on random shapes, strides, paddings, output sizes, offsets, mu
 ranges, broadcast batches, adj_x / adj_y, constant and variable rhs; exact comparison, run under QEMU
 (tests/kernels/diff_compute.c)."""
 import os
+import sys
 
 import pytest
 
@@ -35,6 +36,20 @@ def test_dsp_kernels_equal_reference(float_abi, cflags, tmp_path):
 def test_clang_build_equals_reference(tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), cc=clang_arm(),
                           cflags=["-I", os.path.join(ROOT, "tests", "kernels"), "-DCASES=150"])
+    _check(out, rc, "arm-dsp")
+
+
+@pytest.mark.parametrize("opt", ["-O2", "-Os", "-O0"])
+def test_gcc8_build_equals_reference(opt, tmp_path):
+    """The oldest GCC the boards' platforms ship that Debian serves (tools/fetch_old_gcc.py)."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import fetch_old_gcc
+    try:
+        gcc8 = str(fetch_old_gcc.fetch())
+    except fetch_old_gcc.FetchError as e:
+        pytest.fail(f"GCC 8 could not be fetched ({e}); run python3 tools/fetch_old_gcc.py")
+    rc, out = run_program([SOURCE], str(tmp_path), cc=[gcc8],
+                          cflags=["-I", os.path.join(ROOT, "tests", "kernels"), "-DCASES=150", opt])
     _check(out, rc, "arm-dsp")
 
 
