@@ -8,16 +8,17 @@
 
 /* TRANSPOSE_CONV 3x3 stride 2 SAME, 8x8x16 -> 16x16x16, per-channel (a decoder's upsampling layer) */
 static int8_t tc_in[8 * 8 * 16], tc_w[16 * 9 * 16], tc_out[16 * 16 * 16];
+static int32_t tc_fast[3 * 16], tc2_fast[3 * 32];
 static int32_t tc_bias[16], tc_mult[16], tc_shift[16], tc_sums[16 * 9], tc_phase_data[4 * 17];
 static int8_t tc_phase_w[16 * 9 * 16];
 tml_transpose_conv_s8_params tc_params = {1, 8, 8, 16, 3, 3, 16, 16, 16, 2, 2, 0, 0, 5, -3, 0, 0,
-                                          tc_mult, tc_shift, -128, 127, NULL, NULL, NULL};
+                                          tc_mult, tc_shift, -128, 127, NULL, NULL, NULL, NULL};
 
 /* TRANSPOSE_CONV 4x4 stride 2 SAME, 8x8x64 -> 16x16x32, per-channel (a DCGAN generator's layer) */
 static int8_t tc2_in[8 * 8 * 64], tc2_w[32 * 16 * 64], tc2_out[16 * 16 * 32], tc2_phase_w[32 * 16 * 64];
 static int32_t tc2_bias[32], tc2_mult[32], tc2_shift[32], tc2_sums[32 * 16], tc2_phase_data[4 * 33];
 tml_transpose_conv_s8_params tc2_params = {1, 8, 8, 64, 4, 4, 16, 16, 32, 2, 2, 1, 1, -7, 4, 0, 0,
-                                           tc2_mult, tc2_shift, -128, 127, NULL, NULL, NULL};
+                                           tc2_mult, tc2_shift, -128, 127, NULL, NULL, NULL, NULL};
 
 /* The generator's tap sums and phase layout (lower/ops/transpose_conv.py; ops/transpose_conv.h). */
 static void pack(const tml_transpose_conv_s8_params *p, const int8_t *w, const int32_t *bias, int32_t *sums,
@@ -116,6 +117,17 @@ int main(void)
         tc2_shift[i] = -10 - (int32_t)(i % 2);
     }
     pack(&tc2_params, tc2_w, tc2_bias, tc2_sums, tc2_phase_w, tc2_phase_data);
+    for (i = 0; i < 32; i++) { /* tml_requant_fast constants: every multiplier > 2^30, shifts -9 to -11 */
+        int32_t *f = i < 16 ? tc_fast + 3 * i : NULL, *f2 = tc2_fast + 3 * i;
+        if (f) {
+            f[0] = tc_mult[i];
+            f[2] = -tc_shift[i];
+            f[1] = (int32_t)((uint32_t)(2 * tc_params.output_offset + 1) << (f[2] - 1));
+        }
+        f2[0] = tc2_mult[i];
+        f2[2] = -tc2_shift[i];
+        f2[1] = (int32_t)((uint32_t)(2 * tc2_params.output_offset + 1) << (f2[2] - 1));
+    }
     for (i = 0; i < sizeof q_in; i++) {
         q_in[i] = (int8_t)(i * 37u);
         k_in[i] = (int8_t)(i * 11u + 3u);
@@ -138,6 +150,8 @@ int main(void)
     tc2_params.tap_sums = tc2_sums;
     tc2_params.phase_weights = tc2_phase_w;
     tc2_params.phase_data = tc2_phase_data;
+    tc_params.requant_fast = tc_fast;
+    tc2_params.requant_fast = tc2_fast;
     sv_params.scratch = scratch; /* qk_params (adj_y) needs none; sv2_params runs without */
     c_params.rhs_const = 1;
     c_params.rhs_packed = c_packed;

@@ -23,6 +23,25 @@ static int8_t in_buf[6000], w_buf[12000], rhs_packed[6000], out_ref[12000], out_
 static int32_t bias_buf[64], mult[64], shift[64], tap_sums[64 * 25], col_terms[600];
 static int32_t scratch[3000];
 static int8_t phase_w[12000];
+static int32_t fast_rq[3 * 64];
+
+/* The generator's per-channel tml_requant_fast constants (lower/ops/transpose_conv.py), or NULL where a
+ * channel's multiplier or shift does not allow them. */
+static const int32_t *pack_fast(const tml_transpose_conv_s8_params *p)
+{
+    int32_t o;
+    for (o = 0; o < p->output_depth; o++) {
+        const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[o] : p->output_multiplier;
+        const int32_t r = -(p->per_channel_shift ? p->per_channel_shift[o] : p->output_shift);
+        if (m <= (1 << 30) || r < 1 || r > 21) {
+            return NULL;
+        }
+        fast_rq[3 * o] = m;
+        fast_rq[3 * o + 1] = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (r - 1));
+        fast_rq[3 * o + 2] = r;
+    }
+    return fast_rq;
+}
 static int32_t phase_d[16 * 14];
 
 /* The generator's phase layout (lower/ops/transpose_conv.py _phases; ops/transpose_conv.h). */
@@ -63,7 +82,7 @@ static void random_requant(int32_t n, int per_channel, int32_t *m, int32_t *s)
     int32_t i;
     for (i = 0; i < (per_channel ? n : 1); i++) {
         mult[i] = rnd() % 16 ? between(1 << 30, 0x7fffffff) : (1 << 30) + (int32_t)(rnd() % 2);
-        shift[i] = rnd() % 16 ? between(-14, 1) : between(-23, -18);
+        shift[i] = rnd() % 16 ? between(-14, 0) : between(-23, -18);
     }
     *m = mult[0];
     *s = shift[0];
@@ -134,6 +153,7 @@ static int test_transpose_conv(void)
         pack_phases(&p, w_buf, bias);
         p.phase_weights = phase_w;
         p.phase_data = phase_d;
+        p.requant_fast = pack_fast(&p);
 #if defined(TML_ARCH_ARM_DSP)
         memset(w_buf, 0x5a, (size_t)n_w); /* the optimized kernel reads the phase layout only */
 #endif

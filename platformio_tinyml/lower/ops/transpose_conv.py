@@ -69,6 +69,17 @@ def _check_output_shape(ctx, shape_t, out) -> None:
                  f"the output tensor's shape {list(out.shape)}")
 
 
+def _requant_fast(ctx, m: int, s: int, pm, ps, oc: int, output_offset: int):
+    """Per output channel (multiplier, c, r) of tml_requant_fast_s8, or NULL where a channel's multiplier is
+    at most 2^30 or its right shift outside [1, 21] (then the kernel requantizes as the reference)."""
+    mult = np.full(oc, m, np.int64) if pm is NULL else np.asarray(ctx.arrays[pm.name].values, np.int64)
+    r = -(np.full(oc, s, np.int64) if ps is NULL else np.asarray(ctx.arrays[ps.name].values, np.int64))
+    if not (np.all(mult > 1 << 30) and np.all((r >= 1) & (r <= 21))):
+        return NULL
+    c = (2 * int(output_offset) + 1) << (r - 1)
+    return ctx.packed_array("int32_t", np.stack([mult, c, r], axis=1).reshape(-1), "tcfast", "TML_PACKED_DSP")
+
+
 def _dsp_arrays(ctx, w, bias, geo, input_offset: int) -> dict:
     """The Cortex-M4 path's constants (ops/transpose_conv.h): the tap sums ([output_depth][taps] int32), the
     weights by output phase and per phase its offset and folded biases; all NULL on other layouts and where
@@ -132,6 +143,8 @@ def lower_transpose_conv(op, ctx):
         m, s, pm, ps = requant_params(ctx, inp, w, out, oc)
         lo, hi = act_range(op, ctx, out)
         dsp = _dsp_arrays(ctx, w, bias, geo, -inp.q_zero_point)
+        dsp["requant_fast"] = NULL if dsp["phase_weights"] is NULL else \
+            _requant_fast(ctx, m, s, pm, ps, oc, out.q_zero_point)
         ctx.emit("tml_transpose_conv_s8", *args, ctx.opt_tensor(bias.index if bias is not None else -1),
                  ctx.tensor(out.index), params_type="tml_transpose_conv_s8_params",
                  params=dict(geo, input_offset=-inp.q_zero_point, output_offset=out.q_zero_point,
@@ -153,7 +166,8 @@ def lower_transpose_conv(op, ctx):
             bref = ctx.tensor(bias.index)
         ctx.emit("tml_transpose_conv_s16", *args, bref, ctx.tensor(out.index),
                  params_type="tml_transpose_conv_s16_params",
-                 params=dict(geo, input_offset=0, tap_sums=NULL, phase_weights=NULL, phase_data=NULL, **q))
+                 params=dict(geo, input_offset=0, tap_sums=NULL, phase_weights=NULL, phase_data=NULL,
+                             requant_fast=NULL, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} are not supported (float32/float32/float32, int8/int8/int8 "
              "and int16/int8/int16 are; hybrid models need full-integer quantization)")

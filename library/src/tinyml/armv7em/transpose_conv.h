@@ -47,8 +47,71 @@ TML_ALWAYS_INLINE int32_t tml__tconv_reach(int32_t o, int32_t pad, int32_t strid
     return t - *hi * stride;
 }
 
-/* The geometry in locals: int8 stores may alias anything, so fields read through the params pointer would
- * be loaded again after every output byte. */
+/* One output pixel's taps: what its channel groups share. */
+typedef struct {
+    const int8_t *x;       /* the first input pixel inside */
+    const int8_t *w;       /* the phase weights of output channel 0 at that tap */
+    const int32_t *init;   /* interior: the phase's folded biases; else NULL */
+    const int32_t *sums;   /* border: tap sums of output channel 0 at the first tap inside */
+    int32_t x_step;        /* bytes between input rows */
+    int32_t rows;          /* input rows inside (0: no tap) */
+    int32_t cols;          /* input pixels inside per row */
+    int32_t w_step;        /* bytes between the phase weights of two input rows */
+    int32_t k;             /* bytes between two output channels' phase weights */
+    int32_t sums_row;      /* tap sums: step between input rows (-stride_height * filter_width) */
+    int32_t sums_col;      /* and between input columns (-stride_width) */
+} tml__tconv_pixel;
+
+/* The output channels of one pixel: four at a time over the phase weights, then requantized. */
+TML_HOT TML_NOINLINE static void tml__tconv_pixel_s8(const tml__tconv_pixel *px, const tml_requant_params *rq,
+                                                     const int32_t *fast, const int32_t *bias, int32_t oc_end,
+                                                     int32_t depth, int32_t taps, int32_t off, int8_t *out)
+{
+    const int32_t len = px->cols * depth;
+    int32_t oc, t, r, c;
+    for (oc = 0; oc < oc_end; oc += 4) {
+        const int32_t n = oc_end - oc < 4 ? oc_end - oc : 4;
+        int32_t acc[4] = {0, 0, 0, 0};
+        for (t = 0; t < n; t++) {
+            acc[t] = px->init ? px->init[oc + t] : (bias ? bias[oc + t] : 0);
+        }
+        if (px->rows > 0) {
+            const int8_t *w = px->w + oc * px->k;
+            if (!px->init) {
+                for (t = 0; t < n; t++) {
+                    const int32_t *s = px->sums + (oc + t) * taps;
+                    int32_t sum = 0;
+                    for (r = 0; r < px->rows; r++) {
+                        for (c = 0; c < px->cols; c++) {
+                            sum += s[r * px->sums_row + c * px->sums_col];
+                        }
+                    }
+                    acc[t] += off * sum;
+                }
+            }
+            if (n == 4) {
+                tml__tconv_run4(px->x, px->x_step, px->rows, w, px->w_step, len, px->k, acc);
+            } else {
+                for (r = 0; r < px->rows; r++) {
+                    for (t = 0; t < n; t++) {
+                        acc[t] = tml_dot_s8(px->x + r * px->x_step, w + t * px->k + r * px->w_step, len, acc[t]);
+                    }
+                }
+            }
+        }
+        if (fast) {
+            for (t = 0; t < n; t++) {
+                const int32_t v = tml_requant_fast_s8(acc[t], (const tml_requant_fast *)(fast + 3 * (oc + t)));
+                out[oc + t] = (int8_t)tml_clamp_i32(v, rq->act_min, rq->act_max);
+            }
+        } else {
+            for (t = 0; t < n; t++) {
+                out[oc + t] = tml_requant_s8(rq, acc[t], oc + t);
+            }
+        }
+    }
+}
+
 TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_conv_s8_params *p,
                                                            const int8_t *input, const int32_t *bias, int8_t *output)
 {
@@ -59,7 +122,11 @@ TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_c
     const int32_t oc_end = p->output_depth, batches = p->batches, off = p->input_offset;
     const int8_t *const phase_weights = p->phase_weights;
     const int32_t *const phase_data = p->phase_data, *const tap_sums = p->tap_sums;
-    int32_t b, oy, ox, oc, t, r, iy, ix;
+    tml__tconv_pixel px;
+    int32_t b, oy, ox;
+    px.x_step = iw * depth;
+    px.sums_row = -sh * fw;
+    px.sums_col = -sw;
     for (b = 0; b < batches; b++) {
         const int8_t *in_b = input + b * ih * iw * depth;
         for (oy = 0; oy < oh; oy++) {
@@ -68,50 +135,22 @@ TML_HOT TML_NOINLINE static void tml_transpose_conv_s8_dsp(const tml_transpose_c
             y0 = ylo < 0 ? 0 : ylo;
             y1 = yhi > ih - 1 ? ih - 1 : yhi;
             for (ox = 0; ox < ow; ox++, output += oc_end) {
-                int32_t xlo, xhi, x0, x1;
+                int32_t xlo, xhi, x0, x1, ntx;
                 const int32_t rx = tml__tconv_reach(ox, pw, sw, fw, &xlo, &xhi);
                 const int32_t *const pd = phase_data + (ry * sw + rx) * (oc_end + 1);
-                const int32_t ntx = xhi - xlo + 1, nty = yhi - ylo + 1, k = nty * ntx * depth;
-                int interior;
                 x0 = xlo < 0 ? 0 : xlo;
                 x1 = xhi > iw - 1 ? iw - 1 : xhi;
-                interior = x0 == xlo && x1 == xhi && y0 == ylo && y1 == yhi;
-                for (oc = 0; oc < oc_end; oc += 4) {
-                    const int32_t n = oc_end - oc < 4 ? oc_end - oc : 4;
-                    int32_t acc[4] = {0, 0, 0, 0};
-                    for (t = 0; t < n; t++) {
-                        acc[t] = interior ? pd[1 + oc + t] : (bias ? bias[oc + t] : 0);
-                    }
-                    if (y0 <= y1 && x0 <= x1) {
-                        /* the phase weights of the first tap inside: row y0 - ylo, column x0 - xlo */
-                        const int8_t *w = phase_weights + pd[0] + oc * k + ((y0 - ylo) * ntx + x0 - xlo) * depth;
-                        const int8_t *x = in_b + (y0 * iw + x0) * depth;
-                        const int32_t len = (x1 - x0 + 1) * depth, rows = y1 - y0 + 1;
-                        if (!interior) {
-                            for (iy = y0; iy <= y1; iy++) {
-                                for (ix = x0; ix <= x1; ix++) {
-                                    const int32_t *s = tap_sums + oc * taps + (oy + ph - iy * sh) * fw + ox + pw -
-                                                       ix * sw;
-                                    for (t = 0; t < n; t++) {
-                                        acc[t] += off * s[t * taps];
-                                    }
-                                }
-                            }
-                        }
-                        if (n == 4) {
-                            tml__tconv_run4(x, iw * depth, rows, w, ntx * depth, len, k, acc);
-                        } else {
-                            for (r = 0; r < rows; r++) {
-                                for (t = 0; t < n; t++) {
-                                    acc[t] = tml_dot_s8(x + r * iw * depth, w + t * k + r * ntx * depth, len, acc[t]);
-                                }
-                            }
-                        }
-                    }
-                    for (t = 0; t < n; t++) {
-                        output[oc + t] = tml_requant_s8(&rq, acc[t], oc + t);
-                    }
-                }
+                ntx = xhi - xlo + 1;
+                px.rows = x0 <= x1 && y0 <= y1 ? y1 - y0 + 1 : 0;
+                px.cols = x1 - x0 + 1;
+                px.w_step = ntx * depth;
+                px.k = (yhi - ylo + 1) * px.w_step;
+                px.x = in_b + (y0 * iw + x0) * depth;
+                /* the phase weights of the first tap inside: row y0 - ylo, column x0 - xlo */
+                px.w = phase_weights + pd[0] + ((y0 - ylo) * ntx + x0 - xlo) * depth;
+                px.init = x0 == xlo && x1 == xhi && y0 == ylo && y1 == yhi ? pd + 1 : NULL;
+                px.sums = tap_sums + (oy + ph - y0 * sh) * fw + ox + pw - x0 * sw;
+                tml__tconv_pixel_s8(&px, &rq, p->requant_fast, bias, oc_end, depth, taps, off, output);
             }
         }
     }

@@ -28,7 +28,9 @@
  * taps fy = ry + k * stride_height, fx = rx + j * stride_width. phase_weights holds, phase after phase,
  * weights[o][fy][fx][:] as [o][fy descending][fx descending][input_depth] (the order of ascending input
  * rows and columns); phase_data holds per phase output_depth + 1 int32: the phase's byte offset in
- * phase_weights, then bias[o] + input_offset * sum(the phase's weights of o).
+ * phase_weights, then bias[o] + input_offset * sum(the phase's weights of o). requant_fast (optional):
+ * per output channel (multiplier, c, r) of tml_requant_fast_s8 (armv7em/common.h), where every channel's
+ * multiplier is above 2^30 and right shift in [1, 21]; the activation clamp follows.
  */
 #ifndef TINYML_OPS_TRANSPOSE_CONV_H
 #define TINYML_OPS_TRANSPOSE_CONV_H
@@ -60,6 +62,7 @@ typedef struct {
     const int32_t *tap_sums;               /* [output_depth][filter taps] or NULL (see above) */
     const int8_t *phase_weights;           /* Armv7E-M: the weights by output phase, or NULL */
     const int32_t *phase_data;             /* with phase_weights: per phase, its offset there and folded biases */
+    const int32_t *requant_fast;           /* Armv7E-M, or NULL: per output channel the tml_requant_fast constants */
 } tml_transpose_conv_s8_params;
 
 /* int16x8: the int8 block with both offsets 0 and no tap sums; the bias is int64 (or NULL). */
