@@ -11,6 +11,7 @@
 #define isinf(x) __builtin_isinf(x)
 
 float expf(float x);
+float expm1f(float x);
 float logf(float x);
 float tanhf(float x);
 float roundf(float x);
