@@ -31,7 +31,8 @@
  *   KissFFT's inverse real FFT (kiss_fftri): fixed point with per-stage scaling (fracbits 15 for
  *   int16, 31 for int32; every intermediate wraps to the type as KissFFT's does), float divided by
  *   fft_length. factors/twiddles/super_twiddles are the tables kiss_fftr_alloc computes (radices
- *   2, 3, 4, 5 only). Scratch: int16 8 * (3 * nfft + 1) bytes, int32 and float 8 * nfft bytes.
+ *   2, 3, 4, 5 only). Scratch: nfft complex values of the type (int16 4 * nfft bytes, int32 and float
+ *   8 * nfft bytes).
  */
 #ifndef TINYML_OPS_SIGNAL_STREAM_H
 #define TINYML_OPS_SIGNAL_STREAM_H
@@ -73,8 +74,10 @@ typedef struct {
     int32_t in_stride;  /* complex values per input row (at least nfft + 1) */
     int32_t fracbits;   /* fixed point: 15 (int16) or 31 (int32); unused for float */
     const int32_t *factors;         /* (radix, remaining length) pairs, down to remaining length 1 */
-    const int32_t *twiddles;        /* fixed point: nfft (re, im) pairs */
-    const int32_t *super_twiddles;  /* fixed point: nfft / 2 (re, im) pairs */
+    const int32_t *twiddles;        /* int32: nfft (re, im) pairs */
+    const int32_t *super_twiddles;  /* int32: nfft / 2 (re, im) pairs */
+    const int16_t *twiddles_s16;    /* int16: the same tables */
+    const int16_t *super_twiddles_s16;
     const float *twiddles_f32;      /* float: the same tables */
     const float *super_twiddles_f32;
 } tml_signal_irfft_params;
