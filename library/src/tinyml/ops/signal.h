@@ -108,14 +108,22 @@ typedef struct {
     const uint16_t *log_lut;       /* 130 entries */
 } tml_signal_filter_bank_log_params;
 
-#include "../ref/signal.h" /* the kernels: portable C, the only path */
+/* The kernels: the reference always, the optimized path where the compiler provides it. */
+#include "../ref/signal.h"
 #include "../ref/signal_fft.h"
+#if defined(TML_ARCH_ARM_DSP)
+#include "../armv7em/signal.h" /* the int16 FFT, SignalWindow, SignalEnergy */
+#endif
 
-/* Dispatch: the reference path until an architecture provides its own. */
+/* Dispatch */
 static inline void tml_signal_window_s16(const tml_signal_window_params *p, const int16_t *input,
                                          const int16_t *weights, int16_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_window_s16_dsp(p, input, weights, output);
+#else
     tml_signal_window_s16_ref(p, input, weights, output);
+#endif
 }
 
 static inline void tml_signal_fft_auto_scale_s16(const tml_signal_fft_auto_scale_params *p, const int16_t *input,
@@ -126,7 +134,11 @@ static inline void tml_signal_fft_auto_scale_s16(const tml_signal_fft_auto_scale
 
 static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_rfft_s16_dsp(p, input, output);
+#else
     tml_signal_rfft_s16_ref(p, input, output);
+#endif
 }
 
 static inline void tml_signal_rfft_s32(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output)
@@ -141,7 +153,11 @@ static inline void tml_signal_rfft_f32(const tml_signal_rfft_f32_params *p, cons
 
 static inline void tml_signal_energy_s16(const tml_signal_energy_params *p, const int16_t *input, uint32_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_energy_s16_dsp(p, input, output);
+#else
     tml_signal_energy_s16_ref(p, input, output);
+#endif
 }
 
 static inline void tml_signal_filter_bank_u32(const tml_signal_filter_bank_params *p, const uint32_t *input,

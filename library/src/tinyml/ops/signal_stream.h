@@ -82,9 +82,13 @@ typedef struct {
     const float *super_twiddles_f32;
 } tml_signal_irfft_params;
 
-#include "../ref/signal_stream.h" /* the kernels: portable C, the only path */
+/* The kernels: the reference always, the optimized path where the compiler provides it. */
+#include "../ref/signal_stream.h"
+#if defined(TML_ARCH_ARM_DSP)
+#include "../armv7em/signal_stream.h" /* SignalIrfft int16 */
+#endif
 
-/* Dispatch: the reference path until an architecture provides its own. */
+/* Dispatch */
 static inline void tml_signal_framer_s16(const tml_signal_framer_params *p, const int16_t *input, int16_t *output,
                                          uint8_t *valid, void *state)
 {
@@ -118,7 +122,11 @@ static inline void tml_signal_overlap_add_f32(const tml_signal_overlap_add_param
 static inline void tml_signal_irfft_s16(const tml_signal_irfft_params *p, const int16_t *input, int16_t *output,
                                         void *scratch)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_irfft_s16_dsp(p, input, output, scratch);
+#else
     tml_signal_irfft_s16_ref(p, input, output, scratch);
+#endif
 }
 
 static inline void tml_signal_irfft_s32(const tml_signal_irfft_params *p, const int32_t *input, int32_t *output,

@@ -221,11 +221,10 @@ static inline TML_FFT_ATTR void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_
     }
 }
 
-/* Inverse real FFT of one row (kiss_fftri): freq holds n + 1 complex bins, tmp n complex values of
-   scratch, out receives the n complex (2 n real) samples, unscaled for float. */
-static inline TML_FFT_ATTR void TML_FFT_F(irfft_row)(const TML_FFT_T *freq, TML_FFT_T *tmp, TML_FFT_T *out, int32_t n,
-                                                     const int32_t *factors, const TML_FFT_T *twiddles,
-                                                     const TML_FFT_T *super_twiddles)
+/* kiss_fftri's split: the n + 1 bins of a real signal's spectrum (freq) into the n complex values (tmp)
+   whose inverse complex FFT is the signal. */
+static inline TML_FFT_ATTR void TML_FFT_F(irfft_split)(const TML_FFT_T *freq, TML_FFT_T *tmp, int32_t n,
+                                                       const TML_FFT_T *super_twiddles)
 {
     int32_t k;
     tmp[0] = TML_FFT_F(add)(freq[0], freq[2 * n]);
@@ -249,5 +248,14 @@ static inline TML_FFT_ATTR void TML_FFT_F(irfft_row)(const TML_FFT_T *freq, TML_
         tmp[2 * (n - k)] = TML_FFT_F(sub)(fek[0], fok[0]);
         tmp[2 * (n - k) + 1] = TML_FFT_F(neg)(TML_FFT_F(sub)(fek[1], fok[1]));
     }
+}
+
+/* Inverse real FFT of one row (kiss_fftri): freq holds n + 1 complex bins, tmp n complex values of
+   scratch, out receives the n complex (2 n real) samples, unscaled for float. */
+static inline TML_FFT_ATTR void TML_FFT_F(irfft_row)(const TML_FFT_T *freq, TML_FFT_T *tmp, TML_FFT_T *out, int32_t n,
+                                                     const int32_t *factors, const TML_FFT_T *twiddles,
+                                                     const TML_FFT_T *super_twiddles)
+{
+    TML_FFT_F(irfft_split)(freq, tmp, n, super_twiddles);
     TML_FFT_F(work)(out, tmp, 0, 2 * n, 1, factors, twiddles, 1);
 }

@@ -1,0 +1,187 @@
+/*
+ * Armv7E-M (DSP extension) kernels of the Signal family, bit-exact with the reference kernels
+ * (ref/signal.h, ref/signal_fft_core.h): the int16 FFT (SignalRfft's forward transform and its real-FFT
+ * split; SignalIrfft's complex stage in armv7em/signal_stream.h), SignalWindow and SignalEnergy. Included
+ * by ops/signal.h when TML_ARCH_ARM_DSP is defined.
+ *
+ * One complex int16 value (re, im) is one 32-bit word, re in the low half, so one DSP instruction
+ * does one complex operation:
+ *   add / sub (wrapping)      SADD16 / SSUB16
+ *   a +- j b (radix 4)        SASX / SSAX
+ *   half_add / half_sub       SHADD16 / SHSUB16 ((a + b) >> 1 with no overflow, as the reference's int32 sum)
+ *   mul (Q15, rounded)        SMLSD and SMLADX with the rounding constant 2^14, PKHTB ASR #15 keeps bits 15..30
+ *   fixdiv(c, k)              SMLABB and SMLABT by MAX / k with 2^14, the same packing
+ * The rounding keeps bits 15..30 of a 32-bit sum, so a sum that wraps modulo 2^32 (SMLAD's and SMLSD's)
+ * gives the reference's result. Words are read and written with memcpy (LDR/STR: the Cortex-M4 takes
+ * unaligned words).
+ */
+#ifndef TINYML_ARMV7EM_SIGNAL_H
+#define TINYML_ARMV7EM_SIGNAL_H
+
+#include "../ref/signal_fft_core.h"
+
+TML_ALWAYS_INLINE int32_t tml__sig_ld(const int16_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+TML_ALWAYS_INLINE void tml__sig_st(int16_t *p, int32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+/* Two Q15 sums (each already holding the rounding 2^14) rounded and packed as one complex value. */
+TML_ALWAYS_INLINE int32_t tml__fft_pack(int32_t re, int32_t im)
+{
+    return tml_pkhtb_asr15((int32_t)((uint32_t)im << 1), re);
+}
+
+/* The reference's tml_fft_s16_mul: a * w, rounded. */
+TML_ALWAYS_INLINE int32_t tml__fft_mul(int32_t a, int32_t w)
+{
+    return tml__fft_pack(tml_smlsd(a, w, 1 << 14), tml_smladx(a, w, 1 << 14));
+}
+
+/* The reference's tml_fft_s16_fixdiv: k = 32767 / radix in the low half. */
+TML_ALWAYS_INLINE int32_t tml__fft_fixdiv(int32_t c, int32_t k)
+{
+    return tml__fft_pack(tml_smlabb(c, k, 1 << 14), tml_smlabt(k, c, 1 << 14));
+}
+
+TML_HOT static inline void tml__fft_s16_bfly2_dsp(int16_t *f, int32_t fstride, const int16_t *tw, int32_t m)
+{
+    int16_t *f2 = f + 2 * m;
+    int32_t k;
+    for (k = 0; k < m; k++, f += 2, f2 += 2, tw += 2 * fstride) {
+        const int32_t a = tml__fft_fixdiv(tml__sig_ld(f), 16383);
+        const int32_t t = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f2), 16383), tml__sig_ld(tw));
+        tml__sig_st(f2, tml_ssub16(a, t));
+        tml__sig_st(f, tml_sadd16(a, t));
+    }
+}
+
+TML_HOT static inline void tml__fft_s16_bfly4_dsp(int16_t *f, int32_t fstride, const int16_t *tw, int32_t m,
+                                                  int32_t inverse)
+{
+    const int16_t *tw1 = tw, *tw2 = tw, *tw3 = tw;
+    int16_t *const end = f + 2 * m;
+    for (; f < end; f += 2, tw1 += 2 * fstride, tw2 += 4 * fstride, tw3 += 6 * fstride) {
+        int32_t a0 = tml__fft_fixdiv(tml__sig_ld(f), 8191);
+        const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 2 * m), 8191), tml__sig_ld(tw1));
+        const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 4 * m), 8191), tml__sig_ld(tw2));
+        const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 6 * m), 8191), tml__sig_ld(tw3));
+        const int32_t s5 = tml_ssub16(a0, s1), s3 = tml_sadd16(s0, s2), s4 = tml_ssub16(s0, s2);
+        a0 = tml_sadd16(a0, s1);
+        tml__sig_st(f + 4 * m, tml_ssub16(a0, s3));
+        tml__sig_st(f, tml_sadd16(a0, s3));
+        /* forward: f1 = s5 - j s4, f3 = s5 + j s4; inverse the other way round */
+        tml__sig_st(f + 2 * m, inverse ? tml_sasx(s5, s4) : tml_ssax(s5, s4));
+        tml__sig_st(f + 6 * m, inverse ? tml_ssax(s5, s4) : tml_sasx(s5, s4));
+    }
+}
+
+/* The reference's tml_fft_s16_work with the radix-2 and radix-4 butterflies on the DSP instructions
+   (radix 3 and 5 are the reference's) and the leaves copied a word at a time. */
+static inline void tml__fft_s16_work_dsp(int16_t *out, const int16_t *in, int32_t pos, int32_t len, int32_t fstride,
+                                         const int32_t *factors, const int16_t *tw, int32_t inverse)
+{
+    const int32_t p = factors[0], m = factors[1];
+    int32_t q;
+    if (m == 1) {
+        for (q = 0; q < p; q++, pos += fstride) {
+            int32_t v = 0;
+            if (2 * pos + 1 < len) {
+                v = tml__sig_ld(in + 2 * pos);
+            } else if (2 * pos < len) {
+                v = (int32_t)(uint16_t)in[2 * pos];
+            }
+            tml__sig_st(out + 2 * q, v);
+        }
+    } else {
+        for (q = 0; q < p; q++, pos += fstride) {
+            tml__fft_s16_work_dsp(out + 2 * q * m, in, pos, len, fstride * p, factors + 2, tw, inverse);
+        }
+    }
+    switch (p) {
+    case 2: tml__fft_s16_bfly2_dsp(out, fstride, tw, m); break;
+    case 3: tml_fft_s16_bfly3(out, fstride, tw, m); break;
+    case 4: tml__fft_s16_bfly4_dsp(out, fstride, tw, m, inverse); break;
+    default: tml_fft_s16_bfly5(out, fstride, tw, m); break;
+    }
+}
+
+/* The reference's tml_fft_s16_rfft_split. */
+TML_HOT static inline void tml__fft_s16_rfft_split_dsp(int16_t *fd, int32_t n, const int16_t *super_twiddles)
+{
+    const int32_t dc = tml__fft_fixdiv(tml__sig_ld(fd), 16383);
+    int32_t k;
+    fd[0] = (int16_t)(dc + (dc >> 16));
+    fd[2 * n] = (int16_t)(dc - (dc >> 16));
+    fd[1] = 0;
+    fd[2 * n + 1] = 0;
+    for (k = 1; k <= n / 2; k++) {
+        const int32_t y = tml__sig_ld(fd + 2 * (n - k));
+        const int32_t fpk = tml__fft_fixdiv(tml__sig_ld(fd + 2 * k), 16383);
+        const int32_t fpnk = tml__fft_fixdiv(tml_pkhbt(y, tml_ssub16(0, y)), 16383); /* conj, wrapping */
+        const int32_t f1k = tml_sadd16(fpk, fpnk);
+        const int32_t t = tml__fft_mul(tml_ssub16(fpk, fpnk), tml__sig_ld(super_twiddles + 2 * (k - 1)));
+        tml__sig_st(fd + 2 * k, tml_shadd16(f1k, t));
+        tml__sig_st(fd + 2 * (n - k), tml_pkhbt(tml_shsub16(f1k, t), tml_shsub16(t, f1k)));
+    }
+}
+
+static inline void tml__signal_rfft_s16_dsp(const tml_signal_rfft_s16_params *p, const int16_t *input,
+                                            int16_t *output)
+{
+    const int32_t n = p->fft_length / 2;
+    int32_t row;
+    for (row = 0; row < p->rows; row++) {
+        int16_t *fd = output + row * 2 * (n + 1);
+        tml__fft_s16_work_dsp(fd, input + row * p->input_length, 0, p->input_length, 1, p->factors, p->twiddles, 0);
+        tml__fft_s16_rfft_split_dsp(fd, n, p->super_twiddles);
+    }
+}
+
+/* SignalWindow: two samples a word where the window allows (sat16((x * w) >> shift) each). */
+TML_HOT static inline void tml__signal_window_s16_dsp(const tml_signal_window_params *p, const int16_t *input,
+                                                      const int16_t *weights, int16_t *output)
+{
+    const int32_t shift = p->shift, pairs = p->weight_size & ~1;
+    int32_t i, j;
+    for (i = 0; i < p->size; i += p->weight_size) {
+        const int16_t *x = input + i;
+        int16_t *o = output + i;
+        for (j = 0; j < pairs; j += 2) {
+            const int32_t xv = tml__sig_ld(x + j), wv = tml__sig_ld(weights + j);
+            tml__sig_st(o + j, (int32_t)tml_pack_lo16((uint32_t)tml_ssat16(tml_smulbb(xv, wv) >> shift),
+                                                      (uint32_t)tml_ssat16(tml_smultt(xv, wv) >> shift)));
+        }
+        if (j < p->weight_size) {
+            o[j] = (int16_t)tml_ssat16(((int32_t)x[j] * weights[j]) >> shift);
+        }
+    }
+}
+
+/* SignalEnergy: re^2 + im^2 in one SMUAD (modulo 2^32 as the reference). In place is fine: bin i's
+   output word is the word its input came from. */
+TML_HOT static inline void tml__signal_energy_s16_dsp(const tml_signal_energy_params *p, const int16_t *input,
+                                                      uint32_t *output)
+{
+    const int32_t start = p->start_index < p->size ? p->start_index : p->size;
+    const int32_t end = p->end_index < p->size ? p->end_index : p->size;
+    int32_t i;
+    for (i = 0; i < start; i++) {
+        output[i] = 0;
+    }
+    for (; i < end; i++) {
+        const int32_t v = tml__sig_ld(input + 2 * i);
+        output[i] = (uint32_t)tml_smuad(v, v);
+    }
+    for (i = end > start ? end : start; i < p->size; i++) {
+        output[i] = 0;
+    }
+}
+
+#endif /* TINYML_ARMV7EM_SIGNAL_H */
