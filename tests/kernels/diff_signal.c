@@ -2,8 +2,8 @@
  * Differential test of the Signal family's optimized kernels against the reference kernels: the int16
  * real FFT (SignalRfft) and inverse real FFT (SignalIrfft) for every fft_length up to 1024 whose half
  * factors into 2, 3 and 5 (radix-4/2 butterflies on the DSP path, radix 3/5 mixed in), random rows and
- * zero padding; SignalWindow (random sizes, odd windows, shifts, in place); SignalEnergy (random bin
- * ranges, in place). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
+ * zero padding; SignalWindow (random sizes, odd windows, shifts, in place); SignalFftAutoScale (odd and
+ * even sizes, small amplitudes, a -32768 somewhere, in place); SignalEnergy (random bin ranges, in place). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
  * -32768 / 32767) so that every wrap and rounding edge is reached. Every output value must be equal,
  * and nothing written past the output. Built for the target (tests/test_kernels_signal.py runs it under
  * QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
@@ -165,6 +165,38 @@ static int test_window(void)
     return bad;
 }
 
+static int test_auto_scale(void)
+{
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_signal_fft_auto_scale_params p;
+        const int32_t off = (int32_t)(rnd() % 2);
+        int32_t bits_ref = -1, bits_opt = -2, i;
+        p.size = c < 4 ? c : between(1, 600);
+        fill(in_buf + off, p.size);
+        if (c % 3 == 0) { /* small amplitudes: large shifts */
+            const int32_t amp = between(0, 14);
+            for (i = 0; i < p.size; i++) in_buf[off + i] = (int16_t)(in_buf[off + i] >> (15 - amp));
+        }
+        if (c % 5 == 1 && p.size > 0) in_buf[off + between(0, p.size - 1)] = -32768; /* the wrapping maximum */
+        memset(ref_out, 0x55, sizeof ref_out);
+        memset(opt_out, 0x55, sizeof opt_out);
+        tml_signal_fft_auto_scale_s16_ref(&p, in_buf + off, ref_out + off, &bits_ref);
+        if (c % 2) { /* in place */
+            memcpy(opt_out + off, in_buf + off, (size_t)p.size * 2u);
+            tml_signal_fft_auto_scale_s16(&p, opt_out + off, opt_out + off, &bits_opt);
+        } else {
+            tml_signal_fft_auto_scale_s16(&p, in_buf + off, opt_out + off, &bits_opt);
+        }
+        if ((memcmp(ref_out, opt_out, sizeof ref_out) != 0 || bits_ref != bits_opt) && bad++ < 5) {
+            printf("fft_auto_scale_s16 case %d differs (size %ld, bits %ld / %ld)\n", c, (long)p.size,
+                   (long)bits_ref, (long)bits_opt);
+        }
+    }
+    printf("fft_auto_scale_s16: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
 static int test_energy(void)
 {
     int c, bad = 0;
@@ -203,6 +235,7 @@ int main(void)
     bad += test_fft(0);
     bad += test_fft(1);
     bad += test_window();
+    bad += test_auto_scale();
     bad += test_energy();
     return bad != 0;
 }

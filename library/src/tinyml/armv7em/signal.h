@@ -1,7 +1,7 @@
 /*
  * Armv7E-M (DSP extension) kernels of the Signal family, bit-exact with the reference kernels
  * (ref/signal.h, ref/signal_fft_core.h): the int16 FFT (SignalRfft's forward transform and its real-FFT
- * split; SignalIrfft's complex stage in armv7em/signal_stream.h), SignalWindow and SignalEnergy. Included
+ * split; SignalIrfft's complex stage in armv7em/signal_stream.h), SignalWindow, SignalFftAutoScale, SignalEnergy. Included
  * by ops/signal.h when TML_ARCH_ARM_DSP is defined.
  *
  * One complex int16 value (re, im) is one 32-bit word, re in the low half, so one DSP instruction
@@ -62,42 +62,63 @@ TML_HOT static inline void tml__fft_s16_bfly2_dsp(int16_t *f, int32_t fstride, c
     }
 }
 
+/* One radix-4 butterfly on a0..a3 (not yet divided by 4) with the twiddles w1..w3, into f, f + 2m, ... */
+TML_ALWAYS_INLINE void tml__fft_s16_butterfly4(int16_t *f, int32_t m, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                               int32_t w1, int32_t w2, int32_t w3, int32_t inverse)
+{
+    const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(a1, 8191), w1);
+    const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(a2, 8191), w2);
+    const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(a3, 8191), w3);
+    const int32_t s3 = tml_sadd16(s0, s2), s4 = tml_ssub16(s0, s2);
+    int32_t s5;
+    a0 = tml__fft_fixdiv(a0, 8191);
+    s5 = tml_ssub16(a0, s1);
+    a0 = tml_sadd16(a0, s1);
+    tml__sig_st(f + 4 * m, tml_ssub16(a0, s3));
+    tml__sig_st(f, tml_sadd16(a0, s3));
+    /* forward: f1 = s5 - j s4, f3 = s5 + j s4; inverse the other way round */
+    tml__sig_st(f + 2 * m, inverse ? tml_sasx(s5, s4) : tml_ssax(s5, s4));
+    tml__sig_st(f + 6 * m, inverse ? tml_ssax(s5, s4) : tml_sasx(s5, s4));
+}
+
 TML_HOT static inline void tml__fft_s16_bfly4_dsp(int16_t *f, int32_t fstride, const int16_t *tw, int32_t m,
                                                   int32_t inverse)
 {
-    const int16_t *tw1 = tw, *tw2 = tw, *tw3 = tw;
     int16_t *const end = f + 2 * m;
-    for (; f < end; f += 2, tw1 += 2 * fstride, tw2 += 4 * fstride, tw3 += 6 * fstride) {
-        int32_t a0 = tml__fft_fixdiv(tml__sig_ld(f), 8191);
-        const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 2 * m), 8191), tml__sig_ld(tw1));
-        const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 4 * m), 8191), tml__sig_ld(tw2));
-        const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 6 * m), 8191), tml__sig_ld(tw3));
-        const int32_t s5 = tml_ssub16(a0, s1), s3 = tml_sadd16(s0, s2), s4 = tml_ssub16(s0, s2);
-        a0 = tml_sadd16(a0, s1);
-        tml__sig_st(f + 4 * m, tml_ssub16(a0, s3));
-        tml__sig_st(f, tml_sadd16(a0, s3));
-        /* forward: f1 = s5 - j s4, f3 = s5 + j s4; inverse the other way round */
-        tml__sig_st(f + 2 * m, inverse ? tml_sasx(s5, s4) : tml_ssax(s5, s4));
-        tml__sig_st(f + 6 * m, inverse ? tml_ssax(s5, s4) : tml_sasx(s5, s4));
+    int32_t j = 0;
+    for (; f < end; f += 2, j += fstride) {
+        tml__fft_s16_butterfly4(f, m, tml__sig_ld(f), tml__sig_ld(f + 2 * m), tml__sig_ld(f + 4 * m),
+                                tml__sig_ld(f + 6 * m), tml__sig_ld(tw + 2 * j), tml__sig_ld(tw + 4 * j),
+                                tml__sig_ld(tw + 6 * j), inverse);
     }
 }
 
+/* Sample pair `pos` of the row, zero from scalar `len` on. */
+TML_ALWAYS_INLINE int32_t tml__fft_leaf(const int16_t *in, int32_t pos, int32_t len)
+{
+    if (2 * pos + 1 < len) {
+        return tml__sig_ld(in + 2 * pos);
+    }
+    return 2 * pos < len ? (int32_t)(uint16_t)in[2 * pos] : 0;
+}
+
 /* The reference's tml_fft_s16_work with the radix-2 and radix-4 butterflies on the DSP instructions
-   (radix 3 and 5 are the reference's) and the leaves copied a word at a time. */
+   (radix 3 and 5 are the reference's); a last radix-4 stage reads its four inputs straight from the row. */
 static inline void tml__fft_s16_work_dsp(int16_t *out, const int16_t *in, int32_t pos, int32_t len, int32_t fstride,
                                          const int32_t *factors, const int16_t *tw, int32_t inverse)
 {
     const int32_t p = factors[0], m = factors[1];
     int32_t q;
+    if (m == 1 && p == 4) {
+        const int32_t w0 = tml__sig_ld(tw);
+        tml__fft_s16_butterfly4(out, 1, tml__fft_leaf(in, pos, len), tml__fft_leaf(in, pos + fstride, len),
+                                tml__fft_leaf(in, pos + 2 * fstride, len), tml__fft_leaf(in, pos + 3 * fstride, len),
+                                w0, w0, w0, inverse);
+        return;
+    }
     if (m == 1) {
         for (q = 0; q < p; q++, pos += fstride) {
-            int32_t v = 0;
-            if (2 * pos + 1 < len) {
-                v = tml__sig_ld(in + 2 * pos);
-            } else if (2 * pos < len) {
-                v = (int32_t)(uint16_t)in[2 * pos];
-            }
-            tml__sig_st(out + 2 * q, v);
+            tml__sig_st(out + 2 * q, tml__fft_leaf(in, pos, len));
         }
     } else {
         for (q = 0; q < p; q++, pos += fstride) {
@@ -162,6 +183,43 @@ TML_HOT static inline void tml__signal_window_s16_dsp(const tml_signal_window_pa
             o[j] = (int16_t)tml_ssat16(((int32_t)x[j] * weights[j]) >> shift);
         }
     }
+}
+
+/* SignalFftAutoScale: the largest and smallest sample two at a time (SSUB16/SEL), then the shift two at a
+   time. The reference's running int16 maximum misbehaves after a -32768 (-(-32768) wraps): with a -32768
+   in the input the reference kernel runs instead; without one its maximum is max(0, max |x|). */
+TML_HOT static inline void tml__signal_fft_auto_scale_s16_dsp(const tml_signal_fft_auto_scale_params *p,
+                                                              const int16_t *input, int16_t *output,
+                                                              int32_t *scale_bits)
+{
+    const int32_t n = p->size;
+    int32_t hi = 0, lo = 0, i, top, bottom, bits;
+    for (i = 0; i + 2 <= n; i += 2) {
+        const int32_t v = tml__sig_ld(input + i);
+        hi = tml_max16x2(hi, v);
+        lo = tml_min16x2(lo, v);
+    }
+    top = (int16_t)hi > (hi >> 16) ? (int16_t)hi : hi >> 16;
+    bottom = (int16_t)lo < (lo >> 16) ? (int16_t)lo : lo >> 16;
+    if (i < n) {
+        top = input[i] > top ? input[i] : top;
+        bottom = input[i] < bottom ? input[i] : bottom;
+    }
+    if (bottom == -32768) {
+        tml_signal_fft_auto_scale_s16_ref(p, input, output, scale_bits);
+        return;
+    }
+    top = -bottom > top ? -bottom : top;
+    bits = 16 - tml_signal_msb32((uint32_t)top) - 1;
+    bits = bits < 0 ? 0 : bits;
+    for (i = 0; i + 2 <= n; i += 2) {
+        const uint32_t v = (uint32_t)tml__sig_ld(input + i);
+        tml__sig_st(output + i, tml_pkhbt((int32_t)(v << bits), (int32_t)((v & 0xFFFF0000u) << bits)));
+    }
+    if (i < n) {
+        output[i] = (int16_t)(uint16_t)((uint32_t)(int32_t)input[i] << bits);
+    }
+    *scale_bits = bits;
 }
 
 /* SignalEnergy: re^2 + im^2 in one SMUAD (modulo 2^32 as the reference). In place is fine: bin i's

@@ -112,7 +112,7 @@ typedef struct {
 #include "../ref/signal.h"
 #include "../ref/signal_fft.h"
 #if defined(TML_ARCH_ARM_DSP)
-#include "../armv7em/signal.h" /* the int16 FFT, SignalWindow, SignalEnergy */
+#include "../armv7em/signal.h" /* the int16 FFT, SignalWindow, SignalFftAutoScale, SignalEnergy */
 #endif
 
 /* Dispatch */
@@ -129,7 +129,11 @@ static inline void tml_signal_window_s16(const tml_signal_window_params *p, cons
 static inline void tml_signal_fft_auto_scale_s16(const tml_signal_fft_auto_scale_params *p, const int16_t *input,
                                                  int16_t *output, int32_t *scale_bits)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_fft_auto_scale_s16_dsp(p, input, output, scale_bits);
+#else
     tml_signal_fft_auto_scale_s16_ref(p, input, output, scale_bits);
+#endif
 }
 
 static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output)
