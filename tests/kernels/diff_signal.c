@@ -3,7 +3,8 @@
  * real FFT (SignalRfft) and inverse real FFT (SignalIrfft) for every fft_length up to 1024 whose half
  * factors into 2, 3 and 5 (radix-4/2 butterflies on the DSP path, radix 3/5 mixed in), random rows and
  * zero padding; SignalWindow (random sizes, odd windows, shifts, in place); SignalFftAutoScale (odd and
- * even sizes, small amplitudes, a -32768 somewhere, in place); SignalEnergy (random bin ranges, in place). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
+ * even sizes, small amplitudes, a -32768 somewhere, in place); SignalEnergy (random bin ranges, in place);
+ * SignalFilterBank (random bands, negative weights, energies of 2^31 and above). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
  * -32768 / 32767) so that every wrap and rounding edge is reached. Every output value must be equal,
  * and nothing written past the output. Built for the target (tests/test_kernels_signal.py runs it under
  * QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
@@ -197,6 +198,46 @@ static int test_auto_scale(void)
     return bad;
 }
 
+static int test_filter_bank(void)
+{
+    static int16_t w[2000], u[2000], fstart[65], wstart[65], width[65];
+    static uint64_t o_ref[64], o_opt[64];
+    int c, bad = 0;
+    for (c = 0; c < CASES; c++) {
+        tml_signal_filter_bank_params p;
+        const int32_t bins = between(1, 600);
+        int32_t i, used = 0;
+        p.num_channels = between(1, 64);
+        for (i = 0; i < bins; i++) { /* energies: full range, small, or the largest */
+            e_ref[i] = c % 3 == 0 ? (uint32_t)rnd() << 8 ^ rnd() : c % 3 == 1 ? rnd() % 70000u : 0xFFFFFFFFu;
+        }
+        for (i = 0; i <= p.num_channels; i++) {
+            width[i] = (int16_t)between(0, 30);
+            fstart[i] = (int16_t)between(0, bins - 1);
+            if (fstart[i] + width[i] > bins) width[i] = (int16_t)(bins - fstart[i]);
+            wstart[i] = (int16_t)used;
+            used += width[i];
+        }
+        fill(w, used);
+        fill(u, used);
+        if (c % 2) { /* the usual weights: 0..4096 */
+            for (i = 0; i < used; i++) {
+                w[i] = (int16_t)((uint16_t)w[i] % 4097u);
+                u[i] = (int16_t)(4096 - w[i]);
+            }
+        }
+        memset(o_ref, 0x55, sizeof o_ref);
+        memset(o_opt, 0x55, sizeof o_opt);
+        tml_signal_filter_bank_u32_ref(&p, e_ref, w, u, fstart, wstart, width, o_ref);
+        tml_signal_filter_bank_u32(&p, e_ref, w, u, fstart, wstart, width, o_opt);
+        if (memcmp(o_ref, o_opt, sizeof o_ref) != 0 && bad++ < 5) {
+            printf("filter_bank_u32 case %d differs (%ld channels)\n", c, (long)p.num_channels);
+        }
+    }
+    printf("filter_bank_u32: %d cases, %d differ\n", CASES, bad);
+    return bad;
+}
+
 static int test_energy(void)
 {
     int c, bad = 0;
@@ -237,5 +278,6 @@ int main(void)
     bad += test_window();
     bad += test_auto_scale();
     bad += test_energy();
+    bad += test_filter_bank();
     return bad != 0;
 }

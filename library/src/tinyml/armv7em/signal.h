@@ -1,8 +1,8 @@
 /*
  * Armv7E-M (DSP extension) kernels of the Signal family, bit-exact with the reference kernels
  * (ref/signal.h, ref/signal_fft_core.h): the int16 FFT (SignalRfft's forward transform and its real-FFT
- * split; SignalIrfft's complex stage in armv7em/signal_stream.h), SignalWindow, SignalFftAutoScale, SignalEnergy. Included
- * by ops/signal.h when TML_ARCH_ARM_DSP is defined.
+ * split; SignalIrfft's complex stage in armv7em/signal_stream.h), SignalWindow, SignalFftAutoScale,
+ * SignalEnergy and SignalFilterBank. Included by ops/signal.h when TML_ARCH_ARM_DSP is defined.
  *
  * One complex int16 value (re, im) is one 32-bit word, re in the low half, so one DSP instruction
  * does one complex operation:
@@ -102,23 +102,34 @@ TML_ALWAYS_INLINE int32_t tml__fft_leaf(const int16_t *in, int32_t pos, int32_t 
     return 2 * pos < len ? (int32_t)(uint16_t)in[2 * pos] : 0;
 }
 
+/* A last radix-4 stage (m = 1): its four inputs straight from the row (no copies), twiddle tw[0]. */
+TML_HOT static inline void tml__fft_s16_leaf4_dsp(int16_t *out, const int16_t *in, int32_t pos, int32_t len,
+                                                  int32_t fstride, const int16_t *tw, int32_t inverse)
+{
+    const int32_t w0 = tml__sig_ld(tw);
+    tml__fft_s16_butterfly4(out, 1, tml__fft_leaf(in, pos, len), tml__fft_leaf(in, pos + fstride, len),
+                            tml__fft_leaf(in, pos + 2 * fstride, len), tml__fft_leaf(in, pos + 3 * fstride, len),
+                            w0, w0, w0, inverse);
+}
+
 /* The reference's tml_fft_s16_work with the radix-2 and radix-4 butterflies on the DSP instructions
-   (radix 3 and 5 are the reference's); a last radix-4 stage reads its four inputs straight from the row. */
+   (radix 3 and 5 are the reference's); a last radix-4 stage reads its inputs from the row. */
 static inline void tml__fft_s16_work_dsp(int16_t *out, const int16_t *in, int32_t pos, int32_t len, int32_t fstride,
                                          const int32_t *factors, const int16_t *tw, int32_t inverse)
 {
     const int32_t p = factors[0], m = factors[1];
     int32_t q;
     if (m == 1 && p == 4) {
-        const int32_t w0 = tml__sig_ld(tw);
-        tml__fft_s16_butterfly4(out, 1, tml__fft_leaf(in, pos, len), tml__fft_leaf(in, pos + fstride, len),
-                                tml__fft_leaf(in, pos + 2 * fstride, len), tml__fft_leaf(in, pos + 3 * fstride, len),
-                                w0, w0, w0, inverse);
+        tml__fft_s16_leaf4_dsp(out, in, pos, len, fstride, tw, inverse);
         return;
     }
     if (m == 1) {
         for (q = 0; q < p; q++, pos += fstride) {
             tml__sig_st(out + 2 * q, tml__fft_leaf(in, pos, len));
+        }
+    } else if (factors[2] == 4 && factors[3] == 1) {
+        for (q = 0; q < p; q++, pos += fstride) {
+            tml__fft_s16_leaf4_dsp(out + 2 * q * m, in, pos, len, fstride * p, tw, inverse);
         }
     } else {
         for (q = 0; q < p; q++, pos += fstride) {
@@ -239,6 +250,41 @@ TML_HOT static inline void tml__signal_energy_s16_dsp(const tml_signal_energy_pa
     }
     for (i = end > start ? end : start; i < p->size; i++) {
         output[i] = 0;
+    }
+}
+
+/* SignalFilterBank: the reference adds w * x with w sign-extended to 64 bits; here each product is one
+   UMLAL of w's 32-bit pattern (2^32 + w when negative), and the 2^32 x that adds for a negative w is
+   taken back from the high word at the end of the channel, summed modulo 2^32 (x where w < 0). */
+TML_HOT static inline void tml__signal_filter_bank_u32_dsp(const tml_signal_filter_bank_params *p,
+                                                           const uint32_t *input, const int16_t *weights,
+                                                           const int16_t *unweights, const int16_t *freq_starts,
+                                                           const int16_t *weight_starts, const int16_t *widths,
+                                                           uint64_t *output)
+{
+    uint64_t acc = 0;
+    uint32_t back = 0;
+    int32_t i, j;
+    for (i = 0; i <= p->num_channels; i++) {
+        const uint32_t *x = input + freq_starts[i];
+        const int16_t *w = weights + weight_starts[i];
+        const int16_t *u = unweights + weight_starts[i];
+        const int32_t width = widths[i];
+        uint64_t unacc = 0;
+        uint32_t unback = 0;
+        for (j = 0; j < width; j++) {
+            const uint32_t xv = x[j];
+            const int32_t wv = w[j], uv = u[j];
+            acc += (uint64_t)(uint32_t)wv * xv;
+            unacc += (uint64_t)(uint32_t)uv * xv;
+            back += xv & (uint32_t)(wv >> 31);
+            unback += xv & (uint32_t)(uv >> 31);
+        }
+        if (i > 0) {
+            output[i - 1] = acc - ((uint64_t)back << 32); /* channel 0 is scratch */
+        }
+        acc = unacc;
+        back = unback;
     }
 }
 

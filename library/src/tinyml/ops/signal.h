@@ -112,7 +112,7 @@ typedef struct {
 #include "../ref/signal.h"
 #include "../ref/signal_fft.h"
 #if defined(TML_ARCH_ARM_DSP)
-#include "../armv7em/signal.h" /* the int16 FFT, SignalWindow, SignalFftAutoScale, SignalEnergy */
+#include "../armv7em/signal.h" /* the int16 FFT, Window, FftAutoScale, Energy, FilterBank */
 #endif
 
 /* Dispatch */
@@ -170,8 +170,13 @@ static inline void tml_signal_filter_bank_u32(const tml_signal_filter_bank_param
                                               const int16_t *channel_weight_starts,
                                               const int16_t *channel_widths, uint64_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_filter_bank_u32_dsp(p, input, weights, unweights, channel_frequency_starts, channel_weight_starts,
+                                    channel_widths, output);
+#else
     tml_signal_filter_bank_u32_ref(p, input, weights, unweights, channel_frequency_starts, channel_weight_starts,
                                    channel_widths, output);
+#endif
 }
 
 static inline void tml_signal_filter_bank_sqrt_u64(const tml_signal_filter_bank_sqrt_params *p, const uint64_t *input,
