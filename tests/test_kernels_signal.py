@@ -1,5 +1,5 @@
 """Differential kernel test of the Signal family's Cortex-M4 (Armv7E-M DSP) kernels, the int16 real FFT
-and inverse real FFT, SignalWindow, SignalFftAutoScale, SignalEnergy and SignalFilterBank, against the
+and inverse real FFT, SignalWindow, SignalFftAutoScale, SignalEnergy, SignalFilterBank and SignalFilterBankSquareRoot (FPU), against the
 reference kernels: every fft_length up to 1024 whose half factors into 2, 3 and 5, random and extreme
 inputs, unaligned and in-place buffers; exact comparison, run under QEMU (tests/kernels/diff_signal.c). And the audio preprocessor models built for the
 Cortex-M4 against TFLM under QEMU."""
@@ -19,7 +19,7 @@ import fetch_old_gcc  # noqa: E402
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_signal.c")
 KERNELS = ["rfft_s16", "irfft_s16", "window_s16", "fft_auto_scale_s16", "energy_s16",
-           "filter_bank_u32"]
+           "filter_bank_u32", "filter_bank_sqrt_u64"]
 
 
 @pytest.mark.parametrize("float_abi,cc", [("hard", "gcc"), ("soft", "gcc8"), ("hard", "clang")])

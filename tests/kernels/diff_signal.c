@@ -4,7 +4,8 @@
  * factors into 2, 3 and 5 (radix-4/2 butterflies on the DSP path, radix 3/5 mixed in), random rows and
  * zero padding; SignalWindow (random sizes, odd windows, shifts, in place); SignalFftAutoScale (odd and
  * even sizes, small amplitudes, a -32768 somewhere, in place); SignalEnergy (random bin ranges, in place);
- * SignalFilterBank (random bands, negative weights, energies of 2^31 and above). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
+ * SignalFilterBank (random bands, negative weights, energies of 2^31 and above); SignalFilterBankSquareRoot
+ * (every magnitude up to 2^64 - 1, values next to squares, the rounding caps; FPU builds only). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
  * -32768 / 32767) so that every wrap and rounding edge is reached. Every output value must be equal,
  * and nothing written past the output. Built for the target (tests/test_kernels_signal.py runs it under
  * QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
@@ -238,6 +239,50 @@ static int test_filter_bank(void)
     return bad;
 }
 
+static uint64_t rnd64(void)
+{
+    return (uint64_t)rnd() << 40 ^ (uint64_t)rnd() << 20 ^ rnd();
+}
+
+static int test_sqrt(void)
+{
+    static uint64_t x[64];
+    static uint32_t o_ref[64], o_opt[64];
+    static const uint64_t edges[] = {0, 1, 2, 3, 0xFFFFFFFFu, 0x100000000u, 0xFFFFFFFFFFFFFFFFu,
+                                     0xFFFE0001u, 0xFFFE0001u + 0xFFFFu, 0xFFFE0001u + 0x10000u,
+                                     0xFFFFFFFE00000001u, 0xFFFFFFFE00000001u + 0xFFFFFFFFu,
+                                     0xFFFFFFFE00000001u + 0x100000000u};
+    int c, bad = 0;
+    for (c = 0; c < 4 * CASES; c++) {
+        tml_signal_filter_bank_sqrt_params p;
+        int32_t i, bits = c % 4 == 0 ? between(0, 15) : 0;
+        p.num_channels = between(1, 64);
+        for (i = 0; i < p.num_channels; i++) {
+            const uint32_t kind = rnd() % 4;
+            if (kind == 0) { /* near a square: r^2 - 1, r^2, r^2 + r, r^2 + r + 1 */
+                const uint64_t r = rnd64() >> between(32, 63);
+                x[i] = r * r + (uint64_t)((int64_t)between(-1, 1) + (rnd() % 2 ? (int64_t)r : 0));
+            } else if (kind == 1) {
+                x[i] = edges[rnd() % (sizeof edges / sizeof edges[0])];
+            } else {
+                x[i] = rnd64() >> between(0, 63);
+            }
+        }
+        memset(o_ref, 0x55, sizeof o_ref);
+        memset(o_opt, 0x55, sizeof o_opt);
+        tml_signal_filter_bank_sqrt_u64_ref(&p, x, &bits, o_ref);
+        tml_signal_filter_bank_sqrt_u64(&p, x, &bits, o_opt);
+        if (memcmp(o_ref, o_opt, sizeof o_ref) != 0 && bad++ < 5) {
+            for (i = 0; i < p.num_channels && o_ref[i] == o_opt[i]; i++) continue;
+            printf("filter_bank_sqrt_u64 case %d differs (x %08lx%08lx: %lu / %lu)\n", c,
+                   (unsigned long)(x[i] >> 32), (unsigned long)(uint32_t)x[i], (unsigned long)o_ref[i],
+                   (unsigned long)o_opt[i]);
+        }
+    }
+    printf("filter_bank_sqrt_u64: %d cases, %d differ\n", 4 * CASES, bad);
+    return bad;
+}
+
 static int test_energy(void)
 {
     int c, bad = 0;
@@ -279,5 +324,6 @@ int main(void)
     bad += test_auto_scale();
     bad += test_energy();
     bad += test_filter_bank();
+    bad += test_sqrt();
     return bad != 0;
 }

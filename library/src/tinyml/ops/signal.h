@@ -114,6 +114,9 @@ typedef struct {
 #if defined(TML_ARCH_ARM_DSP)
 #include "../armv7em/signal.h" /* the int16 FFT, Window, FftAutoScale, Energy, FilterBank */
 #endif
+#if defined(TML_ARCH_ARM_DSP) && defined(TML_ARCH_ARM_FPU)
+#include "../armv7em/signal_fpu.h" /* FilterBankSquareRoot */
+#endif
 
 /* Dispatch */
 static inline void tml_signal_window_s16(const tml_signal_window_params *p, const int16_t *input,
@@ -182,7 +185,11 @@ static inline void tml_signal_filter_bank_u32(const tml_signal_filter_bank_param
 static inline void tml_signal_filter_bank_sqrt_u64(const tml_signal_filter_bank_sqrt_params *p, const uint64_t *input,
                                                    const int32_t *scale_bits, uint32_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP) && defined(TML_ARCH_ARM_FPU)
+    tml__signal_filter_bank_sqrt_u64_fpu(p, input, scale_bits, output);
+#else
     tml_signal_filter_bank_sqrt_u64_ref(p, input, scale_bits, output);
+#endif
 }
 
 static inline void tml_signal_spectral_subtraction_u32(const tml_signal_spectral_subtraction_params *p,
