@@ -10,7 +10,7 @@
  *   a +- j b (radix 4)        SASX / SSAX
  *   half_add / half_sub       SHADD16 / SHSUB16 ((a + b) >> 1 with no overflow, as the reference's int32 sum)
  *   mul (Q15, rounded)        SMLSD and SMLADX with the rounding constant 2^14, PKHTB ASR #15 keeps bits 15..30
- *   fixdiv(c, k)              SMLABB and SMLABT by MAX / k with 2^14, the same packing
+ *   fixdiv(c, k)              SMLABB by MAX / k with 2^14, SMLATT by twice that with 2^15, PKHTB ASR #15
  * The rounding keeps bits 15..30 of a 32-bit sum, so a sum that wraps modulo 2^32 (SMLAD's and SMLSD's)
  * gives the reference's result. Words are read and written with memcpy (LDR/STR: the Cortex-M4 takes
  * unaligned words).
@@ -44,10 +44,13 @@ TML_ALWAYS_INLINE int32_t tml__fft_mul(int32_t a, int32_t w)
     return tml__fft_pack(tml_smlsd(a, w, 1 << 14), tml_smladx(a, w, 1 << 14));
 }
 
-/* The reference's tml_fft_s16_fixdiv: k = 32767 / radix in the low half. */
-TML_ALWAYS_INLINE int32_t tml__fft_fixdiv(int32_t c, int32_t k)
+/* The reference's tml_fft_s16_fixdiv, with kk = k | 2k << 16 (k = 32767 / radix): the real part is
+   k c.re + 2^14, the imaginary part is computed doubled (2k c.im + 2^15) so that its bits 15..30 already
+   sit where PKHTB takes the high half. */
+#define TML__FFT_KK(radix) ((int32_t)((32767 / (radix)) | (2 * (32767 / (radix))) << 16))
+TML_ALWAYS_INLINE int32_t tml__fft_fixdiv(int32_t c, int32_t kk)
 {
-    return tml__fft_pack(tml_smlabb(c, k, 1 << 14), tml_smlabt(k, c, 1 << 14));
+    return tml_pkhtb_asr15(tml_smlatt(kk, c, 1 << 15), tml_smlabb(c, kk, 1 << 14));
 }
 
 TML_HOT static inline void tml__fft_s16_bfly2_dsp(int16_t *f, int32_t fstride, const int16_t *tw, int32_t m)
@@ -55,8 +58,8 @@ TML_HOT static inline void tml__fft_s16_bfly2_dsp(int16_t *f, int32_t fstride, c
     int16_t *f2 = f + 2 * m;
     int32_t k;
     for (k = 0; k < m; k++, f += 2, f2 += 2, tw += 2 * fstride) {
-        const int32_t a = tml__fft_fixdiv(tml__sig_ld(f), 16383);
-        const int32_t t = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f2), 16383), tml__sig_ld(tw));
+        const int32_t a = tml__fft_fixdiv(tml__sig_ld(f), TML__FFT_KK(2));
+        const int32_t t = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f2), TML__FFT_KK(2)), tml__sig_ld(tw));
         tml__sig_st(f2, tml_ssub16(a, t));
         tml__sig_st(f, tml_sadd16(a, t));
     }
@@ -66,12 +69,12 @@ TML_HOT static inline void tml__fft_s16_bfly2_dsp(int16_t *f, int32_t fstride, c
 TML_ALWAYS_INLINE void tml__fft_s16_butterfly4(int16_t *f, int32_t m, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
                                                int32_t w1, int32_t w2, int32_t w3, int32_t inverse)
 {
-    const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(a1, 8191), w1);
-    const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(a2, 8191), w2);
-    const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(a3, 8191), w3);
+    const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(a1, TML__FFT_KK(4)), w1);
+    const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(a2, TML__FFT_KK(4)), w2);
+    const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(a3, TML__FFT_KK(4)), w3);
     const int32_t s3 = tml_sadd16(s0, s2), s4 = tml_ssub16(s0, s2);
     int32_t s5;
-    a0 = tml__fft_fixdiv(a0, 8191);
+    a0 = tml__fft_fixdiv(a0, TML__FFT_KK(4));
     s5 = tml_ssub16(a0, s1);
     a0 = tml_sadd16(a0, s1);
     tml__sig_st(f + 4 * m, tml_ssub16(a0, s3));
@@ -107,9 +110,15 @@ TML_HOT static inline void tml__fft_s16_leaf4_dsp(int16_t *out, const int16_t *i
                                                   int32_t fstride, const int16_t *tw, int32_t inverse)
 {
     const int32_t w0 = tml__sig_ld(tw);
-    tml__fft_s16_butterfly4(out, 1, tml__fft_leaf(in, pos, len), tml__fft_leaf(in, pos + fstride, len),
-                            tml__fft_leaf(in, pos + 2 * fstride, len), tml__fft_leaf(in, pos + 3 * fstride, len),
-                            w0, w0, w0, inverse);
+    if (2 * (pos + 3 * fstride) + 1 < len) { /* all four inside the row */
+        tml__fft_s16_butterfly4(out, 1, tml__sig_ld(in + 2 * pos), tml__sig_ld(in + 2 * (pos + fstride)),
+                                tml__sig_ld(in + 2 * (pos + 2 * fstride)), tml__sig_ld(in + 2 * (pos + 3 * fstride)),
+                                w0, w0, w0, inverse);
+    } else {
+        tml__fft_s16_butterfly4(out, 1, tml__fft_leaf(in, pos, len), tml__fft_leaf(in, pos + fstride, len),
+                                tml__fft_leaf(in, pos + 2 * fstride, len), tml__fft_leaf(in, pos + 3 * fstride, len),
+                                w0, w0, w0, inverse);
+    }
 }
 
 /* The reference's tml_fft_s16_work with the radix-2 and radix-4 butterflies on the DSP instructions
@@ -147,7 +156,7 @@ static inline void tml__fft_s16_work_dsp(int16_t *out, const int16_t *in, int32_
 /* The reference's tml_fft_s16_rfft_split. */
 TML_HOT static inline void tml__fft_s16_rfft_split_dsp(int16_t *fd, int32_t n, const int16_t *super_twiddles)
 {
-    const int32_t dc = tml__fft_fixdiv(tml__sig_ld(fd), 16383);
+    const int32_t dc = tml__fft_fixdiv(tml__sig_ld(fd), TML__FFT_KK(2));
     int32_t k;
     fd[0] = (int16_t)(dc + (dc >> 16));
     fd[2 * n] = (int16_t)(dc - (dc >> 16));
@@ -155,8 +164,8 @@ TML_HOT static inline void tml__fft_s16_rfft_split_dsp(int16_t *fd, int32_t n, c
     fd[2 * n + 1] = 0;
     for (k = 1; k <= n / 2; k++) {
         const int32_t y = tml__sig_ld(fd + 2 * (n - k));
-        const int32_t fpk = tml__fft_fixdiv(tml__sig_ld(fd + 2 * k), 16383);
-        const int32_t fpnk = tml__fft_fixdiv(tml_pkhbt(y, tml_ssub16(0, y)), 16383); /* conj, wrapping */
+        const int32_t fpk = tml__fft_fixdiv(tml__sig_ld(fd + 2 * k), TML__FFT_KK(2));
+        const int32_t fpnk = tml__fft_fixdiv(tml_pkhbt(y, tml_ssub16(0, y)), TML__FFT_KK(2)); /* conj, wrapping */
         const int32_t f1k = tml_sadd16(fpk, fpnk);
         const int32_t t = tml__fft_mul(tml_ssub16(fpk, fpnk), tml__sig_ld(super_twiddles + 2 * (k - 1)));
         tml__sig_st(fd + 2 * k, tml_shadd16(f1k, t));
@@ -287,5 +296,7 @@ TML_HOT static inline void tml__signal_filter_bank_u32_dsp(const tml_signal_filt
         back = unback;
     }
 }
+
+#undef TML__FFT_KK
 
 #endif /* TINYML_ARMV7EM_SIGNAL_H */
