@@ -215,16 +215,16 @@ TML_ALWAYS_INLINE int32_t tml_pkhtb_asr15(int32_t hi, int32_t lo)
 /** max(a, b) per int16 half: SSUB16 sets the GE flags that SEL reads, so the pair is one asm statement. */
 TML_ALWAYS_INLINE int32_t tml_max16x2(int32_t a, int32_t b)
 {
-    int32_t r;
-    __asm__("ssub16 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b) : "cc");
+    int32_t r, t;
+    __asm__("ssub16 %1, %2, %3\n\tsel %0, %2, %3" : "=r"(r), "=&r"(t) : "r"(a), "r"(b) : "cc");
     return r;
 }
 
 /** min(a, b) per int16 half (SSUB16 then SEL, as tml_max16x2). */
 TML_ALWAYS_INLINE int32_t tml_min16x2(int32_t a, int32_t b)
 {
-    int32_t r;
-    __asm__("ssub16 %0, %1, %2\n\tsel %0, %2, %1" : "=&r"(r) : "r"(a), "r"(b) : "cc");
+    int32_t r, t;
+    __asm__("ssub16 %1, %2, %3\n\tsel %0, %3, %2" : "=r"(r), "=&r"(t) : "r"(a), "r"(b) : "cc");
     return r;
 }
 
