@@ -87,12 +87,25 @@ TML_ALWAYS_INLINE void tml__fft_s16_butterfly4(int16_t *f, int32_t m, int32_t a0
 TML_HOT static inline void tml__fft_s16_bfly4_dsp(int16_t *f, int32_t fstride, const int16_t *tw, int32_t m,
                                                   int32_t inverse)
 {
-    int16_t *const end = f + 2 * m;
-    int32_t j = 0;
-    for (; f < end; f += 2, j += fstride) {
-        tml__fft_s16_butterfly4(f, m, tml__sig_ld(f), tml__sig_ld(f + 2 * m), tml__sig_ld(f + 4 * m),
-                                tml__sig_ld(f + 6 * m), tml__sig_ld(tw + 2 * j), tml__sig_ld(tw + 4 * j),
-                                tml__sig_ld(tw + 6 * j), inverse);
+    /* f walks quarters 0 and 2 ([f], [f + 4m]), g quarters 1 and 3 ([g], [g + 4m]) */
+    int16_t *g = f + 2 * m;
+    const int16_t *w1 = tw;
+    int32_t k, j = 0;
+    for (k = m; k > 0; k--, f += 2, g += 2, w1 += 2 * fstride, j += 2 * fstride) {
+        const int32_t s0 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(g), TML__FFT_KK(4)), tml__sig_ld(w1));
+        const int32_t s1 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(f + 4 * m), TML__FFT_KK(4)),
+                                        tml__sig_ld(w1 + j));
+        const int32_t s2 = tml__fft_mul(tml__fft_fixdiv(tml__sig_ld(g + 4 * m), TML__FFT_KK(4)),
+                                        tml__sig_ld(w1 + 2 * j));
+        const int32_t s3 = tml_sadd16(s0, s2), s4 = tml_ssub16(s0, s2);
+        int32_t a0 = tml__fft_fixdiv(tml__sig_ld(f), TML__FFT_KK(4));
+        const int32_t s5 = tml_ssub16(a0, s1);
+        a0 = tml_sadd16(a0, s1);
+        tml__sig_st(f + 4 * m, tml_ssub16(a0, s3));
+        tml__sig_st(f, tml_sadd16(a0, s3));
+        /* forward: f1 = s5 - j s4, f3 = s5 + j s4; inverse the other way round */
+        tml__sig_st(g, inverse ? tml_sasx(s5, s4) : tml_ssax(s5, s4));
+        tml__sig_st(g + 4 * m, inverse ? tml_ssax(s5, s4) : tml_sasx(s5, s4));
     }
 }
 

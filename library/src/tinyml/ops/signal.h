@@ -27,6 +27,11 @@
  *   coefficients), uint32 -> uint32.
  * - SignalFilterBankLog: uint32 -> int16, out = min(log(in << input_correction_bits) * output_scale,
  *   32767) in TFLM's fixed-point logarithm (the 130-entry log table comes from the converter).
+ *
+ * Cortex-M4 path (TML_ARCH_ARM_DSP, bit-exact with the reference): the int16 SignalRfft, SignalWindow,
+ * SignalFftAutoScale, SignalEnergy and SignalFilterBank in armv7em/signal.h; with the FPU
+ * (TML_ARCH_ARM_FPU) also SignalFilterBankSquareRoot in armv7em/signal_fpu.h. The others, and the int32 and
+ * float FFTs, run the reference everywhere.
  */
 #ifndef TINYML_OPS_SIGNAL_H
 #define TINYML_OPS_SIGNAL_H

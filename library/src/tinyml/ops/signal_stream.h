@@ -33,6 +33,9 @@
  *   fft_length. factors/twiddles/super_twiddles are the tables kiss_fftr_alloc computes (radices
  *   2, 3, 4, 5 only). Scratch: nfft complex values of the type (int16 4 * nfft bytes, int32 and float
  *   8 * nfft bytes).
+ *
+ * Cortex-M4 path (TML_ARCH_ARM_DSP, bit-exact with the reference): SignalIrfft int16's complex stage on the
+ * DSP instructions (armv7em/signal_stream.h); the rest runs the reference everywhere.
  */
 #ifndef TINYML_OPS_SIGNAL_STREAM_H
 #define TINYML_OPS_SIGNAL_STREAM_H
