@@ -1,10 +1,11 @@
 """Differential kernel test of the Signal family's Cortex-M4 (Armv7E-M DSP) kernels, the int16 real FFT
-and inverse real FFT, SignalWindow, SignalFftAutoScale, SignalEnergy, SignalFilterBank and SignalFilterBankSquareRoot (FPU), against the
-reference kernels: every fft_length up to 1024 whose half factors into 2, 3 and 5, random and extreme
-inputs, unaligned and in-place buffers; exact comparison, run under QEMU (tests/kernels/diff_signal.c). And the audio preprocessor models built for the
-Cortex-M4 against TFLM under QEMU. With the Cortex-M4F cycle estimator beside the project
-(../shared/tools/m4sim), the cycles of each kernel at one audio frame's sizes (tests/kernels/bench_signal.c):
-the optimized path must take fewer, both figures printed."""
+and inverse real FFT, SignalWindow, SignalFftAutoScale, SignalEnergy, SignalFilterBank and
+SignalFilterBankSquareRoot (FPU), against the reference kernels: every fft_length up to 1024 whose half
+factors into 2, 3 and 5, random and extreme inputs, unaligned and in-place buffers; exact comparison, run
+under QEMU (tests/kernels/diff_signal.c). And the audio preprocessor models built for the Cortex-M4 against
+TFLM under QEMU. With the Cortex-M4F cycle estimator beside the project (../shared/tools/m4sim), the cycles
+of each kernel at one audio frame's sizes (tests/kernels/bench_signal.c): the optimized path must take
+fewer, both figures printed."""
 import json
 import os
 import subprocess

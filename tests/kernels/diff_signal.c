@@ -5,8 +5,9 @@
  * zero padding; SignalWindow (random sizes, odd windows, shifts, in place); SignalFftAutoScale (odd and
  * even sizes, small amplitudes, a -32768 somewhere, in place); SignalEnergy (random bin ranges, in place);
  * SignalFilterBank (random bands, negative weights, energies of 2^31 and above); SignalFilterBankSquareRoot
- * (every magnitude up to 2^64 - 1, values next to squares, the rounding caps; FPU builds only). Inputs: full-range random, small, the extremes (-32768 everywhere, alternating
- * -32768 / 32767) so that every wrap and rounding edge is reached. Every output value must be equal,
+ * (every magnitude up to 2^64 - 1, values next to squares, the rounding caps; FPU builds only). Inputs:
+ * full-range random, small, the extremes (-32768 everywhere, alternating -32768 / 32767) so that every
+ * wrap and rounding edge is reached. Every output value must be equal,
  * and nothing written past the output. Built for the target (tests/test_kernels_signal.py runs it under
  * QEMU for the Cortex-M4); prints one summary line per kernel and exits 1 on any mismatch.
  */
