@@ -241,14 +241,17 @@ def lower_irfft(op, ctx):
     sfx, fracbits, fixed_max = _IRFFT[inp.dtype]
     params = dict(rows=rows, nfft=nfft, in_stride=int(inp.shape[-1]) // 2, fracbits=fracbits or 0,
                   factors=ctx.array("int32_t", np.array(factors), "kf_factors"),
-                  twiddles=NULL, super_twiddles=NULL, twiddles_f32=NULL, super_twiddles_f32=NULL)
+                  twiddles=NULL, super_twiddles=NULL, twiddles_s16=NULL, super_twiddles_s16=NULL,
+                  twiddles_f32=NULL, super_twiddles_f32=NULL)
     if fixed_max is None:
         params["twiddles_f32"] = ctx.array("float", _twiddles(nfft, None), "kf_tw")
         params["super_twiddles_f32"] = ctx.array("float", _super_twiddles(nfft, None), "kf_stw") if nfft > 1 else NULL
         scratch = 8 * nfft
     else:
-        params["twiddles"] = ctx.array("int32_t", _twiddles(nfft, fixed_max), "kf_tw")
-        params["super_twiddles"] = ctx.array("int32_t", _super_twiddles(nfft, fixed_max), "kf_stw") if nfft > 1 else NULL
-        scratch = 8 * nfft if inp.dtype == "int32" else 8 * (3 * nfft + 1)
+        key, ctype = ("", "int32_t") if inp.dtype == "int32" else ("_s16", "int16_t")
+        params["twiddles" + key] = ctx.array(ctype, _twiddles(nfft, fixed_max), "kf_tw")
+        params["super_twiddles" + key] = (ctx.array(ctype, _super_twiddles(nfft, fixed_max), "kf_stw") if nfft > 1
+                                          else NULL)
+        scratch = nfft * 2 * inp.itemsize
     ctx.emit(f"tml_signal_irfft_{sfx}", ctx.tensor(inp.index), ctx.tensor(out.index), ctx.scratch_buffer(scratch),
              params_type="tml_signal_irfft_params", params=params)

@@ -115,6 +115,127 @@ TML_ALWAYS_INLINE uint32_t tml_pack_hi16(uint32_t a, uint32_t b)
     return r;
 }
 
+/* Used by the Signal family's FFT (armv7em/signal.h). */
+/** SSUB16: a - b per int16 half (wrapping). */
+TML_ALWAYS_INLINE int32_t tml_ssub16(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("ssub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SASX: (a.lo - b.hi, a.hi + b.lo) per int16 half (wrapping). */
+TML_ALWAYS_INLINE int32_t tml_sasx(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("sasx %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SSAX: (a.lo + b.hi, a.hi - b.lo) per int16 half (wrapping). */
+TML_ALWAYS_INLINE int32_t tml_ssax(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("ssax %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SHADD16: (a + b) >> 1 per int16 half, without overflow. */
+TML_ALWAYS_INLINE int32_t tml_shadd16(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("shadd16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SHSUB16: (a - b) >> 1 per int16 half, without overflow. */
+TML_ALWAYS_INLINE int32_t tml_shsub16(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("shsub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SMUAD: a.lo * b.lo + a.hi * b.hi (modulo 2^32). */
+TML_ALWAYS_INLINE int32_t tml_smuad(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smuad %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SMULBB: a.lo * b.lo. */
+TML_ALWAYS_INLINE int32_t tml_smulbb(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smulbb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SMULTT: a.hi * b.hi. */
+TML_ALWAYS_INLINE int32_t tml_smultt(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smultt %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** SMLSD: acc + a.lo * b.lo - a.hi * b.hi (modulo 2^32). */
+TML_ALWAYS_INLINE int32_t tml_smlsd(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smlsd %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** SMLADX: acc + a.lo * b.hi + a.hi * b.lo (modulo 2^32). */
+TML_ALWAYS_INLINE int32_t tml_smladx(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t r;
+    __asm__("smladx %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+
+/** PKHBT: the low half of a, the high half of b. */
+TML_ALWAYS_INLINE int32_t tml_pkhbt(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("pkhbt %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/** PKHTB ASR #15: the high half of hi, bits 15..30 of lo in the low half. */
+TML_ALWAYS_INLINE int32_t tml_pkhtb_asr15(int32_t hi, int32_t lo)
+{
+    int32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #15" : "=r"(r) : "r"(hi), "r"(lo));
+    return r;
+}
+
+/** max(a, b) per int16 half: SSUB16 sets the GE flags that SEL reads, so the pair is one asm statement. */
+TML_ALWAYS_INLINE int32_t tml_max16x2(int32_t a, int32_t b)
+{
+    int32_t r, t;
+    __asm__("ssub16 %1, %2, %3\n\tsel %0, %2, %3" : "=r"(r), "=&r"(t) : "r"(a), "r"(b) : "cc");
+    return r;
+}
+
+/** min(a, b) per int16 half (SSUB16 then SEL, as tml_max16x2). */
+TML_ALWAYS_INLINE int32_t tml_min16x2(int32_t a, int32_t b)
+{
+    int32_t r, t;
+    __asm__("ssub16 %1, %2, %3\n\tsel %0, %3, %2" : "=r"(r), "=&r"(t) : "r"(a), "r"(b) : "cc");
+    return r;
+}
+
+/** SSAT #16: x saturated to [-32768, 32767]. */
+TML_ALWAYS_INLINE int32_t tml_ssat16(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+
 /** acc0 += dot(x, w0), acc1 += dot(x, w1) over n int8 (two weight rows sharing the inputs). */
 TML_HOT static inline void tml_dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0,
                                int32_t *acc1)

@@ -27,6 +27,11 @@
  *   coefficients), uint32 -> uint32.
  * - SignalFilterBankLog: uint32 -> int16, out = min(log(in << input_correction_bits) * output_scale,
  *   32767) in TFLM's fixed-point logarithm (the 130-entry log table comes from the converter).
+ *
+ * Cortex-M4 path (TML_ARCH_ARM_DSP, bit-exact with the reference): the int16 SignalRfft, SignalWindow,
+ * SignalFftAutoScale, SignalEnergy and SignalFilterBank in armv7em/signal.h; with the FPU
+ * (TML_ARCH_ARM_FPU) also SignalFilterBankSquareRoot in armv7em/signal_fpu.h. The others, and the int32 and
+ * float FFTs, run the reference everywhere.
  */
 #ifndef TINYML_OPS_SIGNAL_H
 #define TINYML_OPS_SIGNAL_H
@@ -108,25 +113,44 @@ typedef struct {
     const uint16_t *log_lut;       /* 130 entries */
 } tml_signal_filter_bank_log_params;
 
-#include "../ref/signal.h" /* the kernels: portable C, the only path */
+/* The kernels: the reference always, the optimized path where the compiler provides it. */
+#include "../ref/signal.h"
 #include "../ref/signal_fft.h"
+#if defined(TML_ARCH_ARM_DSP)
+#include "../armv7em/signal.h" /* the int16 FFT, Window, FftAutoScale, Energy, FilterBank */
+#endif
+#if defined(TML_ARCH_ARM_DSP) && defined(TML_ARCH_ARM_FPU)
+#include "../armv7em/signal_fpu.h" /* FilterBankSquareRoot */
+#endif
 
-/* Dispatch: the reference path until an architecture provides its own. */
+/* Dispatch */
 static inline void tml_signal_window_s16(const tml_signal_window_params *p, const int16_t *input,
                                          const int16_t *weights, int16_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_window_s16_dsp(p, input, weights, output);
+#else
     tml_signal_window_s16_ref(p, input, weights, output);
+#endif
 }
 
 static inline void tml_signal_fft_auto_scale_s16(const tml_signal_fft_auto_scale_params *p, const int16_t *input,
                                                  int16_t *output, int32_t *scale_bits)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_fft_auto_scale_s16_dsp(p, input, output, scale_bits);
+#else
     tml_signal_fft_auto_scale_s16_ref(p, input, output, scale_bits);
+#endif
 }
 
 static inline void tml_signal_rfft_s16(const tml_signal_rfft_s16_params *p, const int16_t *input, int16_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_rfft_s16_dsp(p, input, output);
+#else
     tml_signal_rfft_s16_ref(p, input, output);
+#endif
 }
 
 static inline void tml_signal_rfft_s32(const tml_signal_rfft_s32_params *p, const int32_t *input, int32_t *output)
@@ -141,7 +165,11 @@ static inline void tml_signal_rfft_f32(const tml_signal_rfft_f32_params *p, cons
 
 static inline void tml_signal_energy_s16(const tml_signal_energy_params *p, const int16_t *input, uint32_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_energy_s16_dsp(p, input, output);
+#else
     tml_signal_energy_s16_ref(p, input, output);
+#endif
 }
 
 static inline void tml_signal_filter_bank_u32(const tml_signal_filter_bank_params *p, const uint32_t *input,
@@ -150,14 +178,23 @@ static inline void tml_signal_filter_bank_u32(const tml_signal_filter_bank_param
                                               const int16_t *channel_weight_starts,
                                               const int16_t *channel_widths, uint64_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_filter_bank_u32_dsp(p, input, weights, unweights, channel_frequency_starts, channel_weight_starts,
+                                    channel_widths, output);
+#else
     tml_signal_filter_bank_u32_ref(p, input, weights, unweights, channel_frequency_starts, channel_weight_starts,
                                    channel_widths, output);
+#endif
 }
 
 static inline void tml_signal_filter_bank_sqrt_u64(const tml_signal_filter_bank_sqrt_params *p, const uint64_t *input,
                                                    const int32_t *scale_bits, uint32_t *output)
 {
+#if defined(TML_ARCH_ARM_DSP) && defined(TML_ARCH_ARM_FPU)
+    tml__signal_filter_bank_sqrt_u64_fpu(p, input, scale_bits, output);
+#else
     tml_signal_filter_bank_sqrt_u64_ref(p, input, scale_bits, output);
+#endif
 }
 
 static inline void tml_signal_spectral_subtraction_u32(const tml_signal_spectral_subtraction_params *p,

@@ -31,7 +31,11 @@
  *   KissFFT's inverse real FFT (kiss_fftri): fixed point with per-stage scaling (fracbits 15 for
  *   int16, 31 for int32; every intermediate wraps to the type as KissFFT's does), float divided by
  *   fft_length. factors/twiddles/super_twiddles are the tables kiss_fftr_alloc computes (radices
- *   2, 3, 4, 5 only). Scratch: int16 8 * (3 * nfft + 1) bytes, int32 and float 8 * nfft bytes.
+ *   2, 3, 4, 5 only). Scratch: nfft complex values of the type (int16 4 * nfft bytes, int32 and float
+ *   8 * nfft bytes).
+ *
+ * Cortex-M4 path (TML_ARCH_ARM_DSP, bit-exact with the reference): SignalIrfft int16's complex stage on the
+ * DSP instructions (armv7em/signal_stream.h); the rest runs the reference everywhere.
  */
 #ifndef TINYML_OPS_SIGNAL_STREAM_H
 #define TINYML_OPS_SIGNAL_STREAM_H
@@ -73,15 +77,21 @@ typedef struct {
     int32_t in_stride;  /* complex values per input row (at least nfft + 1) */
     int32_t fracbits;   /* fixed point: 15 (int16) or 31 (int32); unused for float */
     const int32_t *factors;         /* (radix, remaining length) pairs, down to remaining length 1 */
-    const int32_t *twiddles;        /* fixed point: nfft (re, im) pairs */
-    const int32_t *super_twiddles;  /* fixed point: nfft / 2 (re, im) pairs */
+    const int32_t *twiddles;        /* int32: nfft (re, im) pairs */
+    const int32_t *super_twiddles;  /* int32: nfft / 2 (re, im) pairs */
+    const int16_t *twiddles_s16;    /* int16: the same tables */
+    const int16_t *super_twiddles_s16;
     const float *twiddles_f32;      /* float: the same tables */
     const float *super_twiddles_f32;
 } tml_signal_irfft_params;
 
-#include "../ref/signal_stream.h" /* the kernels: portable C, the only path */
+/* The kernels: the reference always, the optimized path where the compiler provides it. */
+#include "../ref/signal_stream.h"
+#if defined(TML_ARCH_ARM_DSP)
+#include "../armv7em/signal_stream.h" /* SignalIrfft int16 */
+#endif
 
-/* Dispatch: the reference path until an architecture provides its own. */
+/* Dispatch */
 static inline void tml_signal_framer_s16(const tml_signal_framer_params *p, const int16_t *input, int16_t *output,
                                          uint8_t *valid, void *state)
 {
@@ -115,7 +125,11 @@ static inline void tml_signal_overlap_add_f32(const tml_signal_overlap_add_param
 static inline void tml_signal_irfft_s16(const tml_signal_irfft_params *p, const int16_t *input, int16_t *output,
                                         void *scratch)
 {
+#if defined(TML_ARCH_ARM_DSP)
+    tml__signal_irfft_s16_dsp(p, input, output, scratch);
+#else
     tml_signal_irfft_s16_ref(p, input, output, scratch);
+#endif
 }
 
 static inline void tml_signal_irfft_s32(const tml_signal_irfft_params *p, const int32_t *input, int32_t *output,

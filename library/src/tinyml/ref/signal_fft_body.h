@@ -1,10 +1,11 @@
 /*
- * The body of the SignalRfft reference kernel, once per scalar type: ref/signal_fft.h defines
- * TML_FFT_T (the scalar), TML_FFT_F(name) (the type's function name), TML_FFT_ATTR (function attributes:
- * TML_FLOAT for float) and the type's arithmetic
+ * The kissfft core shared by SignalRfft (forward) and SignalIrfft (inverse), once per scalar type:
+ * ref/signal_fft_core.h defines TML_FFT_T (the scalar), TML_FFT_F(name) (the type's function name),
+ * TML_FFT_ATTR (function attributes: TML_FLOAT for float) and the type's arithmetic
  * tml_fft_<sfx>_{add, sub, neg, half, half_add, half_sub, smul, mul, fixdiv}, then includes this file.
- * The steps are kissfft's (kf_work, kf_bfly2/3/4/5, kiss_fftr) in its order of operations; no include
- * guard on purpose. Complex values are interleaved (re, im) scalars.
+ * The steps are kissfft's (kf_work, kf_bfly2/3/4/5, kiss_fftr, kiss_fftri) in its order of operations;
+ * the direction is in the twiddles, except in the radix-4 butterfly (`inverse`). No include guard on
+ * purpose. Complex values are interleaved (re, im) scalars.
  */
 static inline TML_FFT_ATTR void TML_FFT_F(bfly2)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
 {
@@ -21,7 +22,8 @@ static inline TML_FFT_ATTR void TML_FFT_F(bfly2)(TML_FFT_T *f, int32_t fstride, 
     }
 }
 
-static inline TML_FFT_ATTR void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m)
+static inline TML_FFT_ATTR void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, const TML_FFT_T *tw, int32_t m,
+                                                  int32_t inverse)
 {
     const TML_FFT_T *tw1 = tw, *tw2 = tw, *tw3 = tw;
     TML_FFT_T s0[2], s1[2], s2[2], s3[2], s4[2], s5[2], *f1, *f2, *f3;
@@ -49,10 +51,17 @@ static inline TML_FFT_ATTR void TML_FFT_F(bfly4)(TML_FFT_T *f, int32_t fstride, 
         f2[1] = TML_FFT_F(sub)(f[1], s3[1]);
         f[0] = TML_FFT_F(add)(f[0], s3[0]);
         f[1] = TML_FFT_F(add)(f[1], s3[1]);
-        f1[0] = TML_FFT_F(add)(s5[0], s4[1]);
-        f1[1] = TML_FFT_F(sub)(s5[1], s4[0]);
-        f3[0] = TML_FFT_F(sub)(s5[0], s4[1]);
-        f3[1] = TML_FFT_F(add)(s5[1], s4[0]);
+        if (inverse) {
+            f1[0] = TML_FFT_F(sub)(s5[0], s4[1]);
+            f1[1] = TML_FFT_F(add)(s5[1], s4[0]);
+            f3[0] = TML_FFT_F(add)(s5[0], s4[1]);
+            f3[1] = TML_FFT_F(sub)(s5[1], s4[0]);
+        } else {
+            f1[0] = TML_FFT_F(add)(s5[0], s4[1]);
+            f1[1] = TML_FFT_F(sub)(s5[1], s4[0]);
+            f3[0] = TML_FFT_F(sub)(s5[0], s4[1]);
+            f3[1] = TML_FFT_F(add)(s5[1], s4[0]);
+        }
     }
 }
 
@@ -140,9 +149,11 @@ static inline TML_FFT_ATTR void TML_FFT_F(bfly5)(TML_FFT_T *f, int32_t fstride, 
 }
 
 /* One stage of the decimation in time: p sub-FFTs of length m (recursively), then their butterflies. The
-   input is the row's samples as complex (even, odd) pairs from pair `pos` on, zero from sample `len` on. */
-static inline TML_FFT_ATTR void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t pos, int32_t len, int32_t fstride,
-                                   const int32_t *factors, const TML_FFT_T *tw)
+   input is complex (re, im) pairs from pair `pos` on, read as zero from scalar `len` on (the forward real
+   FFT's zero padding; the inverse passes the whole length). */
+static inline TML_FFT_ATTR void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T *in, int32_t pos, int32_t len,
+                                                int32_t fstride, const int32_t *factors, const TML_FFT_T *tw,
+                                                int32_t inverse)
 {
     const int32_t p = factors[0], m = factors[1];
     int32_t q;
@@ -151,54 +162,100 @@ static inline TML_FFT_ATTR void TML_FFT_F(work)(TML_FFT_T *out, const TML_FFT_T 
             out[2 * q] = 2 * pos < len ? in[2 * pos] : (TML_FFT_T)0;
             out[2 * q + 1] = 2 * pos + 1 < len ? in[2 * pos + 1] : (TML_FFT_T)0;
         } else {
-            TML_FFT_F(work)(out + 2 * q * m, in, pos, len, fstride * p, factors + 2, tw);
+            TML_FFT_F(work)(out + 2 * q * m, in, pos, len, fstride * p, factors + 2, tw, inverse);
         }
     }
     switch (p) {
     case 2: TML_FFT_F(bfly2)(out, fstride, tw, m); break;
     case 3: TML_FFT_F(bfly3)(out, fstride, tw, m); break;
-    case 4: TML_FFT_F(bfly4)(out, fstride, tw, m); break;
+    case 4: TML_FFT_F(bfly4)(out, fstride, tw, m, inverse); break;
     default: TML_FFT_F(bfly5)(out, fstride, tw, m); break;
+    }
+}
+
+/* kiss_fftr's split: fd holds the complex FFT of n points of (even, odd) sample pairs; it becomes the real
+   FFT's n + 1 bins in place (bins k and n - k are read before they are written). */
+static inline TML_FFT_ATTR void TML_FFT_F(rfft_split)(TML_FFT_T *fd, int32_t n, const TML_FFT_T *super_twiddles)
+{
+    TML_FFT_T dc[2];
+    int32_t k;
+    dc[0] = fd[0];
+    dc[1] = fd[1];
+    TML_FFT_F(fixdiv)(dc, 2);
+    fd[0] = TML_FFT_F(add)(dc[0], dc[1]);
+    fd[2 * n] = TML_FFT_F(sub)(dc[0], dc[1]);
+    fd[1] = 0;
+    fd[2 * n + 1] = 0;
+    for (k = 1; k <= n / 2; k++) {
+        TML_FFT_T fpk[2], fpnk[2], f1k[2], f2k[2], t[2];
+        fpk[0] = fd[2 * k];
+        fpk[1] = fd[2 * k + 1];
+        fpnk[0] = fd[2 * (n - k)];
+        fpnk[1] = TML_FFT_F(neg)(fd[2 * (n - k) + 1]);
+        TML_FFT_F(fixdiv)(fpk, 2);
+        TML_FFT_F(fixdiv)(fpnk, 2);
+        f1k[0] = TML_FFT_F(add)(fpk[0], fpnk[0]);
+        f1k[1] = TML_FFT_F(add)(fpk[1], fpnk[1]);
+        f2k[0] = TML_FFT_F(sub)(fpk[0], fpnk[0]);
+        f2k[1] = TML_FFT_F(sub)(fpk[1], fpnk[1]);
+        TML_FFT_F(mul)(t, f2k, super_twiddles + 2 * (k - 1));
+        fd[2 * k] = TML_FFT_F(half_add)(f1k[0], t[0]);
+        fd[2 * k + 1] = TML_FFT_F(half_add)(f1k[1], t[1]);
+        fd[2 * (n - k)] = TML_FFT_F(half_sub)(f1k[0], t[0]);
+        fd[2 * (n - k) + 1] = TML_FFT_F(half_sub)(t[1], f1k[1]);
     }
 }
 
 /* Real FFT of each row (kiss_fftr), zero-padded to fft_length: rows of fft_length / 2 + 1 complex values.
    No scratch: the padding is read as zeros, the complex FFT is computed in the output row. */
-static inline TML_FFT_ATTR void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, int32_t rows, int32_t input_length,
-                                   int32_t fft_length, const int32_t *factors, const TML_FFT_T *twiddles,
-                                   const TML_FFT_T *super_twiddles)
+static inline TML_FFT_ATTR void TML_FFT_F(rfft)(const TML_FFT_T *input, TML_FFT_T *output, int32_t rows,
+                                                int32_t input_length, int32_t fft_length, const int32_t *factors,
+                                                const TML_FFT_T *twiddles, const TML_FFT_T *super_twiddles)
 {
     const int32_t n = fft_length / 2; /* complex points */
-    int32_t row, k;
+    int32_t row;
     for (row = 0; row < rows; row++) {
-        TML_FFT_T *fd = output + row * 2 * (n + 1), dc[2];
-        /* the complex FFT of the (even, odd) sample pairs, written where the spectrum goes: the split below
-           reads bins k and n - k before it writes them */
-        TML_FFT_F(work)(fd, input + row * input_length, 0, input_length, 1, factors, twiddles);
-        dc[0] = fd[0];
-        dc[1] = fd[1];
-        TML_FFT_F(fixdiv)(dc, 2);
-        fd[0] = TML_FFT_F(add)(dc[0], dc[1]);
-        fd[2 * n] = TML_FFT_F(sub)(dc[0], dc[1]);
-        fd[1] = 0;
-        fd[2 * n + 1] = 0;
-        for (k = 1; k <= n / 2; k++) {
-            TML_FFT_T fpk[2], fpnk[2], f1k[2], f2k[2], t[2];
-            fpk[0] = fd[2 * k];
-            fpk[1] = fd[2 * k + 1];
-            fpnk[0] = fd[2 * (n - k)];
-            fpnk[1] = TML_FFT_F(neg)(fd[2 * (n - k) + 1]);
-            TML_FFT_F(fixdiv)(fpk, 2);
-            TML_FFT_F(fixdiv)(fpnk, 2);
-            f1k[0] = TML_FFT_F(add)(fpk[0], fpnk[0]);
-            f1k[1] = TML_FFT_F(add)(fpk[1], fpnk[1]);
-            f2k[0] = TML_FFT_F(sub)(fpk[0], fpnk[0]);
-            f2k[1] = TML_FFT_F(sub)(fpk[1], fpnk[1]);
-            TML_FFT_F(mul)(t, f2k, super_twiddles + 2 * (k - 1));
-            fd[2 * k] = TML_FFT_F(half_add)(f1k[0], t[0]);
-            fd[2 * k + 1] = TML_FFT_F(half_add)(f1k[1], t[1]);
-            fd[2 * (n - k)] = TML_FFT_F(half_sub)(f1k[0], t[0]);
-            fd[2 * (n - k) + 1] = TML_FFT_F(half_sub)(t[1], f1k[1]);
-        }
+        TML_FFT_T *fd = output + row * 2 * (n + 1);
+        TML_FFT_F(work)(fd, input + row * input_length, 0, input_length, 1, factors, twiddles, 0);
+        TML_FFT_F(rfft_split)(fd, n, super_twiddles);
     }
+}
+
+/* kiss_fftri's split: the n + 1 bins of a real signal's spectrum (freq) into the n complex values (tmp)
+   whose inverse complex FFT is the signal. */
+static inline TML_FFT_ATTR void TML_FFT_F(irfft_split)(const TML_FFT_T *freq, TML_FFT_T *tmp, int32_t n,
+                                                       const TML_FFT_T *super_twiddles)
+{
+    int32_t k;
+    tmp[0] = TML_FFT_F(add)(freq[0], freq[2 * n]);
+    tmp[1] = TML_FFT_F(sub)(freq[0], freq[2 * n]);
+    TML_FFT_F(fixdiv)(tmp, 2);
+    for (k = 1; k <= n / 2; k++) {
+        TML_FFT_T fk[2], fnkc[2], fek[2], t[2], fok[2];
+        fk[0] = freq[2 * k];
+        fk[1] = freq[2 * k + 1];
+        fnkc[0] = freq[2 * (n - k)];
+        fnkc[1] = TML_FFT_F(neg)(freq[2 * (n - k) + 1]);
+        TML_FFT_F(fixdiv)(fk, 2);
+        TML_FFT_F(fixdiv)(fnkc, 2);
+        fek[0] = TML_FFT_F(add)(fk[0], fnkc[0]);
+        fek[1] = TML_FFT_F(add)(fk[1], fnkc[1]);
+        t[0] = TML_FFT_F(sub)(fk[0], fnkc[0]);
+        t[1] = TML_FFT_F(sub)(fk[1], fnkc[1]);
+        TML_FFT_F(mul)(fok, t, super_twiddles + 2 * (k - 1));
+        tmp[2 * k] = TML_FFT_F(add)(fek[0], fok[0]);
+        tmp[2 * k + 1] = TML_FFT_F(add)(fek[1], fok[1]);
+        tmp[2 * (n - k)] = TML_FFT_F(sub)(fek[0], fok[0]);
+        tmp[2 * (n - k) + 1] = TML_FFT_F(neg)(TML_FFT_F(sub)(fek[1], fok[1]));
+    }
+}
+
+/* Inverse real FFT of one row (kiss_fftri): freq holds n + 1 complex bins, tmp n complex values of
+   scratch, out receives the n complex (2 n real) samples, unscaled for float. */
+static inline TML_FFT_ATTR void TML_FFT_F(irfft_row)(const TML_FFT_T *freq, TML_FFT_T *tmp, TML_FFT_T *out, int32_t n,
+                                                     const int32_t *factors, const TML_FFT_T *twiddles,
+                                                     const TML_FFT_T *super_twiddles)
+{
+    TML_FFT_F(irfft_split)(freq, tmp, n, super_twiddles);
+    TML_FFT_F(work)(out, tmp, 0, 2 * n, 1, factors, twiddles, 1);
 }
