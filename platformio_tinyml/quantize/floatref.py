@@ -264,9 +264,12 @@ class FloatInterpreter:
 
         def put(tid, v):
             t = g.tensors[tid]
-            v = np.asarray(v, np.float32).reshape(t.shape)
-            if transform is not None:
-                v = np.asarray(transform(tid, v), np.float32)
+            if t.dtype == "float32":
+                v = np.asarray(v, np.float32).reshape(t.shape)
+                if transform is not None:
+                    v = np.asarray(transform(tid, v), np.float32)
+            else:   # integer results (indices, shapes, casts) keep their dtype
+                v = np.asarray(v).astype(t.np_dtype).reshape(t.shape)
             vals[tid] = v
             if observe is not None:
                 observe(tid, v)
@@ -278,7 +281,8 @@ class FloatInterpreter:
             if tid < 0:
                 return None
             if tid in vals:
-                return vals[tid].astype(np.float64)
+                v = vals[tid]
+                return v.astype(np.float64) if v.dtype == np.float32 else v
             t = g.tensors[tid]
             if t.is_variable:
                 return self.state[tid]
@@ -302,5 +306,12 @@ class FloatInterpreter:
                 continue
             args = [get(i) for i in op.inputs]
             y = _KERNELS[op.type](op, *args)
-            put(op.outputs[0], y)
+            if len(op.outputs) > 1:          # SPLIT, SPLIT_V, UNPACK: one array per output
+                for o, v in zip(op.outputs, y):
+                    put(o, v)
+            else:
+                put(op.outputs[0], y)
         return [vals[t] for t in g.outputs]
+
+
+from . import floatref_math, floatref_movement  # noqa: E402,F401  (they register more kernels)
