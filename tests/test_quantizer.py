@@ -25,6 +25,7 @@ from platformio_tinyml.quantize.quantizer import (QUANTIZABLE, is_float_model, q
 from platformio_tinyml.quantize.rules import FLOAT, INDEX, RULES, refusal_16
 from platformio_tinyml.read.reader import read_model
 from platformio_tinyml.read.writer import write_model
+import quant_data
 
 SHARED_FLOAT = ["hello_world_float", "magic_wand", "mnist_lstm_float"]
 QUANT_DATA = os.path.join(os.path.dirname(TEST_MODELS), "quant")
@@ -41,7 +42,30 @@ def _float_models():
 
 
 FLOAT_MODELS = _float_models()
-QUANTIZABLE_MODELS = [p for p in FLOAT_MODELS if all(op.type in QUANTIZABLE for op in read_model(p).ops)]
+#: the operators the quantizer first handled: every model of theirs is quantized in (c)
+FIRST_OPS = {"MAX_POOL_2D", "AVERAGE_POOL_2D", "RESHAPE", "SQUEEZE", "STRIDED_SLICE", "PAD", "PADV2", "SOFTMAX",
+             "LOGISTIC", "TANH", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN", "RELU",
+             "RELU6", "CONCATENATION", "UNIDIRECTIONAL_SEQUENCE_LSTM"}
+
+
+def _quantizable_models():
+    """The float models (c) quantizes: those of the first operators all, of the others one per set of
+    operator types (their sweeps of shapes and options are the families' own tests); not the operator
+    models of tests/quant, which test_quant_accuracy.py quantizes and checks against TFLM."""
+    out, signatures = [], set()
+    for p in FLOAT_MODELS:
+        types = frozenset(op.type for op in read_model(p).ops)
+        if not types <= set(QUANTIZABLE) or os.path.basename(p)[:-len("_float.tflite")] in quant_data.OP_MODELS:
+            continue
+        if not types <= FIRST_OPS:
+            if types in signatures:
+                continue
+            signatures.add(types)
+        out.append(p)
+    return out
+
+
+QUANTIZABLE_MODELS = _quantizable_models()
 ALL_MODELS = sorted(glob.glob(os.path.join(SHARED_MODELS, "*.tflite"))) + \
     sorted(glob.glob(os.path.join(TEST_MODELS, "*.tflite")))
 

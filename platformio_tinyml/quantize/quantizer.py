@@ -104,14 +104,25 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "i
     groups = _Groups()
     fixed: dict = {}
     tied: set = set()
+    fixed_out = {op.outputs[0]: fixed_outputs[op.type] for op in q.ops if kind[op.index] == FIXED}
+    requantized: list = []     # (operator, input position): a fixed-scale input requantized to the op's scale
     for op in q.ops:
         out = op.outputs[0]
         k = kind[op.index]
         if k == SAME:
-            for i in [op.inputs[j] for j in tied_inputs(op)] + list(op.outputs[1:]):
-                if is_float(i):
+            positions = tied_inputs(op)
+            several = sum(1 for j in positions if is_float(op.inputs[j])) > 1
+            for j in positions:
+                i = op.inputs[j]
+                if several and i in fixed_out and not _covers(fixed_out[i], ranges, out, wide):
+                    requantized.append((op, j))     # e.g. an L2_NORMALIZATION beside wider values
+                elif is_float(i):
                     groups.union(out, i)
                     tied.add(i)
+            for o in op.outputs[1:]:
+                if is_float(o):
+                    groups.union(out, o)
+                    tied.add(o)
         elif k == FIXED:
             fixed[out] = fixed_outputs[op.type]
         elif k == LSTM:
@@ -123,6 +134,7 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "i
     members: dict = {}
     for tid in acts | tied:
         members.setdefault(groups.find(tid), []).append(tid)
+    deciding = _deciding_ranges(q, kind, acts | tied)
 
     params: dict = {}
     for root, tids in members.items():
@@ -134,12 +146,22 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "i
         if fixes:
             p = fixes.pop()
         else:
-            lo = min(ranges.lo[t] if t in ranges.lo else _const_range(tensors[t])[0] for t in tids)
-            hi = max(ranges.hi[t] if t in ranges.hi else _const_range(tensors[t])[1] for t in tids)
+            # the ranges that decide (see _deciding_ranges); where none is left, every member's
+            use = [t for t in tids if t in deciding and t in ranges.lo] or tids
+            lo = min(ranges.lo[t] if t in ranges.lo else _const_range(tensors[t])[0] for t in use)
+            hi = max(ranges.hi[t] if t in ranges.hi else _const_range(tensors[t])[1] for t in use)
             p = act_params(lo, hi)
         for t in tids:
             params[t] = p
 
+    for op, j in requantized:
+        src = tensors[op.inputs[j]]
+        t = copy.deepcopy(src)
+        t.index, t.name = len(tensors), src.name + "/requantized"
+        tensors.append(t)
+        params[t.index] = params[op.outputs[0]]
+        q.ops.insert(q.ops.index(op), Op(index=-1, type="QUANTIZE", inputs=[src.index], outputs=[t.index], version=2))
+        op.inputs = [t.index if k == j else i for k, i in enumerate(op.inputs)]
     _float_islands(q, kind, params, io, wide)
 
     def set_q(t: Tensor, dtype: str, scale, zp, axis: int = 0):
@@ -215,7 +237,17 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "i
 
     if io == "float":
         _float_io(q, g)
+    for i, op in enumerate(q.ops):
+        op.index = i
     return _drop_unused(q)
+
+
+def _covers(fixed_params: tuple, ranges: Ranges, tid: int, wide: bool) -> bool:
+    """Whether a fixed quantization's range holds tensor ``tid``'s calibrated range."""
+    scale, zp = fixed_params
+    qmin, qmax = (-32768, 32767) if wide else (-128, 127)
+    lo, hi = ranges.lo.get(tid, 0.0), ranges.hi.get(tid, 0.0)
+    return (qmin - zp) * scale - scale / 2 <= lo and hi <= (qmax - zp) * scale + scale / 2
 
 
 def _quantize_lstm(op, tensors, params, ranges, new_const, set_q, fail) -> None:
@@ -241,12 +273,65 @@ def _quantize_lstm(op, tensors, params, ranges, new_const, set_q, fail) -> None:
     op.intermediates = []
 
 
+def _deciding_ranges(q: Graph, kind: dict, tensors_: set) -> set:
+    """The tensors whose calibrated ranges decide their same-scale group's quantization, as TensorFlow's
+    converter chooses them (its RemoveRedundantStatsOps):
+
+    1. forward: an operator that keeps its input's scale and has one float operand (RESHAPE, MAX_POOL_2D,
+       TRANSPOSE, SPLIT...) passes its input's range on: its outputs' own ranges do not count;
+    2. backward: the output range of a same-scale operator that was not decided so (one with several
+       float operands: CONCATENATION, PACK, MAXIMUM, MINIMUM, or a constant among them) decides for its
+       operands, and through same-scale operators for theirs, whose own ranges do not count either.
+
+    So a CONCATENATION's or a MAXIMUM's inputs take the output's range (which may clip an input: the
+    part of it that no output reaches), and a RESHAPE's output its input's."""
+    g_t = q.tensors
+    producer = {o: op for op in q.ops for o in op.outputs}
+    users: dict = {}
+    for op in q.ops:
+        for i in op.inputs:
+            if i >= 0:
+                users.setdefault(i, []).append(op)
+
+    def same(op) -> bool:
+        return op is not None and kind.get(op.index) == SAME
+
+    def float_operands(op) -> int:
+        return sum(1 for i in op.inputs if i >= 0 and g_t[i].dtype == "float32")
+
+    live = {t for t in tensors_ if not g_t[t].is_const}
+    redundant, seen = set(), set()
+    work = [t for t in live if not same(producer.get(t))]
+    while work:
+        t = work.pop()
+        for u in users.get(t, []):
+            if same(u) and float_operands(u) <= 1:
+                for r in u.outputs:
+                    if r in live and r not in seen:
+                        seen.add(r)
+                        redundant.add(r)
+                        work.append(r)
+    work = [t for t in live if t not in redundant and same(producer.get(t))]
+    seen = set(work)
+    while work:
+        op = producer.get(work.pop())
+        if not same(op):
+            continue
+        for i in op.inputs:
+            if i in live:
+                redundant.add(i)
+                if i not in seen:
+                    seen.add(i)
+                    work.append(i)
+    return live - redundant
+
+
 def _float_islands(q: Graph, kind: dict, params: dict, io: str, wide: bool) -> None:
     """Operators that stay float32: a DEQUANTIZE before each quantized input (one per tensor, shared),
     and where a quantized operator reads the float output, a QUANTIZE after it into a new tensor that
     takes over the output's quantization (``params``) and its quantized readers."""
     tensors = q.tensors
-    floats = [op for op in q.ops if kind[op.index] == FLOAT]
+    floats = [op for op in q.ops if kind.get(op.index) == FLOAT]
     if not floats:
         return
     ops, dequantized = [], {}
