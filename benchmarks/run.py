@@ -53,7 +53,8 @@ from platformio_tinyml.targets.hostrun import HostModel  # noqa: E402
 MODELS = [
     "hello_world_float", "hello_world_int8", "micro_speech_quantized", "person_detect", "magic_wand",
     "keyword_scrambled", "keyword_scrambled_8bit", "mnist_lstm_float", "mnist_lstm_int8",
-    "micro_speech_lstm", "dtln_noise_suppression", "simple_add_model",
+    "micro_speech_lstm", "dtln_noise_suppression", "simple_add_model", "audio_preprocessor_int8",
+    "audio_preprocessor_float",
 ]
 #: Stand-ins for the MLPerf Tiny reference models (benchmarks/models/, made by make_standins.py):
 #: the best published Cortex-M4F result (silicon, NUCLEO-L4R5ZI at 120 MHz: cycles = latency x clock)

@@ -356,13 +356,20 @@ def test_float_model_quantized_at_build_time_on_emulator(tmp_path):
 def test_classifier_examples_on_emulator(example, model, tmp_path):
     """The keyword-spotting and person-detection examples, built by `pio run` and run on QEMU: every
     sample's scores equal TFLM's on the same input."""
-    from example_outputs import check_classifier_output
+    from example_outputs import check_classifier_output, read_samples_h
     missing = _pio_ready()
     assert missing is None, missing
     project = _copy_example(tmp_path / "repo", example)
     out = _pio_runner(project)("run", "-e", "emulator", "-t", "exec")
     assert f"tinyml: Generating {model}.h/.c from models/{model}.tflite (arch cortex-m4)" in out
     check_classifier_output(out, project / "models" / f"{model}.tflite", project / "src" / "samples.h")
+    if example == "micro_speech":
+        # the whole pipeline from PCM on the board: the audio preprocessor model's features of every clip
+        # equal those TFLM's interpreter computes from the same audio (samples.h), and so do the scores
+        assert ("tinyml: Generating audio_preprocessor.h/.c from models/audio_preprocessor.tflite "
+                "(arch cortex-m4)") in out
+        for name in read_samples_h(project / "src" / "samples.h")["names"]:
+            assert f"{name}: 49 frames, features equal to TFLM's" in out, out
 
 
 def test_float_model_on_soft_float_build_gets_a_note(project, capsys):

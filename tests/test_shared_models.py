@@ -9,7 +9,7 @@ from tflm_oracle import check_against_tflm
 SUPPORTED = [
     "hello_world_int8", "hello_world_float", "simple_add_model", "micro_speech_quantized", "person_detect",
     "magic_wand", "keyword_scrambled", "keyword_scrambled_8bit", "mnist_lstm_int8", "mnist_lstm_float",
-    "micro_speech_lstm", "dtln_noise_suppression",
+    "micro_speech_lstm", "dtln_noise_suppression", "audio_preprocessor_int8", "audio_preprocessor_float",
 ]
 
 

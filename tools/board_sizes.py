@@ -40,6 +40,7 @@ WARN = ["-Wall", "-Wextra", "-Werror"]
 EXAMPLE_MODELS = {
     "hello_world_int8": ROOT / "examples" / "hello_world" / "models" / "hello_world_int8.tflite",
     "hello_world_float": ROOT / "examples" / "hello_world" / "models" / "hello_world_float.tflite",
+    "audio_preprocessor": ROOT / "examples" / "micro_speech" / "models" / "audio_preprocessor.tflite",
     "micro_speech": ROOT / "examples" / "micro_speech" / "models" / "micro_speech.tflite",
     "person_detect": ROOT / "examples" / "person_detection" / "models" / "person_detect.tflite",
 }

@@ -31,9 +31,10 @@ SKETCH_ROOT = ROOT / "library" / "examples"
 @dataclass
 class Sketch:
     folder: str                                  # library/examples/<folder>/<folder>.ino
-    model: str                                   # .tflite, relative to the repository
+    model: str                                   # .tflite, relative to the repository (the classifier)
     name: str                                    # C name of the model
     copies: list = field(default_factory=list)   # files shared with the PlatformIO example
+    more_models: list = field(default_factory=list)  # (.tflite, C name) of the other models it runs
 
     @property
     def path(self) -> Path:
@@ -46,7 +47,10 @@ SKETCHES = [
     Sketch("HelloWorld", "examples/hello_world/models/hello_world_int8.tflite", "hello_world_int8",
            ["examples/hello_world/src/hello_world.c", "examples/hello_world/src/hello_world.h"]),
     Sketch("MicroSpeech", "examples/micro_speech/models/micro_speech.tflite", "micro_speech",
-           ["examples/micro_speech/src/samples.h", *CLASSIFY]),
+           ["examples/micro_speech/src/samples.h", "examples/micro_speech/src/audio_clips.h",
+            "examples/micro_speech/src/audio_pipeline.c", "examples/micro_speech/src/audio_pipeline.h",
+            "examples/micro_speech/src/feature_stream.c", "examples/micro_speech/src/feature_stream.h", *CLASSIFY],
+           [("examples/micro_speech/models/audio_preprocessor.tflite", "audio_preprocessor")]),
     Sketch("PersonDetection", "examples/person_detection/models/person_detect.tflite", "person_detect",
            ["examples/person_detection/src/samples.h", *CLASSIFY]),
 ]
@@ -54,10 +58,12 @@ SKETCHES = [
 
 def expected_files(sketch: Sketch) -> dict:
     """{file name in the sketch folder: bytes} for the generated and the copied files."""
-    model = ROOT / sketch.model
-    note = arduino_note(str(model), sketch.name, str(sketch.path))
-    _, sources = convert(str(model), sketch.name, "portable", note)
-    files = {fname: text.encode("utf-8") for fname, text in sources.items()}
+    files = {}
+    for rel, name in [(sketch.model, sketch.name), *sketch.more_models]:
+        model = ROOT / rel
+        note = arduino_note(str(model), name, str(sketch.path))
+        _, sources = convert(str(model), name, "portable", note)
+        files.update({fname: text.encode("utf-8") for fname, text in sources.items()})
     for rel in sketch.copies:
         files[os.path.basename(rel)] = (ROOT / rel).read_bytes()
     return files

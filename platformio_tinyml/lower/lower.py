@@ -186,7 +186,7 @@ class LowerCtx:
         does not read, because a packed copy in the params replaces them (the image drops them; they
         stay in the C for the reference build)."""
         op = self.op
-        self.calls.append(Call(op.index, op.type, fn, list(args), params_type, params,
+        self.calls.append(Call(op.index, op.kind, fn, list(args), params_type, params,
                                replaced=tuple(r for r in replaced if r is not NULL)))
 
 

@@ -1,10 +1,9 @@
-/* Arduino boards: the same classification of the built-in samples, on Serial after reset. */
+/* Arduino boards: the same pipeline from the built-in clips, on Serial after reset. A microphone feeds
+ * feature_stream_push() the same way: see feature_stream.h and the README ("Feeding a microphone"). */
 #ifdef ARDUINO
 #include <Arduino.h>
 
-#include "classify.h"
-#include "samples.h"
-#include "micro_speech.h"
+#include "audio_pipeline.h"
 
 static void print_serial(const char *line)
 {
@@ -13,11 +12,10 @@ static void print_serial(const char *line)
 
 void setup()
 {
-    const sample_set samples = SAMPLE_SET_OF_SAMPLES_H;
     Serial.begin(115200);
     while (!Serial && millis() < 3000) {
     }
-    classify_samples(&micro_speech_model, &samples, print_serial);
+    classify_clips(print_serial);
 }
 
 void loop()

@@ -1,19 +1,20 @@
 /*
- * MicroSpeech: keyword spotting ("yes", "no", silence, unknown) as plain C (platformio-tinyml).
+ * MicroSpeech: keyword spotting ("yes", "no", silence, unknown) from raw audio, as plain C
+ * (platformio-tinyml): 16 kHz int16 PCM -> the audio preprocessor model (TFLM's micro_speech front end:
+ * one row of 40 features every 20 ms) -> the last 49 rows -> the keyword model -> scores.
  *
- * After reset it classifies the built-in samples (samples.h: 1 s of audio features each, 49 frames
- * x 40 filterbank channels) and prints each score on Serial (115200 baud). Feeding it live audio
- * needs the matching feature front end (not part of this sketch): write its 1960 int8 features to
- * micro_speech_input0() and call micro_speech_invoke().
+ * After reset it runs the built-in clips (audio_clips.h: 1 s each) through the whole pipeline, checks
+ * the features against those TFLM computes from the same audio (samples.h) and prints the scores on
+ * Serial (115200 baud). A microphone feeds the same pipeline: hand each block of 16 kHz samples to
+ * feature_stream_push() and classify stream.window when it returns new rows (feature_stream.h).
  *
- * micro_speech.h / .c hold the model, converted from micro_speech.tflite ahead of time:
+ * audio_preprocessor.h / .c and micro_speech.h / .c hold the models, converted ahead of time:
+ *     tinyml convert audio_preprocessor.tflite --arduino --name audio_preprocessor -o MicroSpeech
  *     tinyml convert micro_speech.tflite --arduino --name micro_speech -o MicroSpeech
  */
 #include <tinyml.h>
 
-#include "classify.h"
-#include "samples.h"
-#include "micro_speech.h"
+#include "audio_pipeline.h"
 
 static void print_serial(const char *line)
 {
@@ -22,11 +23,10 @@ static void print_serial(const char *line)
 
 void setup()
 {
-    const sample_set samples = SAMPLE_SET_OF_SAMPLES_H;
     Serial.begin(115200);
     while (!Serial && millis() < 3000) {
     }
-    classify_samples(&micro_speech_model, &samples, print_serial);
+    classify_clips(print_serial);
 }
 
 void loop()

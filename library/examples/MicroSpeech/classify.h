@@ -20,6 +20,12 @@ typedef struct {
     const char *const *labels;  /* one per class of the model's output */
 } sample_set;
 
+/* Run a classifier on one input (already in the model's input, or copied from `input` when not NULL) and
+ * hand one line (scores and the class it picked) to print_line. 1 when the class is `expected`, 0 when
+ * not, -1 when the model fails. */
+int classify_one(const tml_model *model, const char *name, const int8_t *input, int expected,
+                 const char *const *labels, void (*print_line)(const char *line));
+
 /* Run a classifier on every sample and hand one line per sample (scores and the class it picked)
  * and a summary line to print_line. 0 when every class is the one the reference picked. */
 int classify_samples(const tml_model *model, const sample_set *samples, void (*print_line)(const char *line));

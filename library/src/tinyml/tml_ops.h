@@ -11,6 +11,7 @@
 #include "ops/quantize.h"
 #include "ops/shape.h"
 #include "ops/reduce.h"
+#include "ops/resize.h"
 #include "ops/lstm.h"
 #include "ops/svdf.h"
 #include "ops/unary.h"
@@ -18,5 +19,7 @@
 #include "ops/signal_stream.h"
 #include "ops/detection.h"
 #include "ops/movement.h"
+#include "ops/signal.h"
+#include "ops/pointwise.h"
 
 #endif /* TINYML_TML_OPS_H */

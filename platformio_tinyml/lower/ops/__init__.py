@@ -12,7 +12,8 @@ from . import elementwise  # noqa: F401   ADD, MUL
 from . import binary  # noqa: F401        SUB, DIV, MAXIMUM, MINIMUM, SQUARED_DIFFERENCE
 from . import quantize  # noqa: F401      QUANTIZE, DEQUANTIZE
 from . import shape  # noqa: F401         RESHAPE, SQUEEZE, CONCATENATION, STRIDED_SLICE, PAD
-from . import reduce  # noqa: F401        MEAN
+from . import reduce  # noqa: F401        MEAN, SUM, REDUCE_MAX, ARG_MAX, ARG_MIN
+from . import resize  # noqa: F401        SPACE_TO_DEPTH, DEPTH_TO_SPACE, RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR
 from . import lstm  # noqa: F401          UNIDIRECTIONAL_SEQUENCE_LSTM
 from . import svdf  # noqa: F401          SVDF
 from . import unary  # noqa: F401         EXP, LOG, SQRT, RSQRT, ABS, NEG, L2_NORMALIZATION
@@ -20,3 +21,5 @@ from . import cast  # noqa: F401          CAST
 from . import signal_stream  # noqa: F401  SignalFramer, SignalStacker, SignalDelay, SignalOverlapAdd, SignalIrfft
 from . import detection  # noqa: F401      TFLite_Detection_PostProcess
 from . import movement  # noqa: F401      TRANSPOSE, PACK, UNPACK, SPLIT(_V), SLICE, EXPAND_DIMS, SHAPE, BROADCAST_TO, GATHER
+from . import signal  # noqa: F401        Signal* custom operators (TFLM audio front end)
+from . import pointwise  # noqa: F401     LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX

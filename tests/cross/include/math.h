@@ -10,6 +10,16 @@ float sinf(float x);
 float tanhf(float x);
 float roundf(float x);
 float fabsf(float x);
+float logf(float x);
+float sqrtf(float x);
+float expm1f(float x);
+double exp(double x);
+double ceil(double x);
+double tanh(double x);
+double log(double x);
+double sqrt(double x);
+double floor(double x);
+double round(double x);
 #ifdef __cplusplus
 }
 #endif
