@@ -178,3 +178,25 @@ def test_every_rule_row_has_a_float_kernel_and_a_reason():
     assert set(RULES) - set(supported_ops()) == {"UNIDIRECTIONAL_SEQUENCE_LSTM"}
     for op, rule in RULES.items():
         assert rule.int16 is not None or rule.why16, op
+
+
+@pytest.mark.parametrize("model", ["unary_exp_float", "pointwise_elu_f32"])
+def test_float_operator_at_the_model_edges_with_int8_io(model, tmp_path):
+    """With io="int8" a model whose only operator stays float takes and gives int8: DEQUANTIZE, the float
+    operator, QUANTIZE; TFLM runs it and our C equals TFLM."""
+    from conftest import TEST_MODELS
+    from platformio_tinyml.targets.hostrun import HostModel
+    from tflm_oracle import assert_same, tflm_run
+    path = os.path.join(TEST_MODELS, f"{model}.tflite")
+    g = read_model(path)
+    shape = g.tensors[g.inputs[0]].shape
+    calib = np.random.default_rng(0).uniform(-2, 2, (16,) + tuple(shape)).astype(np.float32)
+    q = read_model("q", quantize_model(path, calib, io="int8", report_samples=2).data)
+    assert [op.type for op in q.ops] == ["DEQUANTIZE", g.ops[0].type, "QUANTIZE"]
+    assert q.tensors[q.inputs[0]].dtype == "int8" and q.tensors[q.outputs[0]].dtype == "int8"
+    qpath = tmp_path / "q.tflite"
+    qpath.write_bytes(quantize_model(path, calib, io="int8", report_samples=0).data)
+    with HostModel(str(qpath), name="q") as hm:
+        x = np.arange(-128, 128, dtype=np.int8)[:int(np.prod(shape))].reshape(shape) if np.prod(shape) <= 256 else \
+            np.random.default_rng(1).integers(-128, 128, shape).astype(np.int8)
+        assert_same(hm.run([x])[0], tflm_run(str(qpath), [x])[0], model)
