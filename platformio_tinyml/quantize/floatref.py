@@ -20,36 +20,8 @@ from ..errors import UnsupportedError
 from ..ir import Graph, Op
 from ..lower.ops.conv import compute_padding
 from ..lower.ops.shape import strided_slice_plan
-from .quant import ACTIVATIONS
-
-_KERNELS: dict = {}
-
-
-def _kernel(*names):
-    def deco(fn):
-        for n in names:
-            _KERNELS[n] = fn
-        return fn
-    return deco
-
-
-def supported_ops() -> list:
-    return sorted(_KERNELS)
-
-
-def _act(x, op: Op, key: str = "fused_activation_function"):
-    a = ACTIVATIONS.get(op.options.get(key, 0), "NONE")
-    if a == "NONE":
-        return x
-    if a == "RELU":
-        return np.maximum(x, 0.0)
-    if a == "RELU6":
-        return np.clip(x, 0.0, 6.0)
-    if a == "RELU_N1_TO_1":
-        return np.clip(x, -1.0, 1.0)
-    if a == "TANH":
-        return np.tanh(x)
-    raise UnsupportedError(f"fused activation {a}")
+from . import floatref_math, floatref_movement  # noqa: F401  (their kernels register themselves)
+from .floatops import _KERNELS, _act, _kernel, supported_ops  # noqa: F401
 
 
 def _pad_geometry(op, ih, iw, fh, fw, sh, sw, dh=1, dw=1):
@@ -313,5 +285,3 @@ class FloatInterpreter:
                 put(op.outputs[0], y)
         return [vals[t] for t in g.outputs]
 
-
-from . import floatref_math, floatref_movement  # noqa: E402,F401  (they register more kernels)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..lower.ops.conv import compute_padding
-from .floatref import _act, _kernel
+from .floatops import _act, _kernel
 
 
 # -------------------------------------------------------------------------------- binary

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .floatref import _kernel
+from .floatops import _kernel
 
 
 def _ints(v) -> list:
