@@ -21,5 +21,7 @@
 #include "ops/movement.h"
 #include "ops/signal.h"
 #include "ops/pointwise.h"
+#include "ops/transpose_conv.h"
+#include "ops/batch_matmul.h"
 
 #endif /* TINYML_TML_OPS_H */

@@ -23,3 +23,5 @@ from . import detection  # noqa: F401      TFLite_Detection_PostProcess
 from . import movement  # noqa: F401      TRANSPOSE, PACK, UNPACK, SPLIT(_V), SLICE, EXPAND_DIMS, SHAPE, BROADCAST_TO, GATHER
 from . import signal  # noqa: F401        Signal* custom operators (TFLM audio front end)
 from . import pointwise  # noqa: F401     LEAKY_RELU, PRELU, HARD_SWISH, ELU, LOG_SOFTMAX
+from . import transpose_conv  # noqa: F401 TRANSPOSE_CONV
+from . import batch_matmul  # noqa: F401  BATCH_MATMUL
