@@ -200,3 +200,38 @@ def test_float_operator_at_the_model_edges_with_int8_io(model, tmp_path):
         x = np.arange(-128, 128, dtype=np.int8)[:int(np.prod(shape))].reshape(shape) if np.prod(shape) <= 256 else \
             np.random.default_rng(1).integers(-128, 128, shape).astype(np.int8)
         assert_same(hm.run([x])[0], tflm_run(str(qpath), [x])[0], model)
+
+
+def test_report_names_the_operators_kept_float():
+    path = os.path.join(QUANT_DATA, "norm_net_float.tflite")
+    rep = quantize_model(path, np.load(os.path.join(QUANT_DATA, "norm_net_calib.npy"))[:8], report_samples=2).report
+    line = [x for x in rep.lines() if "kept float32" in x]
+    assert len(line) == 1 and "NEG: " in line[0] and "SQRT: TFLite Micro runs it in float32 only" in line[0]
+
+
+def test_which_ranges_decide_a_same_scale_group():
+    """As TensorFlow's converter: a single-input same-scale operator takes its input's range (forward), a
+    several-input one (MAXIMUM, MINIMUM, CONCATENATION) gives its output's range to its inputs (backward,
+    through other same-scale operators), clipping what only an input reaches."""
+    from platformio_tinyml.quantize.calibdata import load_calibration
+    from platformio_tinyml.quantize.graphprep import calibrate, simplify_float_graph
+    path = os.path.join(QUANT_DATA, "binary_net_float.tflite")
+    calib = np.load(os.path.join(QUANT_DATA, "binary_net_calib.npy"))
+    f, _ = simplify_float_graph(read_model(path))
+    r = calibrate(f, load_calibration(calib, f))
+    g = ours("binary_net")
+    by = {}
+    for op in g.ops:
+        by.setdefault(op.type, []).append(op)
+    maximum, concat, sqdiff = by["MAXIMUM"][0], by["CONCATENATION"][0], by["SQUARED_DIFFERENCE"][0]
+    b = g.tensors[maximum.inputs[1]]                             # the second convolution's output
+    assert _q(b) == _q(g.tensors[maximum.outputs[0]]) == _q(g.tensors[maximum.inputs[0]])
+    assert _q(g.tensors[sqdiff.outputs[0]]) == _q(g.tensors[concat.outputs[0]])
+    fmax = next(op for op in f.ops if op.type == "MAXIMUM")
+    lo, hi = r.get(fmax.outputs[0])
+    s, z = _q(b)
+    assert abs((-128 - z) * s - lo) < s and abs((127 - z) * s - hi) < s    # the MAXIMUM's range, not b's
+    assert r.get(fmax.inputs[1])[0] < lo - 1                                # b's own reaches lower (clipped)
+    g = ours("movement_net")
+    tr = next(op for op in g.ops if op.type == "TRANSPOSE")
+    assert _q(g.tensors[tr.inputs[0]]) == _q(g.tensors[tr.outputs[0]])

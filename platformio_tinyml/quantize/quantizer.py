@@ -43,7 +43,8 @@ from .params import (asymmetric_params, quantize_bias, quantize_symmetric, round
 from .report import QuantReport, error_report, fake_quant, simulated_graph, sqnr_db  # noqa: F401
 from .groups import _covers, _deciding_ranges, _float_islands, _Groups
 from .rules import (FIXED, FIXED_OUTPUT, FIXED_OUTPUT_16, FLOAT, LSTM, LSTM_BIASES, LSTM_WEIGHTS,  # noqa: F401
-                    OWN_RANGE, QUANTIZABLE, RULES, SAME, SAME_SCALE, WEIGHTED, WEIGHTED_K, tied_inputs, version)
+                    OWN_RANGE, QUANTIZABLE, RULES, SAME, SAME_SCALE, WEIGHTED, WEIGHTED_K, WHY_FLOAT, tied_inputs,
+                    version)
 
 SCHEMES = ("none", "int8", "int16x8")
 IO_TYPES = ("float", "int8", "int16")   # int8/int16: the quantized model's own tensors, per scheme
@@ -368,4 +369,5 @@ def quantize_model(model_path, calibration, io: str = "float", scheme: str = "in
         rep = error_report(f, q, samples[:report_samples], rewrites) if report_samples else None
     if rep is not None:
         rep.calibrated, rep.scheme = len(samples), scheme
+        rep.kept_float = [f"{t}: {WHY_FLOAT[t]}" for t in sorted({op.type for op in f.ops if op.type in WHY_FLOAT})]
     return QuantResult(data, rep)

@@ -75,6 +75,7 @@ class QuantReport:
     rewrites: list = field(default_factory=list)
     calibrated: int = 0                 # how many samples calibration ran
     scheme: str = "int8"
+    kept_float: list = field(default_factory=list)   # "NEG (why)" per operator type left float32
 
     def lines(self, verbose: bool = False) -> list:
         of = f" of {self.calibrated}" if self.calibrated > self.samples else ""
@@ -83,6 +84,8 @@ class QuantReport:
         for o in self.outputs:
             out.append(f"  output '{o['name']}': SQNR {o['sqnr_db']:.1f} dB, max abs error {o['max_abs_error']:.4g} "
                        f"(max |float| {o['max_abs']:.4g})")
+        if self.kept_float:
+            out.append(f"  kept float32 (between DEQUANTIZE and QUANTIZE): {'; '.join(self.kept_float)}")
         if verbose:
             for r in self.rewrites:
                 out.append(f"  float graph: {r}")

@@ -122,12 +122,12 @@ RULES = {
 
 #: why the FLOAT operators stay float (for the report and the docs)
 WHY_FLOAT = {
-    "EXP": "TFLite Micro runs EXP in float32 only",
-    "LOG": "TFLite Micro runs LOG in float32 only",
-    "SQRT": "TFLite Micro runs SQRT in float32 only",
-    "NEG": "TensorFlow's converter leaves NEG float (and TFLite Micro runs it in float32 only)",
-    "CAST": "a CAST converts between float32 and integers: it is not quantized",
-    "ELU": "TensorFlow's converter leaves ELU float",
+    "EXP": "TFLite Micro runs it in float32 only",
+    "LOG": "TFLite Micro runs it in float32 only",
+    "SQRT": "TFLite Micro runs it in float32 only",
+    "NEG": "TensorFlow's converter leaves it float, and TFLite Micro runs it in float32 only",
+    "CAST": "it converts between float32 and integers",
+    "ELU": "TensorFlow's converter leaves it float",
 }
 
 #: fixed output quantization: (scale, zero point), int8 and int16
