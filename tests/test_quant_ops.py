@@ -235,3 +235,20 @@ def test_which_ranges_decide_a_same_scale_group():
     g = ours("movement_net")
     tr = next(op for op in g.ops if op.type == "TRANSPOSE")
     assert _q(g.tensors[tr.inputs[0]]) == _q(g.tensors[tr.outputs[0]])
+
+
+@pytest.mark.parametrize("name,scheme", [("mbv3_net", "int8"), ("tconv_net", "int16x8")])
+def test_quantized_model_on_the_cortex_m4_equals_tflm(name, scheme, tmp_path):
+    """Our quantized model, compiled for the Cortex-M4F (optimized kernels where they apply) and run under
+    QEMU, gives TFLM's outputs bit for bit."""
+    from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
+    from tflm_oracle import assert_same, tflm_run
+    if missing_tools():
+        pytest.skip(f"needs {', '.join(missing_tools())}")
+    path = tmp_path / f"{name}_{scheme}.tflite"
+    path.write_bytes(quantize_model(os.path.join(QUANT_DATA, f"{name}_float.tflite"),
+                                    np.load(os.path.join(QUANT_DATA, f"{name}_calib.npy")), scheme=scheme,
+                                    report_samples=0).data)
+    qm = QemuModel(str(path), name=name, workdir=str(tmp_path / "m4"))
+    for k, x in enumerate(quant_data.op_model_data(name, 2, 4242)):
+        assert_same(qm.run([x])[0], tflm_run(str(path), [x])[0], f"{name} {scheme} on the Cortex-M4, sample {k}")
