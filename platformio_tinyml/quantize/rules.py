@@ -18,6 +18,20 @@ The classes (as TensorFlow Lite's quantization specification and its converter a
 ``int16`` is the class in the 16x8 scheme (int16 activations, int8 weights), or None where
 TensorFlow's 16x8 mode refuses the operator (or TFLite Micro has no int16 kernel); ``why16`` says which.
 
+Where ours differs from TensorFlow's converter (2.21), on purpose:
+
+* EXP, LOG (int8 and int16) and SQRT (int8): TensorFlow quantizes them to kernels TFLite Micro does not
+  have (its int8 model fails in TFLM); ours keeps them float;
+* SPLIT_V in int8: TensorFlow leaves it float; ours keeps the input's scale (the same values, no
+  DEQUANTIZE/QUANTIZE);
+* SUM in int16x8: TensorFlow gives the output the input's scale (a sum of many values saturates);
+  ours gives it its own range;
+* GATHER, RESIZE_BILINEAR, REDUCE_MAX in int16x8: TensorFlow quantizes them, TFLite Micro has no int16
+  kernel: refused;
+* in int16x8 TensorFlow requantizes into MAXIMUM, MINIMUM and CONCATENATION where ours shares one scale;
+* a fixed-scale tensor (L2_NORMALIZATION, SOFTMAX...) tied by a several-input operator to wider values
+  is requantized (QUANTIZE int8 -> int8) to the operator's scale instead of clipping the others.
+
 Constant float inputs of an operator (``consts``) are quantized like activations with their own
 range (``"own"``: ADD's, SUB's, BATCH_MATMUL's constant operands), with the tied group's quantization
 (``"tied"``: CONCATENATION, MAXIMUM, PADV2's pad value) or symmetrically per tensor (``"sym"``: PRELU's
