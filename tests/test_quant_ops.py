@@ -252,3 +252,31 @@ def test_quantized_model_on_the_cortex_m4_equals_tflm(name, scheme, tmp_path):
     qm = QemuModel(str(path), name=name, workdir=str(tmp_path / "m4"))
     for k, x in enumerate(quant_data.op_model_data(name, 2, 4242)):
         assert_same(qm.run([x])[0], tflm_run(str(path), [x])[0], f"{name} {scheme} on the Cortex-M4, sample {k}")
+
+
+def test_integer_side_computations_are_left_alone(tmp_path):
+    """SHAPE of a float activation, and integer arithmetic on it, beside the float path: the quantized model
+    keeps them int32 (unquantized, their operator versions unchanged); TFLM runs it and our C equals TFLM."""
+    from platformio_tinyml.targets.hostrun import HostModel
+    from tflite_build import build
+    from tflm_oracle import assert_same, tflm_run
+    ts = [dict(shape=[2, 3], dtype="float32"), dict(shape=[2], dtype="int32"),
+          dict(shape=[2], dtype="int32", data=np.array([10, 20], np.int32)), dict(shape=[2], dtype="int32"),
+          dict(shape=[2, 3], dtype="float32")]
+    ops = [dict(op="SHAPE", inputs=[0], outputs=[1], options_type="ShapeOptions", options=dict(out_type=2)),
+           dict(op="ADD", inputs=[1, 2], outputs=[3], options_type="AddOptions", options={}),
+           dict(op="RELU", inputs=[0], outputs=[4])]
+    path = tmp_path / "shape_side.tflite"
+    path.write_bytes(build(tensors=ts, ops=ops, inputs=[0], outputs=[3, 4]))
+    calib = np.random.default_rng(0).uniform(-1, 1, (8, 2, 3)).astype(np.float32)
+    data = quantize_model(str(path), calib, report_samples=2).data
+    q = read_model("q", data)
+    add = next(op for op in q.ops if op.type == "ADD")
+    assert add.version == 1 and {q.tensors[i].dtype for i in add.inputs + add.outputs} == {"int32"}
+    assert not any(q.tensors[i].quantized for i in add.inputs + add.outputs)
+    qpath = tmp_path / "q.tflite"
+    qpath.write_bytes(data)
+    x = calib[3]
+    with HostModel(str(qpath), name="q") as hm:
+        for ours, ref in zip(hm.run([x]), tflm_run(str(qpath), [x])):
+            assert_same(ours, ref, "shape_side")

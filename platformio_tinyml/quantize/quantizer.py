@@ -176,6 +176,8 @@ def quantize_graph(g: Graph, ranges: Ranges, io: str = "float", scheme: str = "i
         k = kind.get(op.index)
         if k is None or k == FLOAT:      # inserted QUANTIZE/DEQUANTIZE, or float operators: left as they are
             continue
+        if not any(i >= 0 and tensors[i].dtype == "float32" for i in list(op.inputs) + list(op.outputs)):
+            continue                     # integer arithmetic (an ADD of SHAPE's output): nothing to quantize
         rule = RULES[op.type]
         if k == WEIGHTED_K:
             wi, bi, axis, di = WEIGHTED[op.type]
