@@ -223,8 +223,8 @@ def _hint(op: Op) -> str:
         return (" (the model was compiled by Vela for an Ethos-U NPU: convert the model as it was before Vela "
                 "compiled it)")
     if code.startswith("Signal"):
-        return (" (it belongs to TFLM's Signal audio front end: compute the features in your own code and "
-                "convert only the network that consumes them)")
+        return (" (not one of TFLM's Signal audio operators this version converts: compute that step in your own "
+                "code and convert the rest)")
     if code:
         return " (custom operators cannot be converted: replace it with builtin operators when exporting)"
     return ""
