@@ -1,6 +1,8 @@
 """Regenerate tests/quant/: data for comparing our int8 quantizer with TensorFlow's (needs tensorflow).
 
-    python tests/make_quant_models.py
+    python tests/make_quant_models.py          # the trained and shared models (needs tf_keras too)
+    python tests/make_quant_models.py ops      # the operator models (tensorflow only)
+    python tests/make_quant_models.py ops NAME # one operator model
 
 Run by hand, never by pytest; the tests only read the committed files. Everything is seeded,
 so a rerun with the same library versions (recorded in tests/quant/VERSIONS.txt) gives the
@@ -34,6 +36,15 @@ The input distributions are numpy functions in tests/quant_data.py: the calibrat
 committed (so both quantizers calibrate on the same values), and the test draws its held-aside
 samples from the same functions with other seeds. The input sizes of dw_net and res_net are kept
 small because the committed calibration files grow with them.
+
+Operator models (``ops``; tests/quant_op_models.py, shapes and schemes in quant_data.OP_MODELS): small
+float graphs with seeded random weights exercising the operators added to the quantizer (SUB, DIV,
+MAXIMUM, MINIMUM, SQUARED_DIFFERENCE, ABS, RSQRT, EXP, LOG, SQRT, NEG, L2_NORMALIZATION, TRANSPOSE,
+SLICE, SPLIT, SPLIT_V, PACK, UNPACK, BROADCAST_TO, GATHER, ARG_MAX, LEAKY_RELU, HARD_SWISH, PRELU,
+ELU, LOG_SOFTMAX, resizes, SPACE_TO_DEPTH, DEPTH_TO_SPACE, SUM, REDUCE_MAX, TRANSPOSE_CONV,
+BATCH_MATMUL) and one MobileNetV3-like model mixing several; inputs quant_data.blob_images.
+For each: NAME_float.tflite, NAME_calib.npy (OPS_CALIB_N samples, seed OPS_SEED + 2000) and
+NAME_tf_SCHEME.tflite for each scheme TensorFlow's converter quantizes it in.
 
 Float models from the shared model folder (../shared/models beside the repository), not copied:
 hello_world_float, magic_wand and mnist_lstm_float. TensorFlow's converter needs a Keras model,
@@ -124,7 +135,10 @@ def to_tf_int8(model, calib: np.ndarray, int16x8: bool = False) -> bytes:
 
 def run_tflite(model: bytes | str, xs: np.ndarray) -> np.ndarray:
     """Outputs [N, -1] of a .tflite (bytes or path), a fresh interpreter per sample."""
-    from ai_edge_litert.interpreter import Interpreter
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:            # TensorFlow's own copy of the interpreter
+        Interpreter = tf().lite.Interpreter
     kw = {"model_path": model} if isinstance(model, str) else {"model_content": model}
     out = []
     for x in xs:
@@ -400,12 +414,21 @@ def make_mnist_lstm() -> None:
 
 # ----------------------------------------------------------------------------- main
 
-def write_versions() -> None:
-    import sklearn
-    tfm, k = tf(), keras()
-    lines = ["# tests/quant (regenerate with: python tests/make_quant_models.py)",
-             f"# tensorflow {tfm.__version__}, tf_keras {k.__version__}, numpy {np.__version__}, "
-             f"scikit-learn {sklearn.__version__}"]
+def write_versions(ops_only: bool = False) -> None:
+    """VERSIONS.txt: one line per file. A run of ``ops`` alone keeps the other files' header line."""
+    tfm = tf()
+    path = os.path.join(OUT, "VERSIONS.txt")
+    old = open(path).read().splitlines() if os.path.exists(path) else []
+    if ops_only:
+        lines = [h for h in old if h.startswith("#") and not h.startswith("# operator models")]
+    else:
+        import sklearn
+        k = keras()
+        lines = ["# tests/quant (regenerate with: python tests/make_quant_models.py)",
+                 f"# tensorflow {tfm.__version__}, tf_keras {k.__version__}, numpy {np.__version__}, "
+                 f"scikit-learn {sklearn.__version__}"]
+    lines.append(f"# operator models (python tests/make_quant_models.py ops): tensorflow {tfm.__version__}, "
+                 f"numpy {np.__version__}")
     for f in sorted(os.listdir(OUT)):
         if f == "VERSIONS.txt":
             continue
@@ -426,12 +449,61 @@ def write_versions() -> None:
         fh.write("\n".join(lines) + "\n")
 
 
+OPS_CALIB_N = 128
+OPS_SEED = 500      # weights: OPS_SEED + k for the k-th model; calibration inputs OPS_SEED + 2000 + k
+
+
+def tf_quantize_function(fn, calib: np.ndarray, int16x8: bool = False) -> bytes:
+    """TensorFlow's full-integer quantization of a tf.function (float I/O), calibrated on ``calib``."""
+    tfm = tf()
+    conv = tfm.lite.TFLiteConverter.from_concrete_functions([fn.get_concrete_function()], fn)
+
+    def representative():
+        for x in calib:
+            yield [x]
+
+    conv.optimizations = [tfm.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tfm.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+                                      if int16x8 else tfm.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    return conv.convert()
+
+
+def make_op_model(name: str) -> None:
+    from quant_data import OP_MODELS, op_model_data
+    from quant_op_models import concrete
+    k = list(OP_MODELS).index(name)
+    tfm = tf()
+    fn, cf = concrete(name, OPS_SEED + k)
+    f32 = tfm.lite.TFLiteConverter.from_concrete_functions([cf], fn).convert()
+    calib = as_stored(op_model_data(name, OPS_CALIB_N, OPS_SEED + 2000 + k))
+    test = op_model_data(name, 50, OPS_SEED + 3000 + k)
+    ref = run_tflite(f32, test)
+    print(f"{name}: float ops {' '.join(op_types(f32))}; output range [{ref.min():.3g}, {ref.max():.3g}]")
+    write(f"{name}_calib.npy", calib.astype(np.float16))
+    write(f"{name}_float.tflite", f32)
+    for scheme in OP_MODELS[name][1]:
+        q = tf_quantize_function(fn, calib, int16x8=scheme == "int16x8")
+        try:
+            err = float(np.sqrt(np.mean((run_tflite(q, test).astype(np.float64) - ref) ** 2)))
+            print(f"  TF {scheme}: RMS error vs float {err:.4g} on {len(test)} test inputs")
+        except RuntimeError as e:     # TensorFlow's interpreter lacks a few int16 kernels TFLM has
+            print(f"  TF {scheme}: not run here ({str(e).splitlines()[0][:80]})")
+        write(f"{name}_tf_{scheme}.tflite", q)
+
+
 def main() -> int:
     tfm = tf()
     tfm.get_logger().setLevel("ERROR")
     warnings.filterwarnings("ignore", message="Statistics for quantized inputs")
     tfm.config.experimental.enable_op_determinism()
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:2] == ["ops"]:
+        from quant_data import OP_MODELS
+        for name in sys.argv[2:] or OP_MODELS:
+            make_op_model(name)
+        write_versions(ops_only=True)
+        return 0
     for name in TRAINED:
         make_trained(name)
     make_hello_world()

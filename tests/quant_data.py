@@ -137,3 +137,47 @@ def mnist_split(calib_n: int):
     return order[:calib_n], order[calib_n:]
 
 
+
+
+# ----------------------------------------------------------------------------- operator models
+
+def blob_images(n: int, seed: int, shape) -> np.ndarray:
+    """[n, *shape] NHWC images: a few Gaussian blobs of either sign per channel on a slope, plus noise
+    (smooth structure with outliers, so ranges are neither uniform nor symmetric)."""
+    rng = np.random.default_rng(seed)
+    _, h, w, c = shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    xs = np.zeros((n, h, w, c), np.float32)
+    for i in range(n):
+        img = rng.normal(0, 0.05, (h, w, c)) + rng.uniform(-0.3, 0.3, c) * (xx[..., None] / max(w - 1, 1))
+        for _ in range(rng.integers(1, 4)):
+            cy, cx = rng.uniform(0, h), rng.uniform(0, w)
+            amp = rng.uniform(0.3, 1.5, c) * rng.choice([-1.0, 1.0], c, p=[0.3, 0.7])
+            img += amp * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * rng.uniform(0.8, 2.5) ** 2))[..., None]
+        xs[i] = img
+    return xs.reshape((n,) + tuple(shape))
+
+
+#: the operator models of tests/quant/ (made by tests/make_quant_models.py ops): name -> (input shape,
+#: schemes TensorFlow's converter quantizes it in). Their inputs are blob_images of that shape.
+OP_MODELS = {
+    "binary_net": ((1, 8, 8, 4), ("int8", "int16x8")),      # SUB MAXIMUM MINIMUM SQUARED_DIFFERENCE
+    "div_net": ((1, 8, 8, 4), ("int8",)),                   # DIV (of ABS + 1)
+    "unary_net": ((1, 8, 8, 4), ("int8", "int16x8")),       # ABS RSQRT, EXP LOG (float in ours)
+    "norm_net": ((1, 6, 6, 8), ("int8",)),                  # L2_NORMALIZATION, NEG SQRT (float in ours)
+    "movement_net": ((1, 6, 8, 4), ("int8", "int16x8")),    # TRANSPOSE SLICE SPLIT SPLIT_V PACK UNPACK BROADCAST_TO
+    "gather_net": ((1, 6, 6, 8), ("int8",)),                # GATHER
+    "argmax_net": ((1, 6, 6, 8), ("int8",)),                # ARG_MAX (int32 output)
+    "leaky_net": ((1, 8, 8, 3), ("int8", "int16x8")),       # LEAKY_RELU
+    "act_net": ((1, 8, 8, 3), ("int8",)),                   # HARD_SWISH PRELU LOG_SOFTMAX, ELU (float)
+    "resize_net": ((1, 6, 6, 3), ("int8", "int16x8")),      # RESIZE_NEAREST_NEIGHBOR SUM
+    "spatial_net": ((1, 8, 8, 4), ("int8",)),               # SPACE_TO_DEPTH DEPTH_TO_SPACE RESIZE_BILINEAR REDUCE_MAX
+    "tconv_net": ((1, 8, 8, 3), ("int8", "int16x8")),       # TRANSPOSE_CONV, BATCH_MATMUL (constant rhs)
+    "bmm_net": ((1, 6, 8, 4), ("int8", "int16x8")),         # BATCH_MATMUL of two activations
+    "mbv3_net": ((1, 16, 16, 3), ("int8",)),                # MobileNetV3-like block and a small decoder
+}
+
+
+def op_model_data(name: str, n: int, seed: int) -> np.ndarray:
+    """[n, *input shape] inputs of operator model ``name``."""
+    return blob_images(n, seed, OP_MODELS[name][0])

@@ -20,36 +20,8 @@ from ..errors import UnsupportedError
 from ..ir import Graph, Op
 from ..lower.ops.conv import compute_padding
 from ..lower.ops.shape import strided_slice_plan
-from .quant import ACTIVATIONS
-
-_KERNELS: dict = {}
-
-
-def _kernel(*names):
-    def deco(fn):
-        for n in names:
-            _KERNELS[n] = fn
-        return fn
-    return deco
-
-
-def supported_ops() -> list:
-    return sorted(_KERNELS)
-
-
-def _act(x, op: Op, key: str = "fused_activation_function"):
-    a = ACTIVATIONS.get(op.options.get(key, 0), "NONE")
-    if a == "NONE":
-        return x
-    if a == "RELU":
-        return np.maximum(x, 0.0)
-    if a == "RELU6":
-        return np.clip(x, 0.0, 6.0)
-    if a == "RELU_N1_TO_1":
-        return np.clip(x, -1.0, 1.0)
-    if a == "TANH":
-        return np.tanh(x)
-    raise UnsupportedError(f"fused activation {a}")
+from . import floatref_math, floatref_movement  # noqa: F401  (their kernels register themselves)
+from .floatops import _KERNELS, _act, _kernel, supported_ops  # noqa: F401
 
 
 def _pad_geometry(op, ih, iw, fh, fw, sh, sw, dh=1, dw=1):
@@ -264,9 +236,12 @@ class FloatInterpreter:
 
         def put(tid, v):
             t = g.tensors[tid]
-            v = np.asarray(v, np.float32).reshape(t.shape)
-            if transform is not None:
-                v = np.asarray(transform(tid, v), np.float32)
+            if t.dtype == "float32":
+                v = np.asarray(v, np.float32).reshape(t.shape)
+                if transform is not None:
+                    v = np.asarray(transform(tid, v), np.float32)
+            else:   # integer results (indices, shapes, casts) keep their dtype
+                v = np.asarray(v).astype(t.np_dtype).reshape(t.shape)
             vals[tid] = v
             if observe is not None:
                 observe(tid, v)
@@ -278,7 +253,8 @@ class FloatInterpreter:
             if tid < 0:
                 return None
             if tid in vals:
-                return vals[tid].astype(np.float64)
+                v = vals[tid]
+                return v.astype(np.float64) if v.dtype == np.float32 else v
             t = g.tensors[tid]
             if t.is_variable:
                 return self.state[tid]
@@ -302,5 +278,10 @@ class FloatInterpreter:
                 continue
             args = [get(i) for i in op.inputs]
             y = _KERNELS[op.type](op, *args)
-            put(op.outputs[0], y)
+            if len(op.outputs) > 1:          # SPLIT, SPLIT_V, UNPACK: one array per output
+                for o, v in zip(op.outputs, y):
+                    put(o, v)
+            else:
+                put(op.outputs[0], y)
         return [vals[t] for t in g.outputs]
+
