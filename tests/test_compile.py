@@ -3,6 +3,7 @@ import glob
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -23,15 +24,17 @@ MODELS = [os.path.join(SHARED_MODELS, f"{m}.tflite") for m in SUPPORTED] + \
 def test_all_models_compile(cc, tmp_path):
     if shutil.which(cc) is None:
         pytest.fail(f"{cc} is not installed (.ci/run installs it)")
-    failures = []
-    for path in MODELS:
+    def compile_one(path):
         name = "m_" + os.path.splitext(os.path.basename(path))[0]
         out = tmp_path / name
         generate(path, str(out), name=name)
         res = subprocess.run([cc, *FLAGS, "-I", str(library_dir() / "src"), str(out / f"{name}.c"),
                               "-o", str(out / f"{name}.o")], capture_output=True, text=True)
-        if res.returncode != 0:
-            failures.append(f"{os.path.basename(path)}:\n{res.stderr[:2000]}")
+        return None if res.returncode == 0 else f"{os.path.basename(path)}:\n{res.stderr[:2000]}"
+
+    # the compilers run in parallel (one per core); generating the C stays in this process
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        failures = [f for f in pool.map(compile_one, MODELS) if f]
     assert not failures, "\n".join(failures)
 
 
