@@ -42,11 +42,16 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 # flash, RAM and estimated Cortex-M4F cycles per model (m4sim); writes benchmarks/RESULTS.md and results.json;
-# then single-kernel figures (pools, ADD)
+# then single-kernel figures, reference against optimized (pools and ADD, the binary, compute, resize and
+# Signal families)
 bench: $(STAMP)
 	$(PY) -m pip install -q -r ../shared/tools/m4sim/requirements.txt
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/kernels.py
+	$(PY) benchmarks/binary.py
+	$(PY) benchmarks/compute.py
+	$(PY) benchmarks/resize.py
+	$(PY) benchmarks/signal_kernels.py
 
 # the long fuzzing run of the converter (mutated models through generate(); the generated C compiled with
 # -Werror); failing inputs are kept in build/fuzz. `make test` runs a one-minute run of it.

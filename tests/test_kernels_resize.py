@@ -1,11 +1,7 @@
 """Differential tests of the Cortex-M4 (Armv7E-M DSP) int8 resize kernels against the reference kernels on
 random shapes, index tables, weights and inputs; exact comparison, run under QEMU (tests/kernels/diff_resize.c).
-With the Cortex-M4F cycle estimator beside the project (../shared/tools/m4sim), also checks that the
-optimized kernels take fewer cycles than the reference on a 2x upscale, and prints both figures."""
-import json
+Their cycles: python benchmarks/resize.py (a measurement, not a test)."""
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -15,8 +11,6 @@ from platformio_tinyml.targets.qemurun import missing_tools, run_program
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "diff_resize.c")
 KERNELS = ["resize_nearest_s8", "resize_bilinear_s8"]
-BENCH = KERNELS + ["resize_bilinear_s8_noscratch"]  # the bilinear kernel with and without its scratch
-M4SIM = os.path.join(os.path.dirname(ROOT), "shared", "tools", "m4sim")
 
 
 @pytest.mark.parametrize("float_abi", ["hard", "soft"])
@@ -46,39 +40,6 @@ def test_dsp_resize_other_builds(variant, tmp_path):
 def test_forced_reference_is_reference(tmp_path):
     rc, out = run_program([SOURCE], str(tmp_path), cflags=["-DTML_FORCE_REFERENCE", "-DCASES=20"])
     assert "path: reference" in out and rc == 0, out
-
-
-def _cycles(tmp_path, flags, name):
-    target = os.path.join(M4SIM, "target")
-    elf = str(tmp_path / f"{name}.elf")
-    build = subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb",
-                            "-Os", "-ffunction-sections", "-fdata-sections", "-DBENCH",
-                            *flags, "-I", os.path.join(ROOT, "library", "src"), "-I", target, SOURCE,
-                            os.path.join(target, "startup.c"), os.path.join(target, "syscalls.c"), "-T",
-                            os.path.join(target, "m4sim.ld"), "-Wl,--gc-sections", "--specs=nano.specs", "-lm",
-                            "-o", elf], capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr
-    js = str(tmp_path / f"{name}.json")
-    args = [sys.executable, M4SIM, elf, "--quiet", "--json", js]
-    for k in BENCH:
-        args += ["--func", f"bench_{k}"]
-    run = subprocess.run(args, capture_output=True, text=True, timeout=600)
-    assert os.path.exists(js), run.stderr
-    sim = json.load(open(js))
-    return {c["func"]: c["cycles"] for c in sim["calls"]}, sim.get("exit_code")
-
-
-def test_cycles_reference_vs_optimized(tmp_path):
-    if not os.path.isdir(M4SIM) or missing_tools():
-        pytest.skip("the cycle estimator or the Arm compiler is not here")
-    pytest.importorskip("unicorn")
-    ref, ref_exit = _cycles(tmp_path, ["-DTML_FORCE_REFERENCE"], "ref")
-    opt, opt_exit = _cycles(tmp_path, [], "opt")
-    assert ref_exit == opt_exit, "the two builds' outputs differ"
-    for k in BENCH:
-        f = f"bench_{k}"
-        print(f"{k} 20x20x16 -> 40x40x16: reference {ref[f]:,} cycles, optimized {opt[f]:,} ({ref[f] / opt[f]:.1f}x)")
-        assert opt[f] < ref[f], (k, ref[f], opt[f])
 
 
 @pytest.mark.parametrize("name", ["resize_bl_half_int8", "resize_bl_align_int8", "resize_raw_bl_s8_x5_half",

@@ -15,7 +15,7 @@ from platformio_tinyml.errors import UnsupportedError
 from platformio_tinyml.lower.lower import lower_graph
 from platformio_tinyml.read.reader import read_model
 from platformio_tinyml.targets.hostrun import HostModel
-from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
+from platformio_tinyml.targets.qemurun import QemuModel
 
 MODELS = sorted(glob.glob(os.path.join(TEST_MODELS, "cast_*.tflite")))
 INTS = ("int8", "int16", "int32", "uint32")
@@ -177,7 +177,6 @@ def test_compilers(cc, name):
     check(os.path.join(TEST_MODELS, f"{name}.tflite"), seeds=(3,), cc=cc)
 
 
-@pytest.mark.skipif(bool(missing_tools()), reason="needs arm-none-eabi-gcc and qemu-system-arm")
 @pytest.mark.parametrize("name", ["cast_f32_s8", "cast_f32_u32", "cast_u32_f32", "cast_audio_features_int8",
                                   "cast_s16_bool_f32"])
 def test_cortex_m4_matches_tflm(name):
@@ -193,7 +192,6 @@ def test_cortex_m4_matches_tflm(name):
             same(o, r, name)
 
 
-@pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="needs arm-none-eabi-gcc")
 def test_cross_compiles_for_cortex_m4_os(tmp_path):
     """Every CAST kernel, compiled as a Cortex-M4F build compiles it (-Os, -Werror)."""
     from platformio_tinyml.api import library_dir

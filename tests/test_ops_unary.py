@@ -14,7 +14,7 @@ from platformio_tinyml.errors import UnsupportedError
 from platformio_tinyml.lower.lower import lower_graph
 from platformio_tinyml.read.reader import read_model
 from platformio_tinyml.targets.hostrun import HostModel
-from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
+from platformio_tinyml.targets.qemurun import QemuModel
 
 ALL = sorted(glob.glob(os.path.join(TEST_MODELS, "unary_*.tflite")))
 MODELS = [p for p in ALL if not os.path.basename(p).startswith("unary_refuse_")]
@@ -246,7 +246,6 @@ def test_inplace_chain():
     assert prog.arena_bytes <= 4 * io_bytes
 
 
-@pytest.mark.skipif(bool(missing_tools()), reason="needs arm-none-eabi-gcc and qemu-system-arm")
 @pytest.mark.parametrize("name", ["unary_chain_float", "unary_rsqrt_s8_q2", "unary_l2norm_s8_r2_zp",
                                   "unary_abs_s16_rescale"])
 def test_cortex_m4_matches_tflm(name):
@@ -263,7 +262,6 @@ def test_cortex_m4_matches_tflm(name):
             same(o, r, name)
 
 
-@pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="needs arm-none-eabi-gcc")
 def test_cross_compiles_for_cortex_m4_os(tmp_path):
     """Every kernel of the family in one model set, compiled as a Cortex-M4F build compiles it (-Os)."""
     import subprocess

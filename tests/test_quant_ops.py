@@ -243,8 +243,7 @@ def test_quantized_model_on_the_cortex_m4_equals_tflm(name, scheme, tmp_path):
     QEMU, gives TFLM's outputs bit for bit."""
     from platformio_tinyml.targets.qemurun import QemuModel, missing_tools
     from tflm_oracle import assert_same, tflm_run
-    if missing_tools():
-        pytest.skip(f"needs {', '.join(missing_tools())}")
+    assert not missing_tools(), f"needs {', '.join(missing_tools())} (.ci/run installs them)"
     path = tmp_path / f"{name}_{scheme}.tflite"
     path.write_bytes(quantize_model(os.path.join(QUANT_DATA, f"{name}_float.tflite"),
                                     np.load(os.path.join(QUANT_DATA, f"{name}_calib.npy")), scheme=scheme,

@@ -7,7 +7,7 @@
  * the 256 possible inputs into a table on the stack (256 bytes), then map the tensor through it eight
  * bytes per step. Bit-exact with the reference (tests/kernels/diff_pointwise.c).
  *
- * Cycles (tests/kernels/bench_pointwise.c, -Os, the zero-wait-state estimator), reference -> this path:
+ * Cycles (benchmarks/pointwise.c, -Os, the zero-wait-state estimator), reference -> this path:
  *                    64 elements      1024 elements       4096 elements
  *   LEAKY_RELU    3,910 -> 1,910   61,494 -> 12,039   245,622 -> 24,327
  *   HARD_SWISH    7,332 -> 2,597  116,374 -> 14,741   465,339 -> 27,029

@@ -6,10 +6,9 @@
  * kernel once; measure them with the estimator's --func. Built with the Cortex-M4F flags
  * (TML_ARCH_ARM_DSP, TML_ARCH_ARM_FPU), so tml_*_ref is the reference and tml_* the dispatched kernel:
  *   arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -I library/src
- *     -I tests/kernels tests/kernels/bench_signal.c <estimator target>/startup.c <estimator target>/syscalls.c
- *     -T <estimator target>/m4sim.ld --specs=nano.specs -lm -o bench_signal.elf
- * then the estimator with --func bench_window_ref --func bench_window_opt ... (tests/test_kernels_signal.py
- * builds it).
+ *     -I tests/kernels benchmarks/signal_kernels.c <estimator target>/startup.c <estimator target>/syscalls.c
+ *     -T <estimator target>/m4sim.ld --specs=nano.specs -lm -o signal_kernels.elf
+ * then the estimator with --func bench_window_ref --func bench_window_opt ... (benchmarks/signal_kernels.py does it).
  */
 #include <math.h>
 #include <stdint.h>
