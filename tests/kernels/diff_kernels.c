@@ -19,7 +19,20 @@
 #include "test_rng.h"
 #include "packing.h"
 
-static int8_t in_buf[4096], w_buf[8192], out_ref[4096], out_opt[4096];
+/* Whether the odd channel o of rows w (k values each) and its folded bias fit the paired sums of
+ * pack_conv: no weight -128 under a negative even one, |bias| + 128 * sum |w| < 2^23. */
+static int pair_ok(const int8_t *w, int32_t k, int32_t o, int32_t folded_bias)
+{
+    int64_t sum = 0;
+    int32_t v;
+    for (v = 0; v < k; v++) {
+        if (w[o * k + v] == -128 && w[(o - 1) * k + v] < 0) return 0;
+        sum += w[o * k + v] < 0 ? -w[o * k + v] : w[o * k + v];
+    }
+    return (folded_bias < 0 ? -(int64_t)folded_bias : folded_bias) + 128 * sum < (1 << 23);
+}
+
+static int8_t in_buf[4096], w_buf[8192], out_ref[4096], out_opt[4096 + 4]; /* + the sentinel after the outputs */
 static int32_t bias_buf[64], folded[64], mult[64], shift[64];
 static int8_t patch_buf[9 * 64];
 
@@ -148,9 +161,23 @@ static void pack_fc(const tml_fully_connected_s8_params *p, const int8_t *w)
     *s++ = pc ? 0 : r;
     *s++ = rows % 4;
     for (o = 0; o + 4 <= rows; o += 4) {
-        for (i = 0; i < 4; i++) *s++ = p->folded_bias[o + i];
-        for (k = 0; k < n; k += 4)
-            for (i = 0; i < 4; i++) *s++ = word_of(w + (o + i) * n + k);
+        for (i = 0; i < 4; i += 2) { /* the two row pairs' initial sums */
+            *s++ = (int32_t)((uint32_t)p->folded_bias[o + i] + ((uint32_t)p->folded_bias[o + i + 1] << 8));
+            *s++ = p->folded_bias[o + i];
+        }
+        for (k = 0; k < n; k += 4) {
+            int32_t e, h, half;
+            for (e = 0; e < 2; e++)         /* inputs k + e and k + e + 2 */
+                for (h = 0; h < 4; h += 2) { /* rows o + h, o + h + 1 */
+                    int8_t b[4];
+                    for (half = 0; half < 2; half++) {
+                        const int32_t we = w[(o + h) * n + k + e + 2 * half], wo = w[(o + h + 1) * n + k + e + 2 * half];
+                        b[2 * half] = (int8_t)we;
+                        b[2 * half + 1] = (int8_t)(wo - (we < 0));
+                    }
+                    *s++ = word_of(b);
+                }
+        }
         s = put_constants(s, p, o, 4);
     }
     for (; o < rows; o++) {
@@ -203,9 +230,30 @@ static int test_fully_connected_packed(void)
         for (o = 0; o < p.output_depth; o++) {
             bias_buf[o] = big && p.accum_depth > 1 ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
         }
+        if (p.accum_depth > 1) { /* the odd rows of groups within the paired sums' bounds */
+            for (o = 1; o < p.output_depth - p.output_depth % 4; o += 2) {
+                int32_t v, wsum = 0, abs_sum = 0;
+                for (v = 0; v < p.accum_depth; v++) {
+                    int8_t *wo = &w_buf[o * p.accum_depth + v];
+                    if (*wo == -128 && wo[-p.accum_depth] < 0) *wo = -127;
+                    wsum += *wo;
+                    abs_sum += *wo < 0 ? -*wo : *wo;
+                }
+                if (big) { /* a folded bias at the bound, either sign */
+                    const int32_t edge = (1 << 23) - 1 - 128 * abs_sum;
+                    bias_buf[o] = ((c + o) & 2 ? edge : -edge) - p.input_offset * wsum;
+                }
+            }
+        }
         n_out = p.batches * p.output_depth;
         tml_fully_connected_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
         fold(w_buf, p.output_depth, p.accum_depth, p.input_offset, 1);
+        if (p.accum_depth > 1) {
+            for (o = 1; o < p.output_depth - p.output_depth % 4; o += 2) {
+                if (!pair_ok(w_buf, p.accum_depth, o, folded[o]))
+                    printf("packed fully_connected case %d: odd row %ld out of bounds\n", c, (long)o);
+            }
+        }
         p.folded_bias = folded;
         pack_fc(&p, w_buf);
         p.packed = packed_buf;
@@ -325,7 +373,7 @@ static int test_conv_packed(void)
         k = p.filter_height * p.filter_width * p.input_depth;
         n_out = p.batches * p.output_height * p.output_width * p.output_depth;
         if (n_out > (int32_t)sizeof out_ref || p.output_depth * k > (int32_t)sizeof w_buf ||
-            6 * ((k + 3) & ~3) + 4 > (int32_t)sizeof conv_scratch) continue;
+            6 * ((p.filter_height * conv_row_bytes(&p) + 3) & ~3) + 8 > (int32_t)sizeof conv_scratch) continue;
         tried++;
         p.input_offset = between(-127, 128);
         p.output_offset = between(-128, 127);
@@ -340,8 +388,23 @@ static int test_conv_packed(void)
         for (o = 0; o < p.output_depth; o++) {
             bias_buf[o] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
         }
+        for (o = 1; o < p.output_depth; o += 2) { /* the odd channels within the paired sums' bounds */
+            int32_t v, wsum = 0, abs_sum = 0;
+            for (v = 0; v < k; v++) {
+                if (w_buf[o * k + v] == -128 && w_buf[(o - 1) * k + v] < 0) w_buf[o * k + v] = -127;
+                wsum += w_buf[o * k + v];
+                abs_sum += w_buf[o * k + v] < 0 ? -w_buf[o * k + v] : w_buf[o * k + v];
+            }
+            if (big) { /* a folded bias at the bound, either sign */
+                const int32_t edge = (1 << 23) - 1 - 128 * abs_sum;
+                bias_buf[o] = ((c + o) & 2 ? edge : -edge) - p.input_offset * wsum;
+            }
+        }
         tml_conv_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
         fold(w_buf, p.output_depth, k, p.input_offset, 1);
+        for (o = 1; o < p.output_depth; o += 2) {
+            if (!pair_ok(w_buf, k, o, folded[o])) printf("packed conv case %d: odd channel %ld out of bounds\n", c, (long)o);
+        }
         p.folded_bias = folded;
         pack_conv(&p, w_buf, conv_stream);
         p.packed = conv_stream;
@@ -428,6 +491,74 @@ static int test_dw_packed(void)
         }
     }
     printf("depthwise_conv_s8 packed: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+/* The pixel-by-pixel 3x3 depthwise kernel: strides 1 to 3 both ways, paddings 0 to 2 (more than a
+ * window's reach too), windows inside and across every border, depths 4 to 64 in fours, batches, with
+ * and without bias (biases near 2^30 too), per-tensor and per-channel constants over the fast
+ * requantization's whole range. */
+static int test_dw_px(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_depthwise_conv_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0);
+        int32_t i, n_out, n_in;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_depth = 4 * between(1, c % 3 == 0 ? 16 : 4);
+        p.depth_multiplier = 1;
+        p.filter_height = p.filter_width = 3;
+        p.dilation_height = p.dilation_width = 1;
+        p.input_height = between(1, 9);
+        p.input_width = between(1, 9);
+        p.stride_height = between(1, 3);
+        p.stride_width = between(1, 3);
+        p.pad_height = between(0, 2);
+        p.pad_width = between(0, 2);
+        if (p.input_height + 2 * p.pad_height < 3 || p.input_width + 2 * p.pad_width < 3) continue;
+        p.output_height = (p.input_height + 2 * p.pad_height - 3) / p.stride_height + 1;
+        p.output_width = (p.input_width + 2 * p.pad_width - 3) / p.stride_width + 1;
+        n_out = p.batches * p.output_height * p.output_width * p.input_depth;
+        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
+        if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf) continue;
+        tried++;
+        p.input_offset = between(-127, 128);
+        p.output_offset = between(-128, 127);
+        if (random_fast_requant(p.input_depth, 1, &p.output_multiplier, &p.output_shift)) {
+            p.per_channel_multiplier = mult;
+            p.per_channel_shift = shift;
+        }
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(in_buf, n_in);
+        fill(w_buf, 9 * p.input_depth);
+        for (i = 0; i < p.input_depth; i++) {
+            bias_buf[i] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+        }
+        tml_depthwise_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+        for (i = 0; i < p.input_depth; i++) { /* weights [9][c] */
+            int64_t sum = 0;
+            int32_t t;
+            for (t = 0; t < 9; t++) sum += w_buf[t * p.input_depth + i];
+            folded[i] = (int32_t)((has_bias ? bias_buf[i] : 0) + p.input_offset * sum);
+        }
+        p.folded_bias = folded;
+        pack_dw3_px(&p, w_buf, conv_stream);
+        p.packed = conv_stream;
+        p.patch = patch_buf;
+        memset(patch_buf, 0xa5, sizeof patch_buf); /* the kernel may assume nothing of its patch */
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_depthwise_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+            if (bad++ < 5)
+                printf("pixel depthwise case %d differs: %ldx%ldx%ldx%ld stride %ld,%ld pad %ld,%ld\n", c,
+                       (long)p.batches, (long)p.input_height, (long)p.input_width, (long)p.input_depth,
+                       (long)p.stride_height, (long)p.stride_width, (long)p.pad_height, (long)p.pad_width);
+        }
+    }
+    printf("depthwise_conv_s8 pixels: %d cases, %d differ\n", tried, bad);
     return bad;
 }
 
@@ -535,7 +666,7 @@ static int test_pool(void)
 }
 
 #ifndef DIFF_NO_FLOAT /* targets without floating-point support routines test the integer kernels only */
-static float fin[512], fw[4096], fbias[64], fout_ref[512], fout_opt[512];
+static float fin[512], fw[4096], fbias[64], fout_ref[512], fout_opt[513]; /* one past: the sentinel after 512 outputs */
 
 static float rnd_float(void)
 {
@@ -827,5 +958,6 @@ int main(void)
 #ifndef DIFF_NO_FLOAT
     bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif
+    bad += test_dw_px(); /* last: the cases of the tests above stay what they were */
     return bad ? 1 : 0;
 }

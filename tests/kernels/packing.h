@@ -15,30 +15,46 @@ static int32_t word_of(const int8_t *b)
                      (uint32_t)(uint8_t)b[3] << 24);
 }
 
-/* The generator's Cortex-M4 convolution stream of conv.h (tml__conv_s8_packed_m4), written here from
- * its description there: the geometry, the groups, per group the folded biases, the weights of each
- * four window values in four words, each channel's multiplier, c and r; into s. */
+/* The generator's Cortex-M4 convolution stream of armv7em/conv_packed.h (tml__conv_s8_packed_m4),
+ * written here from its description there: the geometry, the number of words of the groups and of
+ * blocks of four window values, per group the initial sums of its two channel pairs (b_e + 256 * b_o,
+ * b_e), the weights of each four window values in four words (each filter row padded with zeros to
+ * whole words without dilation across; each odd channel's weight lowered by one under a negative even
+ * one), each channel's multiplier, c and r; into s. The caller keeps within the kernel's bounds. */
+static int32_t conv_row_bytes(const tml_conv_s8_params *p) /* a filter row, padded to words without dilation across */
+{
+    const int32_t row = p->filter_width * p->input_depth;
+    return p->dilation_width == 1 ? (row + 3) & ~3 : row;
+}
+
 static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
 {
-    const int32_t k = p->filter_height * p->filter_width * p->input_depth, k4 = (k + 3) & ~3;
+    const int32_t row = p->filter_width * p->input_depth, rb = conv_row_bytes(p);
+    const int32_t k = p->filter_height * rb, k4 = (k + 3) & ~3, kw = p->filter_height * row;
     const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, p->input_depth, p->filter_height,
                                   p->filter_width, p->output_height, p->output_width, p->output_depth,
                                   p->stride_height, p->stride_width, p->dilation_height, p->dilation_width,
                                   p->pad_height, p->pad_width, -p->input_offset};
     int32_t g, j, e, h, i, half;
     for (i = 0; i < 16; i++) *s++ = geometry[i];
-    *s++ = p->output_depth / 4;
+    *s++ = (p->output_depth / 4) * (16 + k4);
+    *s++ = k4 / 4;
     for (g = 0; g < p->output_depth; g += 4) {
-        for (i = 0; i < 4; i++) *s++ = p->folded_bias[g + i];
+        for (i = 0; i < 4; i += 2) {
+            *s++ = (int32_t)((uint32_t)p->folded_bias[g + i] + ((uint32_t)p->folded_bias[g + i + 1] << 8));
+            *s++ = p->folded_bias[g + i];
+        }
         for (j = 0; j < k4; j += 4)
             for (e = 0; e < 2; e++)         /* values j + e and j + e + 2 */
                 for (h = 0; h < 4; h += 2) { /* channels g + h, g + h + 1 */
                     int8_t b[4];
-                    for (half = 0; half < 2; half++)
-                        for (i = 0; i < 2; i++) {
-                            const int32_t v = j + e + 2 * half;
-                            b[2 * half + i] = v < k ? w[(g + h + i) * k + v] : 0;
-                        }
+                    for (half = 0; half < 2; half++) {
+                        const int32_t v = j + e + 2 * half, in_row = v < k && v % rb < row;
+                        const int32_t wv = v / rb * row + v % rb; /* the value's index in the unpadded weights */
+                        const int32_t we = in_row ? w[(g + h) * kw + wv] : 0, wo = in_row ? w[(g + h + 1) * kw + wv] : 0;
+                        b[2 * half] = (int8_t)we;
+                        b[2 * half + 1] = (int8_t)(wo - (we < 0));
+                    }
                     *s++ = word_of(b);
                 }
         for (i = g; i < g + 4; i++) {
@@ -50,6 +66,7 @@ static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
         }
     }
 }
+
 
 /* The generator's Cortex-M4 3x3 depthwise stream of conv.h (tml__dw3_s8_packed_m4), written here from its
  * description there: the geometry, then per channel the filter rows as bytes (f0, f1, f1, f2), the
@@ -74,6 +91,31 @@ static void pack_dw3(const tml_depthwise_conv_s8_params *p, const int8_t *w, int
         *s++ = m;
         *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
         *s++ = -sh;
+    }
+}
+
+/* The generator's Cortex-M4 pixel-by-pixel 3x3 depthwise stream of armv7em/depthwise_conv_packed.h
+ * (tml__dw3_px_s8_packed_m4), written here from its description there: the geometry, then per group of
+ * four channels their folded biases, nine words of weights (tap by tap) and each channel's multiplier,
+ * c and r; into s. The input depth is a multiple of 4. */
+static void pack_dw3_px(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
+{
+    const int32_t c = p->input_depth;
+    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, c, 3, 3, p->output_height,
+                                  p->output_width, c, p->stride_height, p->stride_width, 1, 1,
+                                  p->pad_height, p->pad_width, -p->input_offset};
+    int32_t i, g, t;
+    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    for (g = 0; g < c; g += 4) {
+        for (i = g; i < g + 4; i++) *s++ = p->folded_bias[i];
+        for (t = 0; t < 9; t++) *s++ = word_of(w + t * c + g); /* weights [9][c] */
+        for (i = g; i < g + 4; i++) {
+            const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
+            const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
+            *s++ = m;
+            *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
+            *s++ = -sh;
+        }
     }
 }
 

@@ -137,6 +137,34 @@ _GEOMETRY = ("batches", "input_height", "input_width", "input_depth", "filter_he
              "dilation_width", "pad_height", "pad_width")
 
 
+def packed_dw3_px_m4(ctx, weights, geo, q):
+    """The stream of tml__dw3_px_s8_packed_m4 (pixel by pixel, layout described in
+    armv7em/depthwise_conv_packed.h), or NULL where it does not apply: another layout, no folded bias, a
+    filter other than 3x3, dilation, a depth multiplier, an input depth not a multiple of 4 or a
+    requantization the fast one would not compute exactly. Its only scratch is the patch."""
+    c = geo["input_depth"]
+    fast = _fast_requant(ctx, q, c)
+    if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
+            (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
+            or c % 4:
+        return NULL
+    mult, cc, r = fast
+    w = np.asarray(weights, np.int8).reshape(9, c // 4, 4).transpose(1, 0, 2)  # [group, tap, channel]
+    words = np.frombuffer(np.ascontiguousarray(w).tobytes(), "<i4").astype(np.int64).reshape(c // 4, 9)
+    b = np.asarray(ctx.arrays[q["folded_bias"].name].values, np.int64).reshape(c // 4, 4)
+    consts = np.stack([mult, cc, r], axis=1).reshape(c // 4, 12)
+    header = [geo[f] if f != "output_depth" else c for f in _GEOMETRY] + [-q["input_offset"]]
+    body = np.concatenate([b, words, consts], axis=1).reshape(-1)
+    return ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
+                            "TML_PACKED_DSP")
+
+
+def ring_pays(geo) -> bool:
+    """Whether the rows ring's kernel beats the pixel-by-pixel one: rows wide enough for its per-channel
+    set-up, stride 1 across (measured on the MobileNets' layers with m4sim)."""
+    return geo["stride_width"] == 1 and geo["output_width"] >= 6
+
+
 def packed_dw3_m4(ctx, weights, geo, q):
     """The stream of tml__dw3_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
     needs (the rows ring and a row of accumulators), or (NULL, 0) where that kernel does not apply:
@@ -163,11 +191,35 @@ def packed_dw3_m4(ctx, weights, geo, q):
     return stream, 12 * c * j_count + 8 * pairs
 
 
+def pair_weights_m4(w, fb):
+    """Even and odd channels paired for the packed kernels' two sums (conv.h): w [channels, k] int8 (an
+    even number of channels) with each odd channel's weights lowered by one where the even channel's is
+    negative, so that the int16 halfword (w_even, w_odd') is w_even + 256 * w_odd; None where that does
+    not fit int8 (w_odd = -128 under a negative w_even) or where an odd channel's sum could leave
+    (-2^23, 2^23): |folded bias| + 128 * sum |w| (the kernel divides 256 times the sum by 2^8)."""
+    w = np.asarray(w, np.int64)
+    even, odd = w[0::2], w[1::2]
+    low = odd - (even < 0)
+    if np.any(low < -128) or np.any(np.abs(np.asarray(fb, np.int64)[1::2]) + 128 * np.abs(odd).sum(axis=1) >= 1 << 23):
+        return None
+    out = w.copy()
+    out[1::2] = low
+    return out.astype(np.int8)
+
+
+def pair_sums_m4(fb):
+    """The initial sums of each channel pair (e, o) = (e + 256 * o wrapped to int32, e) (conv.h)."""
+    fb = np.asarray(fb, np.int64)
+    s = (fb[0::2] + 256 * fb[1::2] + (1 << 31)) % (1 << 32) - (1 << 31)
+    return np.stack([s, fb[0::2]], axis=1).reshape(-1)
+
+
 def packed_conv_m4(ctx, weights, geo, q):
-    """The stream of tml__conv_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
-    needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias, groups, a
-    number of output channels not a multiple of 4, a clamp narrower than int8, or a requantization the
-    fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside [1, 21])."""
+    """The stream of tml__conv_s8_packed_m4 (layout described in armv7em/conv_packed.h) and the bytes of
+    scratch it needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias,
+    groups, a number of output channels not a multiple of 4, a clamp narrower than int8, a requantization
+    the fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside
+    [1, 21]), or weights and biases the paired sums cannot carry (pair_weights_m4)."""
     fb = q["folded_bias"]
     # weights: [output_depth, filter_height * filter_width * input_depth] int8
     cout, cin = geo["output_depth"], geo["input_depth"]
@@ -175,23 +227,34 @@ def packed_conv_m4(ctx, weights, geo, q):
     if ctx.arch not in PACKED_ARCHES or fb is NULL or geo["filter_input_depth"] != cin or cout % 4 or fast is None:
         return NULL, 0
     mult, c, r = fast
-    k = geo["filter_height"] * geo["filter_width"] * cin
+    fh, row = geo["filter_height"], geo["filter_width"] * cin
+    # each filter row padded to whole words without dilation across (conv_packed.h, tml__conv_row_bytes)
+    row_bytes = -(-row // 4) * 4 if geo["dilation_width"] == 1 else row
+    k = fh * row_bytes
     k4 = -(-k // 4) * 4
-    padded = np.zeros((cout, k4), np.int8)
-    padded[:, :k] = np.asarray(weights, np.int8).reshape(cout, k)
     bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
+    w = np.zeros((cout, fh, row_bytes), np.int8)
+    w[:, :, :row] = np.asarray(weights, np.int8).reshape(cout, fh, row)
+    paired = pair_weights_m4(w.reshape(cout, k), bias)
+    if paired is None:
+        return NULL, 0
+    padded = np.zeros((cout, k4), np.int8)
+    padded[:, :k] = paired
     geometry = [geo[f] for f in _GEOMETRY]
-    parts = [geometry + [-q["input_offset"], cout // 4]]  # tml__conv_geometry, then the groups
+    parts = []
     for g in range(0, cout, 4):
         # axes (channel pair, channel in pair, four values j, high/low half, value parity) ->
-        # (j, parity, channel pair, half, channel in pair): SXTB16 of each word gives channel pairs
+        # (j, parity, channel pair, half, channel in pair): each halfword pairs an even and an odd channel
         block = padded[g:g + 4].reshape(2, 2, k4 // 4, 2, 2).transpose(2, 4, 0, 3, 1)
         words = np.frombuffer(np.ascontiguousarray(block).tobytes(), "<i4").astype(np.int64)
-        parts += [bias[g:g + 4], words, np.stack([mult[g:g + 4], c[g:g + 4], r[g:g + 4]], axis=1).reshape(-1)]
+        parts += [pair_sums_m4(bias[g:g + 4]), words,
+                  np.stack([mult[g:g + 4], c[g:g + 4], r[g:g + 4]], axis=1).reshape(-1)]
+    body = np.concatenate([np.asarray(x, np.int64) for x in parts])
     pointwise = geo["filter_height"] == geo["filter_width"] == 1 and geo["pad_height"] == geo["pad_width"] == 0
-    scratch = 4 * k4 + 4 + (0 if pointwise else 2 * k4)
-    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "convpack",
-                              "TML_PACKED_DSP")
+    # the pairs, the sentinel and the word the kernel reads past it (or the windows behind them)
+    scratch = 4 * k4 + 8 + (0 if pointwise else 2 * k4 - 4)
+    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(geometry + [-q["input_offset"], len(body), k4 // 4],
+                                                                    np.int64), body]), "convpack", "TML_PACKED_DSP")
     return stream, scratch
 
 _UNSUPPORTED = ("are not supported (float32/float32/float32, int8/int8/int8 and int16/int8/int16 are; "
@@ -224,13 +287,20 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
                                    q["per_channel_shift"]))
                 return
         if kernel == "tml_depthwise_conv":
-            packed, scratch = packed_dw3_m4(ctx, w.data, geo, q)
+            packed, scratch = packed_dw3_m4(ctx, w.data, geo, q) if ring_pays(geo) else (NULL, 0)
             if packed is not NULL:
                 # besides the other cores' kernels' (above)
                 ctx.allow_overlap(out.index, inp.index, ring_lead(geo, geo["input_depth"] * inp.itemsize,
                                                                   out_c * out.itemsize))
                 ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
                          params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+                         replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
+                                   q["per_channel_shift"]))
+                return
+            packed = packed_dw3_px_m4(ctx, w.data, geo, q)
+            if packed is not NULL:
+                ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
+                         params=dict(geo, **q, packed=packed, patch=ctx.scratch_buffer(9 * geo["input_depth"])),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))
                 return

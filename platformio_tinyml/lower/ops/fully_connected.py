@@ -5,6 +5,7 @@ import numpy as np
 
 from ..registry import NULL, register
 from .common import act_range, check_bias, flat_size, folded_bias, int16x8_params, requant_params, require_quantized
+from .conv import pair_sums_m4, pair_weights_m4
 
 
 #: layouts that carry the Cortex-M4 streams ("portable" too: other targets drop them, see PackedRef)
@@ -16,7 +17,8 @@ def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo
     fully_connected.h), or NULL where those kernels do not apply: another arch, no folded bias, a depth
     neither 1 nor a multiple of 4 (per channel: not a multiple of 4), or a requantization that the fast
     one (tml_requant_fast_of) would not compute exactly: a multiplier of at most 2^30 or a right shift
-    outside [1, 21] (for any row), a clamp narrower than int8."""
+    outside [1, 21] (for any row), a clamp narrower than int8, or a group of four rows whose weights and
+    biases the paired sums cannot carry (conv.pair_weights_m4)."""
     if ctx.arch not in PACKED_ARCHES or fb is NULL or (lo, hi) != (-128, 127):
         return NULL
     if pm is NULL:
@@ -52,8 +54,12 @@ def packed_weights_m4(ctx, w, fb, m: int, s: int, pm, ps, output_offset: int, lo
         per_channel = pm is not NULL
         parts.append([depth, full, 0, 0, 0, rows % 4] if per_channel else [depth, full, m, c[0], r[0], rows % 4])
         for g in range(0, full, 4):
-            block = weights[g:g + 4].reshape(4, depth // 4, 4).transpose(1, 0, 2)
-            parts += [bias[g:g + 4], words(block)] + ([triples(g, 4)] if per_channel else [])
+            paired = pair_weights_m4(weights[g:g + 4], bias[g:g + 4])
+            if paired is None:
+                return NULL
+            # (row pair, row in pair, four inputs j, half, parity) -> (j, parity, row pair, half, row in pair)
+            block = paired.reshape(2, 2, depth // 4, 2, 2).transpose(2, 4, 0, 3, 1)
+            parts += [pair_sums_m4(bias[g:g + 4]), words(block)] + ([triples(g, 4)] if per_channel else [])
         for o in range(full, rows):
             parts += [bias[o:o + 1], words(weights[o])] + ([triples(o, 1)] if per_channel else [])
     return ctx.packed_array("int32_t", np.concatenate([np.asarray(x, np.int64) for x in parts]), "fcpack",

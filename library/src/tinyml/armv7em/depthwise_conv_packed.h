@@ -273,4 +273,188 @@ TML_HOT static TML_NOINLINE void tml__dw3_s8_packed_m4(const int32_t *stream, vo
     }
 }
 
+/* Packed 3x3 depthwise convolution pixel by pixel (p->packed with p->patch: made by the generator for
+ * the Cortex-M4 where the fast requantization is exact for every channel; depth multiplier 1, dilation
+ * 1, input depth a multiple of 4, any stride and padding; no scratch but the patch). The stream: the
+ * geometry (tml__conv_geometry, 16 words, zero_point the input's), then per group of four channels
+ * their four folded biases, nine words of weights (tap by tap, filter rows then columns: the four
+ * channels' int8 weights of the tap) and each channel's multiplier, c and r (tml_requant_fast). Per tap
+ * of four channels: two loads, four SXTB16, SMLABB/SMLATT into four lanes; the four outputs leave in
+ * one word store. A run of pixels whose windows lie inside the image reads them in place; a border
+ * pixel's window is copied into the patch (9 * input_depth bytes), the zero point outside the image
+ * (the folded bias cancels it). */
+typedef struct {
+    int32_t col;   /* bytes from one input column to the next (input_depth) */
+    int32_t row;   /* bytes from one window row to the next */
+    int32_t count; /* pixels of the run */
+    int32_t step;  /* bytes from one pixel's window corner to the next one's */
+} tml__dw3_px_args;
+
+/* One tap of four channels: x from the window (address xa), w from the stream. */
+#define TML__DW3_TAP(xa)                                                                                      \
+    "ldr r6, " xa "\n\t"                                                                                      \
+    "ldr r7, [r0], #4\n\t"                                                                                    \
+    "sxtb16 r8, r6\n\t"                                                                                       \
+    "sxtb16 r9, r7\n\t"                                                                                       \
+    "sxtb16 r6, r6, ror #8\n\t"                                                                               \
+    "sxtb16 r7, r7, ror #8\n\t"                                                                               \
+    "smlabb r2, r8, r9, r2\n\t"                                                                               \
+    "smlatt r4, r8, r9, r4\n\t"                                                                               \
+    "smlabb r3, r6, r7, r3\n\t"                                                                               \
+    "smlatt r5, r6, r7, r5\n\t"
+
+/* A run of pixels (args above): every group of the stream (groups, after the geometry) per pixel. The
+ * output pointer stays in r12; the frame holds the groups, the pixel's corner, the end of its channels,
+ * the pixels left and the step. */
+__attribute__((naked, unused, aligned(4))) static void tml__dw3_px_m4(const int32_t *groups TML_UNUSED,
+                                                                      const int8_t *corner TML_UNUSED,
+                                                                      int8_t *out TML_UNUSED,
+                                                                      const tml__dw3_px_args *a TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r11, lr}\n\t"
+        "mov r12, r2\n\t"
+        "ldmia r3, {r3-r6}\n\t" /* col, row, count, step */
+        "add r2, r1, r3\n\t"
+        "push {r0-r2, r5, r6}\n\t" /* groups, corner, end of the pixel's channels, count left, step */
+        "mov r11, r3\n\t"
+        "mov lr, r4\n\t"
+        "1:\n\t" /* four channels at r1 */
+        "ldmia r0!, {r2-r5}\n\t"
+        TML__DW3_TAP("[r1]") TML__DW3_TAP("[r1, r11]") TML__DW3_TAP("[r1, r11, lsl #1]")
+        "add r10, r1, lr\n\t"
+        TML__DW3_TAP("[r10]") TML__DW3_TAP("[r10, r11]") TML__DW3_TAP("[r10, r11, lsl #1]")
+        "add r10, r10, lr\n\t"
+        TML__DW3_TAP("[r10]") TML__DW3_TAP("[r10, r11]") TML__DW3_TAP("[r10, r11, lsl #1]")
+        "ldmia r0!, {r8-r10}\n\t"
+        TML__ASM_REQUANT("r2", "r6", "r7", "r8", "r9", "r10")
+        "ldmia r0!, {r8-r10}\n\t"
+        TML__ASM_REQUANT("r3", "r6", "r7", "r8", "r9", "r10")
+        "ldmia r0!, {r8-r10}\n\t"
+        TML__ASM_REQUANT("r4", "r6", "r7", "r8", "r9", "r10")
+        "ldmia r0!, {r8-r10}\n\t"
+        TML__ASM_REQUANT("r5", "r6", "r7", "r8", "r9", "r10")
+        TML__ASM_PACK4("r2", "r3", "r4", "r5")
+        "str r2, [r12], #4\n\t"
+        "add r1, r1, #4\n\t"
+        "ldr r6, [sp, #8]\n\t"
+        "cmp r1, r6\n\t"
+        "bne 1b\n\t"
+        "ldmia sp, {r0, r1}\n\t" /* the next pixel */
+        "ldrd r6, r7, [sp, #12]\n\t"
+        "add r1, r1, r7\n\t"
+        "add r2, r1, r11\n\t"
+        "strd r1, r2, [sp, #4]\n\t"
+        "subs r6, r6, #1\n\t"
+        "str r6, [sp, #12]\n\t"
+        "bne 1b\n\t"
+        "add sp, #20\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#undef TML__DW3_TAP
+
+/* n bytes (a multiple of 4, any alignment) from src to dst, sixteen at a time with the loads back to back. */
+static TML_NOINLINE void tml__dw3_copy_words(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t a, b, c, d;
+    for (; n >= 16; n -= 16) {
+        __asm__ volatile("ldr %[a], [%[s]], #4\n\t"
+                         "ldr %[b], [%[s]], #4\n\t"
+                         "ldr %[c], [%[s]], #4\n\t"
+                         "ldr %[d], [%[s]], #4\n\t"
+                         "str %[a], [%[t]], #4\n\t"
+                         "str %[b], [%[t]], #4\n\t"
+                         "str %[c], [%[t]], #4\n\t"
+                         "str %[d], [%[t]], #4"
+                         : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [s] "+r"(src), [t] "+r"(dst)
+                         :
+                         : "memory");
+    }
+    for (; n > 0; n -= 4, src += 4, dst += 4) {
+        a = tml_read_s8x4(src);
+        memcpy(dst, &a, 4);
+    }
+}
+
+/* n bytes (a multiple of 4) of dst set to the word v. */
+static TML_NOINLINE void tml__dw3_fill_words(int8_t *dst, int32_t v, int32_t n)
+{
+    for (; n >= 16; n -= 16) {
+        __asm__ volatile("str %[v], [%[t]], #4\n\t"
+                         "str %[v], [%[t]], #4\n\t"
+                         "str %[v], [%[t]], #4\n\t"
+                         "str %[v], [%[t]], #4"
+                         : [t] "+r"(dst)
+                         : [v] "r"(v)
+                         : "memory");
+    }
+    for (; n > 0; n -= 4, dst += 4) {
+        memcpy(dst, &v, 4);
+    }
+}
+
+/* The pixel-by-pixel kernel's C part: interior runs in place, border pixels through the patch. */
+TML_HOT static TML_NOINLINE void tml__dw3_px_s8_packed_m4(const int32_t *stream, int8_t *patch, int32_t input_height,
+                                                         int32_t output_height, int32_t pad_height,
+                                                         const int8_t *input, int8_t *output)
+{
+    tml__conv_geometry g;
+    tml__dw3_px_args a;
+    memcpy(&g, stream, sizeof g);
+    g.input_height = input_height;
+    g.output_height = output_height;
+    g.pad_height = pad_height;
+    {
+        const int32_t c = g.input_depth, w = g.input_width, sx = g.stride_width;
+        const int32_t *const groups = stream + sizeof g / 4;
+        int32_t b, oy, ox, fy;
+        a.col = c;
+        a.step = sx * c;
+        for (b = 0; b < g.batches; b++) {
+            const int8_t *in_b = input + b * g.input_height * w * c;
+            int8_t *out = output + b * g.output_height * g.output_width * c;
+            for (oy = 0; oy < g.output_height; oy++) {
+                const int32_t iy0 = oy * g.stride_height - g.pad_height;
+                const int inside_y = iy0 >= 0 && iy0 + 3 <= g.input_height;
+                for (ox = 0; ox < g.output_width;) {
+                    const int32_t ix0 = ox * sx - g.pad_width;
+                    if (inside_y && ix0 >= 0 && ix0 + 3 <= w) { /* this pixel and the next ones inside */
+                        int32_t n = (w - 3 - ix0) / sx + 1;
+                        if (n > g.output_width - ox) {
+                            n = g.output_width - ox;
+                        }
+                        a.row = w * c;
+                        a.count = n;
+                        tml__dw3_px_m4(groups, in_b + (iy0 * w + ix0) * c, out, &a);
+                        out += n * c;
+                        ox += n;
+                        continue;
+                    }
+                    { /* the window into the patch, the zero point outside: columns [fx0, fx1) inside */
+                        const int32_t fx0 = ix0 < 0 ? -ix0 : 0, fx1 = w - ix0 < 3 ? w - ix0 : 3;
+                        const int32_t zero = (int32_t)(0x01010101u * (uint8_t)g.zero_point);
+                        for (fy = 0; fy < 3; fy++) {
+                            const int32_t iy = iy0 + fy;
+                            int8_t *dst = patch + fy * 3 * c;
+                            if (iy < 0 || iy >= g.input_height || fx1 <= fx0) {
+                                tml__dw3_fill_words(dst, zero, 3 * c);
+                                continue;
+                            }
+                            tml__dw3_fill_words(dst, zero, fx0 * c);
+                            tml__dw3_copy_words(dst + fx0 * c, in_b + (iy * w + ix0 + fx0) * c, (fx1 - fx0) * c);
+                            tml__dw3_fill_words(dst + fx1 * c, zero, (3 - fx1) * c);
+                        }
+                    }
+                    a.row = 3 * c;
+                    a.count = 1;
+                    tml__dw3_px_m4(groups, patch, out, &a);
+                    out += c;
+                    ox++;
+                }
+            }
+        }
+    }
+}
+
 #endif /* TINYML_ARMV7EM_DEPTHWISE_CONV_PACKED_H */

@@ -108,7 +108,7 @@ typedef struct {
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
     int8_t *patch;                         /* 3x3 * input_depth bytes of scratch, or NULL (optimized 3x3 paths) */
-    const int32_t *packed;                 /* Cortex-M4 layout made by the generator (tml__dw3_s8_packed_m4), or NULL */
+    const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3_s8_packed_m4's; or NULL */
     void *scratch;                         /* with packed: the rows ring and accumulators (see there) */
 } tml_depthwise_conv_s8_params;
 
@@ -213,6 +213,11 @@ TML_ALWAYS_INLINE void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params 
                                          const int8_t *weights, const int32_t *bias, int8_t *output)
 {
 #if defined(TML_ARCH_ARM_ASM)
+    if (p->packed && p->patch) {
+        tml__dw3_px_s8_packed_m4(p->packed, p->patch, p->input_height, p->output_height, p->pad_height, input,
+                                 output);
+        return;
+    }
     if (p->packed) {
         tml__dw3_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input,
                               output);
