@@ -113,7 +113,7 @@ def nearest_indices(in_size: int, out_size: int, align: bool, half: bool) -> lis
     >>> nearest_indices(2, 3, False, False)
     [0, 0, 1]
     >>> nearest_indices(3, 5, True, False)
-    [0, 0, 1, 2, 2]
+    [0, 1, 1, 2, 2]
     >>> nearest_indices(4, 2, False, True)
     [1, 3]
     """
