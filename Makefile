@@ -48,8 +48,6 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -r ../shared/tools/m4sim/requirements.txt
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/kernels.py
-	$(PY) benchmarks/binary.py
-	$(PY) benchmarks/compute.py
 	$(PY) benchmarks/resize.py
 	$(PY) benchmarks/signal_kernels.py
 

@@ -1,5 +1,5 @@
 /*
- * Single-kernel figures of the binary family for benchmarks/binary.py: SUB int8 and MAXIMUM/MINIMUM
+ * Single-kernel figures of the binary family for benchmarks/kernels.py (group binary): SUB int8 and MAXIMUM/MINIMUM
  * int8, each measured as one bench_* call (parameters in writable memory, as in benchmarks/kernels.c).
  */
 #include "tinyml.h"

@@ -1,5 +1,5 @@
 /*
- * Single-kernel figures of the int8 TRANSPOSE_CONV and BATCH_MATMUL kernels for benchmarks/compute.py
+ * Single-kernel figures of the int8 TRANSPOSE_CONV and BATCH_MATMUL kernels for benchmarks/kernels.py (group compute)
  * (m4sim measures each bench_* call), reference against the Armv7E-M path. The parameters live in
  * writable memory, as in benchmarks/kernels.c. The optimized build's constants (tap sums, the packed rhs
  * and its column terms) are what the generator computes, made here by main().
