@@ -43,7 +43,9 @@ def _same_io(op, ctx):
 def _float_only(op, ctx, name: str) -> None:
     inp, out = _same_io(op, ctx)
     if inp.dtype != "float32":
-        ctx.fail(f"dtype {inp.dtype} is not supported (TFLite Micro's {op.type} takes float32 only)")
+        ctx.fail(f"dtype {inp.dtype} is not supported (TFLite Micro's {op.type} takes float32 only): keep this "
+                 f"operator float32 in the model, e.g. convert the float model with custom_tinyml_quantize = int8, "
+                 f"which leaves {op.type} in float")
     ctx.allow_inplace(out.index, inp.index)
     ctx.emit(f"tml_{name}_f32", ctx.tensor(inp.index), ctx.tensor(out.index), params_type="tml_unary_params",
              params=dict(size=flat_size(inp.shape)))
