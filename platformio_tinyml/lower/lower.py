@@ -71,6 +71,7 @@ class Program:
     step_bytes: dict = field(default_factory=dict)  # op index -> arena bytes alive during it (lower bound)
     optional: frozenset = frozenset()  # ops whose kernel took scratch a leaner kernel would not need
     states: list = field(default_factory=list)  # (arena offset, bytes) of each StateRef, zeroed by reset
+    op_macs: dict = field(default_factory=dict)  # op index -> its MACs (the ops that count any)
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -98,6 +99,7 @@ class LowerCtx:
         self.fusions: list = []        # rows.Fusion
         self.used_consts: set = set()
         self.macs = 0
+        self.op_macs: dict = {}       # op index -> the MACs its lowering counted
         self.op: Optional[Op] = None
 
     # -- facts
@@ -333,10 +335,13 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
                 f"{g.name}: {what} at index {op.index} is not supported{_hint(op)}; supported operators: "
                 + ", ".join(supported_ops()))
         check_operands(op, ctx)
+        before = ctx.macs
         try:
             fn(op, ctx)
         except ScaleError as e:
             ctx.fail(str(e))
+        if ctx.macs != before:
+            ctx.op_macs[op.index] = ctx.macs - before
     ctx.op = None
     fuse_pools(ctx)
     for tid in g.inputs + g.outputs:
@@ -434,4 +439,4 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
                    weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
                    step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional),
-                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)])
+                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)], op_macs=dict(ctx.op_macs))
