@@ -69,7 +69,8 @@ class Program:
     alias_of: dict
     fusions: list = field(default_factory=list)   # rows.Fusion: call pairs run band by band
     step_bytes: dict = field(default_factory=dict)  # op index -> arena bytes alive during it (lower bound)
-    optional: frozenset = frozenset()  # ops whose kernel took scratch a leaner kernel would not need
+    optional: frozenset = frozenset()  # (op index, variant): kernels that took scratch a leaner one would not need
+    asked: list = field(default_factory=list)  # every (op index, variant) asked for, in order
     states: list = field(default_factory=list)  # (arena offset, bytes) of each StateRef, zeroed by reset
     op_macs: dict = field(default_factory=dict)  # op index -> its MACs (the ops that count any)
 
@@ -86,8 +87,9 @@ class LowerCtx:
     def __init__(self, graph: Graph, arch: str = "reference", lean: frozenset = frozenset()):
         self.g = graph
         self.arch = arch
-        self.lean = lean               # op indices that must not take optional scratch
-        self.optional: set = set()     # op indices that took it
+        self.lean = lean               # (op index, variant) that must not take optional scratch
+        self.optional: set = set()     # (op index, variant) that took it
+        self.asked: list = []          # (op index, variant) asked for, in order
         self.calls: list = []
         self.arrays: dict = {}
         self._array_keys: dict = {}
@@ -148,13 +150,16 @@ class LowerCtx:
         self.arrays[ref.name].packed = True
         return PackedRef(ref.name, macro)
 
-    def may_take_scratch(self) -> bool:
+    def may_take_scratch(self, variant: str = "") -> bool:
         """Whether this operator may use a faster kernel that needs arena scratch a leaner kernel does
         without. Memory comes first: :func:`lower_graph` takes it back from the operators where it
-        would make the arena larger."""
-        if self.op.index in self.lean:
+        would make the arena larger. An operator with several such kernels asks for each by its
+        ``variant`` name, the one needing the most scratch first: each is given up on its own."""
+        key = (self.op.index, variant)
+        self.asked.append(key)
+        if key in self.lean:
             return False
-        self.optional.add(self.op.index)
+        self.optional.add(key)
         return True
 
     def scratch_buffer(self, nbytes: int) -> ScratchRef:
@@ -304,20 +309,27 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
     prog = _lower_graph(g, arch, alignment, frozenset())
     if not prog.optional:
         return prog
-    lean = _lower_graph(g, arch, alignment, prog.optional)
+    # the leanest plan: every kernel with optional scratch given up (a smaller one is asked for only
+    # once a larger one of the operator is given up)
+    lean_keys = frozenset(prog.asked)
+    lean = _lower_graph(g, arch, alignment, lean_keys)
+    while lean.optional:
+        lean_keys |= frozenset(lean.asked)
+        lean = _lower_graph(g, arch, alignment, lean_keys)
     if prog.arena_bytes <= lean.arena_bytes:
         return prog
-    order = sorted(prog.optional, key=lambda i: (-prog.step_bytes.get(i, 0), i))
+    asked = {k: n for n, k in enumerate(lean.asked)}  # an operator's variants, the largest first
+    order = sorted(lean_keys, key=lambda k: (-prog.step_bytes.get(k[0], 0), k[0], asked.get(k, 0)))
     given_up: frozenset = frozenset()
-    for i in order:
-        given_up |= {i}
+    for k in order:
+        given_up |= {k}
         prog = _lower_graph(g, arch, alignment, given_up)
         if prog.arena_bytes <= lean.arena_bytes:
             break
-    for i in sorted(given_up):
-        trial = _lower_graph(g, arch, alignment, given_up - {i})
+    for k in [k for k in order if k in given_up]:
+        trial = _lower_graph(g, arch, alignment, given_up - {k})
         if trial.arena_bytes <= lean.arena_bytes:
-            given_up, prog = given_up - {i}, trial
+            given_up, prog = given_up - {k}, trial
     return prog
 
 
@@ -438,5 +450,5 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    scratch_offsets=[offs[s] for s in sids], arena_bytes=planner.arena_size,
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
                    weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
-                   step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional),
+                   step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional), asked=list(ctx.asked),
                    states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)], op_macs=dict(ctx.op_macs))

@@ -17,7 +17,7 @@
 #define SHRINK 0
 #endif
 
-enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PACKED, DW_S8_PX };
+enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PACKED, DW_S8_PX, DW_S8_BAND };
 #define IS_FLOAT(kind) ((kind) >= CONV_F32 && (kind) <= AVGPOOL_F32)
 
 #define TEST_RNG_SEED 777u
@@ -33,16 +33,17 @@ static float fweights[4096];
 static int32_t bias[64], folded[64], mult[64], shift[64];
 static int8_t patch[9 * 64]; /* scratch of the 3x3 depthwise paths */
 static int32_t stream[4096];  /* the packed kernels' constants */
-static uint32_t scratch[1024]; /* and their scratch */
+static uint32_t scratch[4096]; /* and their scratch */
 static float fbias[64];
 
 /* Run case k reading `in` and writing `out`. */
 static void run(const overlap_case *c, const void *in, void *out)
 {
-    const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PACKED || c->kind == DW_S8_PX;
+    const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PACKED || c->kind == DW_S8_PX ||
+                       c->kind == DW_S8_BAND;
     const int32_t cout = dw ? c->cin * c->channels : c->channels;
     if (c->kind == CONV_S8 || c->kind == DW_S8 || c->kind == CONV_S8_PACKED || c->kind == DW_S8_PACKED ||
-        c->kind == DW_S8_PX) {
+        c->kind == DW_S8_PX || c->kind == DW_S8_BAND) {
         const int32_t taps = c->fh * c->fw;
         int32_t o, i;
         for (o = 0; o < cout; o++) {
@@ -67,15 +68,17 @@ static void run(const overlap_case *c, const void *in, void *out)
     }
     case DW_S8:
     case DW_S8_PACKED:
-    case DW_S8_PX: {
+    case DW_S8_PX:
+    case DW_S8_BAND: {
         tml_depthwise_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->channels, c->oh, c->ow, c->sh,
                                           c->sw, c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift,
-                                          -128, 127, folded, 0, patch, NULL, NULL};
-        if (c->kind == DW_S8_PACKED) {
+                                          -128, 127, folded, 0, patch, NULL, NULL, 0};
+        if (c->kind == DW_S8_PACKED || c->kind == DW_S8_BAND) {
             pack_dw3(&p, weights, stream);
             p.packed = stream;
             p.scratch = scratch;
             p.patch = NULL;
+            p.banded = c->kind == DW_S8_BAND;
         }
         if (c->kind == DW_S8_PX) {
             pack_dw3_px(&p, weights, stream);

@@ -19968,6 +19968,7 @@ static const tml_depthwise_conv_s8_params p5_5 = {
     .folded_bias = fbias5_23,
     .packed = TML_PACKED_DSP(dwpack5_24),
     .scratch = ((void *)(arena + 27648)),
+    .banded = 0,
 };
 static const tml_conv_s8_params p6_6 = {
     .batches = 1,
@@ -20082,6 +20083,7 @@ static const tml_depthwise_conv_s8_params p9_9 = {
     .folded_bias = fbias9_39,
     .packed = TML_PACKED_DSP(dwpack9_40),
     .scratch = ((void *)(arena + 13824)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p10_10 = {
     .batches = 1,
@@ -20196,6 +20198,7 @@ static const tml_depthwise_conv_s8_params p13_13 = {
     .folded_bias = fbias13_55,
     .packed = TML_PACKED_DSP(dwpack13_56),
     .scratch = ((void *)(arena + 6912)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p14_14 = {
     .batches = 1,
@@ -20253,6 +20256,7 @@ static const tml_depthwise_conv_s8_params p15_15 = {
     .folded_bias = fbias15_63,
     .packed = TML_PACKED_DSP(dwpack15_64),
     .scratch = ((void *)(arena + 9216)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p16_16 = {
     .batches = 1,
@@ -20310,6 +20314,7 @@ static const tml_depthwise_conv_s8_params p17_17 = {
     .folded_bias = fbias17_71,
     .packed = TML_PACKED_DSP(dwpack17_72),
     .scratch = ((void *)(arena + 9216)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p18_18 = {
     .batches = 1,
@@ -20367,6 +20372,7 @@ static const tml_depthwise_conv_s8_params p19_19 = {
     .folded_bias = fbias19_79,
     .packed = TML_PACKED_DSP(dwpack19_80),
     .scratch = ((void *)(arena + 9216)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p20_20 = {
     .batches = 1,
@@ -20424,6 +20430,7 @@ static const tml_depthwise_conv_s8_params p21_21 = {
     .folded_bias = fbias21_87,
     .packed = TML_PACKED_DSP(dwpack21_88),
     .scratch = ((void *)(arena + 9216)),
+    .banded = 1,
 };
 static const tml_conv_s8_params p22_22 = {
     .batches = 1,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import NULL, register
-from ..rows import ring_lead, window_lead
+from ..rows import band_lead, ring_lead, window_lead
 from .common import act_range, check_bias, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
@@ -160,22 +160,30 @@ def packed_dw3_px_m4(ctx, weights, geo, q):
 
 
 def ring_pays(geo) -> bool:
-    """Whether the rows ring's kernel beats the pixel-by-pixel one: rows wide enough for its per-channel
-    set-up, stride 1 across (measured on the MobileNets' layers with m4sim)."""
+    """Whether the ring kernels beat the pixel-by-pixel one: rows wide enough for their per-row set-up,
+    stride 1 across (measured on the MobileNets' layers with m4sim: at stride 2 or on rows of three the
+    ring's fill costs more than the pixel kernel's sign extensions save)."""
     return geo["stride_width"] == 1 and geo["output_width"] >= 6
 
 
-def packed_dw3_m4(ctx, weights, geo, q):
-    """The stream of tml__dw3_s8_packed_m4 (layout described in conv.h) and the bytes of scratch it
-    needs (the rows ring and a row of accumulators), or (NULL, 0) where that kernel does not apply:
-    another layout, no folded bias, a filter other than 3x3, dilation, a depth multiplier, a stride
-    across other than 1 or 2, a requantization the fast one would not compute exactly, or where its
-    scratch would make the arena larger (``may_take_scratch``)."""
+def band_rows(geo) -> int:
+    """Output rows per band of tml__dw3_band_s8_packed_m4 (armv7em/depthwise_conv_band.h): its eight ring
+    slots hold (rows - 1) * stride + 3 input rows."""
+    return 1 if geo["stride_height"] >= 6 else 5 // geo["stride_height"] + 1
+
+
+def packed_dw3_m4(ctx, weights, geo, q, banded: bool = False):
+    """The stream of tml__dw3_s8_packed_m4 (layout described in armv7em/depthwise_conv_packed.h), which
+    tml__dw3_band_s8_packed_m4 reads too (``banded``), and the bytes of scratch the kernel needs (the
+    rows ring, of three slots or eight, and its accumulators), or (NULL, 0) where that kernel does not
+    apply: another layout, no folded bias, a filter other than 3x3, dilation, a depth multiplier, a
+    stride across other than 1 or 2, a requantization the fast one would not compute exactly, or where
+    its scratch would make the arena larger (``may_take_scratch``)."""
     c = geo["input_depth"]
     fast = _fast_requant(ctx, q, c)
     if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
             (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
-            or geo["stride_width"] not in (1, 2) or not ctx.may_take_scratch():
+            or geo["stride_width"] not in (1, 2) or not ctx.may_take_scratch("band" if banded else ""):
         return NULL, 0
     mult, cc, r = fast
     w = np.asarray(weights, np.int8).reshape(3, 3, c)  # [filter row, column, channel]
@@ -188,6 +196,8 @@ def packed_dw3_m4(ctx, weights, geo, q):
     j_count = 2 * pairs + 1 if geo["stride_width"] == 2 else pairs + 1
     stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
                               "TML_PACKED_DSP")
+    if banded:
+        return stream, 32 * c * j_count + 8 * min(band_rows(geo), geo["output_height"]) * pairs
     return stream, 12 * c * j_count + 8 * pairs
 
 
@@ -287,13 +297,17 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
                                    q["per_channel_shift"]))
                 return
         if kernel == "tml_depthwise_conv":
-            packed, scratch = packed_dw3_m4(ctx, w.data, geo, q) if ring_pays(geo) else (NULL, 0)
-            if packed is not NULL:
+            # where a ring pays: the eight-slot ring band by band, else the rows ring; else pixel by pixel
+            for banded in (True, False):
+                packed, scratch = packed_dw3_m4(ctx, w.data, geo, q, banded) if ring_pays(geo) else (NULL, 0)
+                if packed is NULL:
+                    continue
                 # besides the other cores' kernels' (above)
-                ctx.allow_overlap(out.index, inp.index, ring_lead(geo, geo["input_depth"] * inp.itemsize,
-                                                                  out_c * out.itemsize))
+                in_px, out_px = geo["input_depth"] * inp.itemsize, out_c * out.itemsize
+                ctx.allow_overlap(out.index, inp.index, band_lead(geo, in_px, out_px, band_rows(geo)) if banded
+                                  else ring_lead(geo, in_px, out_px))
                 ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
-                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch), banded=int(banded)),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))
                 return

@@ -33,6 +33,58 @@ typedef struct {
     int32_t width;            /* output pixels per row */
 } tml__dw3_row_args;
 
+/* The pair loops of the ring kernels (here and armv7em/depthwise_conv_band.h): one pair of output pixels
+ * A (r10) and B (r11) from the bias (r0), the filter rows' P and R (r4-r9, slot by slot) and the ring
+ * words at r1 (slots 0, 1, 2 at byte offsets 0, 4, 8; the next column pair's at j1, j1 + 4, j1 + 8, the
+ * one after at j2, ...), stored at r2; r3 pairs left (the loop's branch follows). */
+#define TML__DW3_PAIRS_S1(j1, j1_4, j1_8)                                                                     \
+    "ldr r12, [r1, #0]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1 "]\n\t"                                                                               \
+    "smlad r10, r12, r4, r0\n\t"                                                                              \
+    "smlatb r11, r12, r4, r0\n\t"                                                                             \
+    "smlabt r10, lr, r5, r10\n\t"                                                                             \
+    "smlad r11, lr, r5, r11\n\t"                                                                              \
+    "ldr r12, [r1, #4]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1_4 "]\n\t"                                                                             \
+    "smlad r10, r12, r6, r10\n\t"                                                                             \
+    "smlatb r11, r12, r6, r11\n\t"                                                                            \
+    "smlabt r10, lr, r7, r10\n\t"                                                                             \
+    "smlad r11, lr, r7, r11\n\t"                                                                              \
+    "ldr r12, [r1, #8]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1_8 "]\n\t"                                                                             \
+    "smlad r10, r12, r8, r10\n\t"                                                                             \
+    "smlatb r11, r12, r8, r11\n\t"                                                                            \
+    "smlabt r10, lr, r9, r10\n\t"                                                                             \
+    "smlad r11, lr, r9, r11\n\t"                                                                              \
+    "add r1, r1, #" j1 "\n\t"                                                                                 \
+    "stmia r2!, {r10, r11}\n\t"                                                                               \
+    "subs r3, r3, #1\n\t"
+#define TML__DW3_PAIRS_S2(j1, j1_4, j1_8, j2, j2_4, j2_8)                                                     \
+    "ldr r12, [r1, #0]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1 "]\n\t"                                                                               \
+    "smlad r10, r12, r4, r0\n\t"                                                                              \
+    "smlabt r10, lr, r5, r10\n\t"                                                                             \
+    "smlad r11, lr, r4, r0\n\t"                                                                               \
+    "ldr r12, [r1, #" j2 "]\n\t"                                                                              \
+    "smlabt r11, r12, r5, r11\n\t"                                                                            \
+    "ldr r12, [r1, #4]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1_4 "]\n\t"                                                                             \
+    "smlad r10, r12, r6, r10\n\t"                                                                             \
+    "smlabt r10, lr, r7, r10\n\t"                                                                             \
+    "smlad r11, lr, r6, r11\n\t"                                                                              \
+    "ldr r12, [r1, #" j2_4 "]\n\t"                                                                            \
+    "smlabt r11, r12, r7, r11\n\t"                                                                            \
+    "ldr r12, [r1, #8]\n\t"                                                                                   \
+    "ldr lr, [r1, #" j1_8 "]\n\t"                                                                             \
+    "smlad r10, r12, r8, r10\n\t"                                                                             \
+    "smlabt r10, lr, r9, r10\n\t"                                                                             \
+    "smlad r11, lr, r8, r11\n\t"                                                                              \
+    "ldr r12, [r1, #" j2_8 "]\n\t"                                                                            \
+    "smlabt r11, r12, r9, r11\n\t"                                                                            \
+    "add r1, r1, #" j2 "\n\t"                                                                                 \
+    "stmia r2!, {r10, r11}\n\t"                                                                               \
+    "subs r3, r3, #1\n\t"
+
 /* One output row: every channel of the stream by the ring (above). */
 __attribute__((naked, unused, aligned(4))) static void tml__dw3_row_m4(const int32_t *chans TML_UNUSED,
                                                                        const uint32_t *ring TML_UNUSED,
@@ -68,55 +120,12 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3_row_m4(const int
         "bne 3f\n\t"
         ".balign 4\n\t"
         "2:\n\t" /* stride 1: A in r10, B in r11 */
-        "ldr r12, [r1, #0]\n\t"
-        "ldr lr, [r1, #12]\n\t"
-        "smlad r10, r12, r4, r0\n\t"
-        "smlatb r11, r12, r4, r0\n\t"
-        "smlabt r10, lr, r5, r10\n\t"
-        "smlad r11, lr, r5, r11\n\t"
-        "ldr r12, [r1, #4]\n\t"
-        "ldr lr, [r1, #16]\n\t"
-        "smlad r10, r12, r6, r10\n\t"
-        "smlatb r11, r12, r6, r11\n\t"
-        "smlabt r10, lr, r7, r10\n\t"
-        "smlad r11, lr, r7, r11\n\t"
-        "ldr r12, [r1, #8]\n\t"
-        "ldr lr, [r1, #20]\n\t"
-        "smlad r10, r12, r8, r10\n\t"
-        "smlatb r11, r12, r8, r11\n\t"
-        "smlabt r10, lr, r9, r10\n\t"
-        "smlad r11, lr, r9, r11\n\t"
-        "add r1, r1, #12\n\t"
-        "stmia r2!, {r10, r11}\n\t"
-        "subs r3, r3, #1\n\t"
+        TML__DW3_PAIRS_S1("12", "16", "20")
         "bne 2b\n\t"
         "b 4f\n\t"
         ".balign 4\n\t"
         "3:\n\t" /* stride 2 */
-        "ldr r12, [r1, #0]\n\t"
-        "ldr lr, [r1, #12]\n\t"
-        "smlad r10, r12, r4, r0\n\t"
-        "smlabt r10, lr, r5, r10\n\t"
-        "smlad r11, lr, r4, r0\n\t"
-        "ldr r12, [r1, #24]\n\t"
-        "smlabt r11, r12, r5, r11\n\t"
-        "ldr r12, [r1, #4]\n\t"
-        "ldr lr, [r1, #16]\n\t"
-        "smlad r10, r12, r6, r10\n\t"
-        "smlabt r10, lr, r7, r10\n\t"
-        "smlad r11, lr, r6, r11\n\t"
-        "ldr r12, [r1, #28]\n\t"
-        "smlabt r11, r12, r7, r11\n\t"
-        "ldr r12, [r1, #8]\n\t"
-        "ldr lr, [r1, #20]\n\t"
-        "smlad r10, r12, r8, r10\n\t"
-        "smlabt r10, lr, r9, r10\n\t"
-        "smlad r11, lr, r8, r11\n\t"
-        "ldr r12, [r1, #32]\n\t"
-        "smlabt r11, r12, r9, r11\n\t"
-        "add r1, r1, #24\n\t"
-        "stmia r2!, {r10, r11}\n\t"
-        "subs r3, r3, #1\n\t"
+        TML__DW3_PAIRS_S2("12", "16", "20", "24", "28", "32")
         "bne 3b\n\t"
         "4:\n\t" /* the channel's accumulators requantized into the output row */
         "ldr r0, [sp]\n\t"
@@ -175,18 +184,20 @@ TML_ALWAYS_INLINE void tml__dw3_ring_col(const int8_t *src, int32_t c, int16_t *
     }
 }
 
-/* Input row iy (or a row of padding when it lies outside the image) into ring slot s: each value at its
- * padded column q = x + pad_width, for the columns below 2 * j_count; the padding (the ring's initial
- * contents too) is the zero point, which the folded bias cancels as the reference skips padded taps. */
+/* Input row iy (or a row of padding when it lies outside the image) into ring slot s of a ring with
+ * `slots` slots (3 here, 8 in armv7em/depthwise_conv_band.h: word ((channel * J + j) * slots + slot)):
+ * each value at its padded column q = x + pad_width, for the columns below 2 * j_count; the padding
+ * (the ring's initial contents too) is the zero point, which the folded bias cancels as the reference
+ * skips padded taps. */
 TML_HOT static TML_NOINLINE void tml__dw3_ring_row(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy, int32_t j_count,
-                                      uint32_t *ring, int32_t s)
+                                      uint32_t *ring, int32_t s, int32_t slots)
 {
-    const int32_t c = g->input_depth, step = 3 * j_count; /* words from one channel to the next */
+    const int32_t c = g->input_depth, step = slots * j_count; /* words from one channel to the next */
     const uint32_t zero = ((uint32_t)g->zero_point & 0xffffu) * 0x10001u;
     int32_t x, ch;
     if (iy < 0 || iy >= g->input_height) {
         uint32_t *d = ring + s;
-        for (x = c * j_count; x > 0; x--, d += 3) {
+        for (x = c * j_count; x > 0; x--, d += slots) {
             *d = zero;
         }
         return;
@@ -196,12 +207,12 @@ TML_HOT static TML_NOINLINE void tml__dw3_ring_row(const tml__conv_geometry *g, 
         const int8_t *src = in_b + iy * g->input_width * c;
         x = 0;
         if ((g->pad_width & 1) && x_end > 0) { /* column 0 is the high half of its word */
-            tml__dw3_ring_col(src, c, (int16_t *)(ring + (g->pad_width >> 1) * 3 + s) + 1, 2 * step);
+            tml__dw3_ring_col(src, c, (int16_t *)(ring + (g->pad_width >> 1) * slots + s) + 1, 2 * step);
             x = 1;
         }
         for (; x + 1 < x_end; x += 2) { /* two columns of each channel in one word */
             const int8_t *a = src + x * c, *b = a + c;
-            uint32_t *d = ring + ((x + g->pad_width) >> 1) * 3 + s;
+            uint32_t *d = ring + ((x + g->pad_width) >> 1) * slots + s;
             for (ch = 0; ch + 4 <= c; ch += 4, d += 4 * step) {
                 const uint32_t va = (uint32_t)tml_read_s8x4(a + ch), vb = (uint32_t)tml_read_s8x4(b + ch);
                 const uint32_t ea = (uint32_t)tml_sxtb16(va), eb = (uint32_t)tml_sxtb16(vb);
@@ -216,9 +227,27 @@ TML_HOT static TML_NOINLINE void tml__dw3_ring_row(const tml__conv_geometry *g, 
             }
         }
         if (x < x_end) { /* a last column in the low half of its word */
-            tml__dw3_ring_col(src + x * c, c, (int16_t *)(ring + ((x + g->pad_width) >> 1) * 3 + s), 2 * step);
+            tml__dw3_ring_col(src + x * c, c, (int16_t *)(ring + ((x + g->pad_width) >> 1) * slots + s), 2 * step);
         }
     }
+}
+
+/* A packed stream's geometry, with the call's input_height, output_height and pad_height (a band of rows
+ * when the convolution is fused with a pool). */
+TML_ALWAYS_INLINE void tml__dw3_geometry(tml__conv_geometry *g, const int32_t *stream, int32_t input_height,
+                                         int32_t output_height, int32_t pad_height)
+{
+    memcpy(g, stream, sizeof *g);
+    g->input_height = input_height;
+    g->output_height = output_height;
+    g->pad_height = pad_height;
+}
+
+/* J, the ring words of one row of one channel: the column pairs the output pixel pairs read. */
+TML_ALWAYS_INLINE int32_t tml__dw3_words(const tml__conv_geometry *g)
+{
+    const int32_t pairs = (g->output_width + 1) / 2;
+    return g->stride_width == 2 ? 2 * pairs + 1 : pairs + 1;
 }
 
 /* A packed stream (above): the ring filled as rows are needed, then tml__dw3_row_m4 per output row.
@@ -230,13 +259,9 @@ TML_HOT static TML_NOINLINE void tml__dw3_s8_packed_m4(const int32_t *stream, vo
 {
     tml__conv_geometry g;
     tml__dw3_row_args a;
-    memcpy(&g, stream, sizeof g);
-    g.input_height = input_height;
-    g.output_height = output_height;
-    g.pad_height = pad_height;
+    tml__dw3_geometry(&g, stream, input_height, output_height, pad_height);
     {
-        const int32_t c = g.input_depth, pairs = (g.output_width + 1) / 2;
-        const int32_t j_count = g.stride_width == 2 ? 2 * pairs + 1 : pairs + 1;
+        const int32_t c = g.input_depth, pairs = (g.output_width + 1) / 2, j_count = tml__dw3_words(&g);
         uint32_t *const ring = (uint32_t *)scratch;
         int32_t b, oy, fy, held[3];
         a.channels = c;
@@ -262,7 +287,7 @@ TML_HOT static TML_NOINLINE void tml__dw3_s8_packed_m4(const int32_t *stream, vo
                 for (fy = 0; fy < 3; fy++) {
                     const int32_t iy = iy0 + fy, s = ((iy % 3) + 3) % 3;
                     if (held[s] != iy) {
-                        tml__dw3_ring_row(&g, in_b, iy, j_count, ring, s);
+                        tml__dw3_ring_row(&g, in_b, iy, j_count, ring, s, 3);
                         held[s] = iy;
                     }
                     a.rot[s] = 4 * fy;
@@ -401,10 +426,7 @@ TML_HOT static TML_NOINLINE void tml__dw3_px_s8_packed_m4(const int32_t *stream,
 {
     tml__conv_geometry g;
     tml__dw3_px_args a;
-    memcpy(&g, stream, sizeof g);
-    g.input_height = input_height;
-    g.output_height = output_height;
-    g.pad_height = pad_height;
+    tml__dw3_geometry(&g, stream, input_height, output_height, pad_height);
     {
         const int32_t c = g.input_depth, w = g.input_width, sx = g.stride_width;
         const int32_t *const groups = stream + sizeof g / 4;

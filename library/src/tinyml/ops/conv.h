@@ -110,6 +110,7 @@ typedef struct {
     int8_t *patch;                         /* 3x3 * input_depth bytes of scratch, or NULL (optimized 3x3 paths) */
     const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3_s8_packed_m4's; or NULL */
     void *scratch;                         /* with packed: the rows ring and accumulators (see there) */
+    int32_t banded;                        /* with packed and scratch: 1 for the eight-slot ring, band by band (tml__dw3_band_s8_packed_m4) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -156,6 +157,7 @@ typedef tml_depthwise_conv_s8_params tml_depthwise_conv_s16_params;
 #endif
 #if defined(TML_ARCH_ARM_ASM)
 #include "../armv7em/depthwise_conv_packed.h"
+#include "../armv7em/depthwise_conv_band.h"
 #endif
 #if defined(TML_ARCH_SCALAR)
 #include "../scalar/conv.h"
@@ -216,6 +218,11 @@ TML_ALWAYS_INLINE void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params 
     if (p->packed && p->patch) {
         tml__dw3_px_s8_packed_m4(p->packed, p->patch, p->input_height, p->output_height, p->pad_height, input,
                                  output);
+        return;
+    }
+    if (p->packed && p->banded) {
+        tml__dw3_band_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input,
+                                   output);
         return;
     }
     if (p->packed) {
