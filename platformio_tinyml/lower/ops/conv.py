@@ -141,7 +141,8 @@ def packed_dw3_px_m4(ctx, weights, geo, q):
     """The stream of tml__dw3_px_s8_packed_m4 (pixel by pixel, layout described in
     armv7em/depthwise_conv_packed.h), or NULL where it does not apply: another layout, no folded bias, a
     filter other than 3x3, dilation, a depth multiplier, an input depth not a multiple of 4 or a
-    requantization the fast one would not compute exactly. Its only scratch is the patch."""
+    requantization the fast one would not compute exactly. Its only scratch is the patch (input_depth
+    bytes of the zero point, which the taps outside the image read)."""
     c = geo["input_depth"]
     fast = _fast_requant(ctx, q, c)
     if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
@@ -314,7 +315,7 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
             packed = packed_dw3_px_m4(ctx, w.data, geo, q)
             if packed is not NULL:
                 ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
-                         params=dict(geo, **q, packed=packed, patch=ctx.scratch_buffer(9 * geo["input_depth"])),
+                         params=dict(geo, **q, packed=packed, patch=ctx.scratch_buffer(geo["input_depth"])),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))
                 return

@@ -306,8 +306,8 @@ TML_HOT static TML_NOINLINE void tml__dw3_s8_packed_m4(const int32_t *stream, vo
  * channels' int8 weights of the tap) and each channel's multiplier, c and r (tml_requant_fast). Per tap
  * of four channels: two loads, four SXTB16, SMLABB/SMLATT into four lanes; the four outputs leave in
  * one word store. A run of pixels whose windows lie inside the image reads them in place; a border
- * pixel's window is copied into the patch (9 * input_depth bytes), the zero point outside the image
- * (the folded bias cancels it). */
+ * pixel's taps are read through nine pointers, those outside the image pointing at the patch (input_depth
+ * bytes of the zero point, which the folded bias cancels). */
 typedef struct {
     int32_t col;   /* bytes from one input column to the next (input_depth) */
     int32_t row;   /* bytes from one window row to the next */
@@ -327,6 +327,15 @@ typedef struct {
     "smlatt r4, r8, r9, r4\n\t"                                                                               \
     "smlabb r3, r6, r7, r3\n\t"                                                                               \
     "smlatt r5, r6, r7, r5\n\t"
+
+/* The four channels' sums (r2-r5) requantized with their constants from the stream and stored at r12 as
+ * one word (r6-r10 scratch). */
+#define TML__DW3_PX_OUT                                                                                       \
+    "ldmia r0!, {r8-r10}\n\t" TML__ASM_REQUANT("r2", "r6", "r7", "r8", "r9", "r10")                            \
+    "ldmia r0!, {r8-r10}\n\t" TML__ASM_REQUANT("r3", "r6", "r7", "r8", "r9", "r10")                            \
+    "ldmia r0!, {r8-r10}\n\t" TML__ASM_REQUANT("r4", "r6", "r7", "r8", "r9", "r10")                            \
+    "ldmia r0!, {r8-r10}\n\t" TML__ASM_REQUANT("r5", "r6", "r7", "r8", "r9", "r10")                            \
+    TML__ASM_PACK4("r2", "r3", "r4", "r5") "str r2, [r12], #4\n\t"
 
 /* A run of pixels (args above): every group of the stream (groups, after the geometry) per pixel. The
  * output pointer stays in r12; the frame holds the groups, the pixel's corner, the end of its channels,
@@ -352,16 +361,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3_px_m4(const int3
         TML__DW3_TAP("[r10]") TML__DW3_TAP("[r10, r11]") TML__DW3_TAP("[r10, r11, lsl #1]")
         "add r10, r10, lr\n\t"
         TML__DW3_TAP("[r10]") TML__DW3_TAP("[r10, r11]") TML__DW3_TAP("[r10, r11, lsl #1]")
-        "ldmia r0!, {r8-r10}\n\t"
-        TML__ASM_REQUANT("r2", "r6", "r7", "r8", "r9", "r10")
-        "ldmia r0!, {r8-r10}\n\t"
-        TML__ASM_REQUANT("r3", "r6", "r7", "r8", "r9", "r10")
-        "ldmia r0!, {r8-r10}\n\t"
-        TML__ASM_REQUANT("r4", "r6", "r7", "r8", "r9", "r10")
-        "ldmia r0!, {r8-r10}\n\t"
-        TML__ASM_REQUANT("r5", "r6", "r7", "r8", "r9", "r10")
-        TML__ASM_PACK4("r2", "r3", "r4", "r5")
-        "str r2, [r12], #4\n\t"
+        TML__DW3_PX_OUT
         "add r1, r1, #4\n\t"
         "ldr r6, [sp, #8]\n\t"
         "cmp r1, r6\n\t"
@@ -377,30 +377,40 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3_px_m4(const int3
         "add sp, #20\n\t"
         "pop {r4-r11, pc}\n\t");
 }
-#undef TML__DW3_TAP
 
-/* n bytes (a multiple of 4, any alignment) from src to dst, sixteen at a time with the loads back to back. */
-static TML_NOINLINE void tml__dw3_copy_words(int8_t *dst, const int8_t *src, int32_t n)
+/* A window tap of four channels through the table of tap pointers (r11): x at the tap's pointer plus the
+ * channel offset (r1). */
+#define TML__DW3_TAP9(k) "ldr r10, [r11, #" k "]\n\t" TML__DW3_TAP("[r10, r1]")
+
+/* One pixel whose window crosses the image's border: its nine taps (filter rows, then columns) given as
+ * pointers to their input pixels, the zero point's bytes for the taps outside the image (the folded
+ * bias cancels them); every group of the stream (groups, after the geometry), channels bytes in all. */
+__attribute__((naked, unused, aligned(4))) static void tml__dw3_px9_m4(const int32_t *groups TML_UNUSED,
+                                                                       const int8_t *const *taps TML_UNUSED,
+                                                                       int8_t *out TML_UNUSED,
+                                                                       int32_t channels TML_UNUSED)
 {
-    int32_t a, b, c, d;
-    for (; n >= 16; n -= 16) {
-        __asm__ volatile("ldr %[a], [%[s]], #4\n\t"
-                         "ldr %[b], [%[s]], #4\n\t"
-                         "ldr %[c], [%[s]], #4\n\t"
-                         "ldr %[d], [%[s]], #4\n\t"
-                         "str %[a], [%[t]], #4\n\t"
-                         "str %[b], [%[t]], #4\n\t"
-                         "str %[c], [%[t]], #4\n\t"
-                         "str %[d], [%[t]], #4"
-                         : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [s] "+r"(src), [t] "+r"(dst)
-                         :
-                         : "memory");
-    }
-    for (; n > 0; n -= 4, src += 4, dst += 4) {
-        a = tml_read_s8x4(src);
-        memcpy(dst, &a, 4);
-    }
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r11, lr}\n\t"
+        "mov r12, r2\n\t"
+        "mov r11, r1\n\t"
+        "mov lr, r3\n\t"
+        "movs r1, #0\n\t"
+        "1:\n\t" /* four channels at offset r1 */
+        "ldmia r0!, {r2-r5}\n\t"
+        TML__DW3_TAP9("0") TML__DW3_TAP9("4") TML__DW3_TAP9("8")
+        TML__DW3_TAP9("12") TML__DW3_TAP9("16") TML__DW3_TAP9("20")
+        TML__DW3_TAP9("24") TML__DW3_TAP9("28") TML__DW3_TAP9("32")
+        TML__DW3_PX_OUT
+        "add r1, r1, #4\n\t"
+        "cmp r1, lr\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t");
 }
+#undef TML__DW3_TAP9
+#undef TML__DW3_PX_OUT
+#undef TML__DW3_TAP
 
 /* n bytes (a multiple of 4) of dst set to the word v. */
 static TML_NOINLINE void tml__dw3_fill_words(int8_t *dst, int32_t v, int32_t n)
@@ -419,7 +429,7 @@ static TML_NOINLINE void tml__dw3_fill_words(int8_t *dst, int32_t v, int32_t n)
     }
 }
 
-/* The pixel-by-pixel kernel's C part: interior runs in place, border pixels through the patch. */
+/* The pixel-by-pixel kernel's C part: interior runs in place, border pixels by their taps' pointers. */
 TML_HOT static TML_NOINLINE void tml__dw3_px_s8_packed_m4(const int32_t *stream, int8_t *patch, int32_t input_height,
                                                          int32_t output_height, int32_t pad_height,
                                                          const int8_t *input, int8_t *output)
@@ -432,7 +442,9 @@ TML_HOT static TML_NOINLINE void tml__dw3_px_s8_packed_m4(const int32_t *stream,
         const int32_t *const groups = stream + sizeof g / 4;
         int32_t b, oy, ox, fy;
         a.col = c;
+        a.row = w * c;
         a.step = sx * c;
+        tml__dw3_fill_words(patch, (int32_t)(0x01010101u * (uint8_t)g.zero_point), c);
         for (b = 0; b < g.batches; b++) {
             const int8_t *in_b = input + b * g.input_height * w * c;
             int8_t *out = output + b * g.output_height * g.output_width * c;
@@ -446,31 +458,25 @@ TML_HOT static TML_NOINLINE void tml__dw3_px_s8_packed_m4(const int32_t *stream,
                         if (n > g.output_width - ox) {
                             n = g.output_width - ox;
                         }
-                        a.row = w * c;
                         a.count = n;
                         tml__dw3_px_m4(groups, in_b + (iy0 * w + ix0) * c, out, &a);
                         out += n * c;
                         ox += n;
                         continue;
                     }
-                    { /* the window into the patch, the zero point outside: columns [fx0, fx1) inside */
-                        const int32_t fx0 = ix0 < 0 ? -ix0 : 0, fx1 = w - ix0 < 3 ? w - ix0 : 3;
-                        const int32_t zero = (int32_t)(0x01010101u * (uint8_t)g.zero_point);
+                    { /* a window across the border: its taps, the zero point's bytes (patch) outside */
+                        const int8_t *taps[9];
+                        int32_t fx;
                         for (fy = 0; fy < 3; fy++) {
                             const int32_t iy = iy0 + fy;
-                            int8_t *dst = patch + fy * 3 * c;
-                            if (iy < 0 || iy >= g.input_height || fx1 <= fx0) {
-                                tml__dw3_fill_words(dst, zero, 3 * c);
-                                continue;
+                            for (fx = 0; fx < 3; fx++) {
+                                const int32_t ix = ix0 + fx;
+                                taps[3 * fy + fx] = iy >= 0 && iy < g.input_height && ix >= 0 && ix < w ?
+                                                    in_b + (iy * w + ix) * c : patch;
                             }
-                            tml__dw3_fill_words(dst, zero, fx0 * c);
-                            tml__dw3_copy_words(dst + fx0 * c, in_b + (iy * w + ix0 + fx0) * c, (fx1 - fx0) * c);
-                            tml__dw3_fill_words(dst + fx1 * c, zero, (3 - fx1) * c);
                         }
+                        tml__dw3_px9_m4(groups, taps, out, c);
                     }
-                    a.row = 3 * c;
-                    a.count = 1;
-                    tml__dw3_px_m4(groups, patch, out, &a);
                     out += c;
                     ox++;
                 }

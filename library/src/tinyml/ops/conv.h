@@ -107,7 +107,7 @@ typedef struct {
     int32_t act_max;
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
-    int8_t *patch;                         /* 3x3 * input_depth bytes of scratch, or NULL (optimized 3x3 paths) */
+    int8_t *patch;                         /* 3x3 * input_depth bytes of scratch (with packed: input_depth), or NULL (optimized 3x3 paths) */
     const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3_s8_packed_m4's; or NULL */
     void *scratch;                         /* with packed: the rows ring and accumulators (see there) */
     int32_t banded;                        /* with packed and scratch: 1 for the eight-slot ring, band by band (tml__dw3_band_s8_packed_m4) */
