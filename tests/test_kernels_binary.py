@@ -42,7 +42,9 @@ def test_binary_forced_reference(tmp_path):
 @pytest.mark.parametrize("name", ["binary_sub_same_int8", "binary_sub_bcast_5d_int8", "binary_sub_s8_6d",
                                   "binary_max_bcast_2way_int8", "binary_min_s8_const_first",
                                   "binary_div_s8_bcast_relu", "binary_audio_int32_chain",
-                                  # ADD int8 with the generator's table (armv7em/elementwise.h)
+                                  # ADD and SUB int8 with the generator's table (armv7em/elementwise.h)
+                                  "binary_sub_s8_scales", "binary_sub_s8_odd_scales", "binary_sub_relu_int8",
+                                  "binary_sub_const_first_int8",
                                   "elementwise_add_same_int8", "elementwise_add_relu_int8",
                                   "elementwise_add_bcast_c_int8", "elementwise_add_const_first_int8",
                                   "elementwise_add_scalar_int8", "elementwise_add_bcast_5d_int8"])
