@@ -152,13 +152,17 @@ typedef struct {
                          "ldr r7, [r3, #16]\n\t" "ldr r3, [r3]\n\t"                                        \
                          TML__ADDT_BODY(OP, "")                                                            \
                          "subs r7, r7, #1\n\t"                                                             \
-                         "beq 2f\n\t"                                                                      \
+                         "beq 3f\n\t"                                                                      \
+                         "tst r7, #1\n\t" /* an odd count left enters the loop at its second group */     \
+                         "bne 2f\n\t"                                                                      \
                          ".balign 4\n\t"                                                                   \
                          "1:\n\t"                                                                          \
                          TML__ADDT_BODY(OP, "str r8, [r2], #4\n\t")                                        \
-                         "subs r7, r7, #1\n\t"                                                             \
-                         "bne 1b\n\t"                                                                      \
                          "2:\n\t"                                                                          \
+                         TML__ADDT_BODY(OP, "str r8, [r2], #4\n\t")                                        \
+                         "subs r7, r7, #2\n\t"                                                             \
+                         "bgt 1b\n\t"                                                                      \
+                         "3:\n\t"                                                                          \
                          "str r8, [r2]\n\t"                                                                \
                          "pop {r4-r11, pc}\n\t");                                                          \
     }
