@@ -169,8 +169,9 @@ typedef struct {
 TML__ADDT_KERNEL(tml__add_s8_table_m4, "add")
 TML__ADDT_KERNEL(tml__sub2_s8_table_m4, "sub")
 
-/* One row of ADD (sub = 0) or SUB (sub = 1) by the table: groups of four of a contiguous row by the
- * kernel above, the rest (and broadcast rows) element by element. */
+/* One row of ADD (sub = 0) or SUB (sub = 1) by the table: groups of four by the kernel above, the rest
+ * element by element. In a broadcast row (one input's stride 0) the kernel reads that input's byte
+ * repeated in 64 bytes on the stack, 16 groups per call. */
 TML_ALWAYS_INLINE void tml__addsub_s8_table_row(const tml_add_s8_params *p, int32_t n, const int8_t *a,
                                                 int32_t sa, const int8_t *b, int32_t sb, int8_t *out, int sub)
 {
@@ -184,14 +185,21 @@ TML_ALWAYS_INLINE void tml__addsub_s8_table_row(const tml_add_s8_params *p, int3
     k.m = p->output_multiplier;
     k.r = -p->output_shift;
     k.c = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (k.r - 1));
-    k.groups = n >> 2;
-    if (sd == 1 && so == 1 && k.groups > 0) {
-        if (neg) {
-            tml__sub2_s8_table_m4(xd, xo, out, &k);
-        } else {
-            tml__add_s8_table_m4(xd, xo, out, &k);
+    if ((sd == 1 || so == 1) && (uint32_t)(sd | so) <= 1u && n >= 4) {
+        int8_t rep[64];
+        const int32_t most = sd && so ? n >> 2 : 16; /* groups per call */
+        if (!(sd && so)) {
+            memset(rep, sd ? *xo : *xd, sizeof rep);
         }
-        i = k.groups * 4;
+        for (; i + 4 <= n; i += 4 * k.groups) {
+            const int8_t *pd = sd ? xd + i : rep, *po = so ? xo + i : rep;
+            k.groups = (n - i) >> 2 < most ? (n - i) >> 2 : most;
+            if (neg) {
+                tml__sub2_s8_table_m4(pd, po, out + i, &k);
+            } else {
+                tml__add_s8_table_m4(pd, po, out + i, &k);
+            }
+        }
     }
     for (; i < n; i++) {
         const int32_t x = (int32_t)((uint32_t)xd[i * sd] << 20);
