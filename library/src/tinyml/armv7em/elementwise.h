@@ -1,6 +1,8 @@
 /*
- * ADD int8 on Armv7E-M (Cortex-M4/M7/M33 with the DSP extension): TFLM's requantizations as SMMULR and
- * shifts (the row is SUB's too: armv7em/binary.h). Included by ops/elementwise.h when TML_ARCH_ARM_DSP is defined.
+ * ADD int8 on Armv7E-M (Cortex-M4/M7/M33 with the DSP extension): by the generator's table of one input's
+ * scaled values and a naked-asm loop (TML_ARCH_ARM_ASM, below), else TFLM's requantizations as SMMULR and
+ * shifts. Both rows are SUB's too (armv7em/binary.h). Included by ops/elementwise.h when TML_ARCH_ARM_DSP
+ * is defined.
  */
 #ifndef TINYML_ARMV7EM_ELEMENTWISE_H
 #define TINYML_ARMV7EM_ELEMENTWISE_H
@@ -78,8 +80,10 @@ TML_ALWAYS_INLINE void tml__add_s8_dsp(const tml_add_s8_params *p, const int8_t 
  * the sum TFLM requantizes (|d| < 2^30: no overflow). The output requantization is then
  * tml_requant_fast_s8's (SMMLAR with c + (d >> 31), ASR, SSAT; d is already 2 * acc), exact for an
  * output multiplier above 2^30 and a right shift in [1, 21]; a narrower activation range is applied
- * after (clamping the int8-saturated value is clamping the value). Per element two byte loads, a table
- * load, seven ALU instructions, a quarter of a word load, a pack and a word store. */
+ * after (clamping the int8-saturated value is clamping the value). Per element: the other input's byte
+ * and its table word (pipelined loads), a quarter of the direct input's word load, SXTB and ADD (or SUB)
+ * with LSL #20, the four instructions of the requantization, three quarters of a pack (BFI) and a quarter
+ * of the word store; eight elements per loop iteration, about 10 cycles per element. */
 
 /* Where p->table is used: the generator made it, the output requantization has the fast form, one
  * input is the direct one and the other one's scaled value is below its input in magnitude. */
