@@ -11,7 +11,7 @@
  * as one SMMULR, then tml__rdbpot_r1), the constants in registers for the row. Applies when every shift is a right shift,
  * except an input's shift of 0 with the multiplier 2^30 (the input of the larger scale: TFLM's 0.5),
  * where the doubling high multiply of (x << 20) is exactly a halving (no rounding happens). */
-static inline int tml__add_s8_fast(const tml_add_s8_params *p)
+TML_ALWAYS_INLINE int tml__add_s8_fast(const tml_add_s8_params *p)
 {
     return (p->input1_shift <= -1 || (p->input1_shift == 0 && p->input1_multiplier == (1 << 30))) &&
            (p->input2_shift <= -1 || (p->input2_shift == 0 && p->input2_multiplier == (1 << 30))) &&
@@ -87,7 +87,7 @@ TML_ALWAYS_INLINE void tml__add_s8_dsp(const tml_add_s8_params *p, const int8_t 
 
 /* Where p->table is used: the generator made it, the output requantization has the fast form, one
  * input is the direct one and the other one's scaled value is below its input in magnitude. */
-static inline int tml__add_s8_table_ok(const tml_add_s8_params *p)
+TML_ALWAYS_INLINE int tml__add_s8_table_ok(const tml_add_s8_params *p)
 {
     const int direct1 = p->input1_multiplier == (1 << 30) && p->input1_shift == 0;
     const int direct2 = p->input2_multiplier == (1 << 30) && p->input2_shift == 0;
@@ -218,7 +218,7 @@ TML_HOT TML_NOINLINE static void tml__add_s8_table_row(const tml_add_s8_params *
 }
 
 /* A narrower activation range than int8's over the whole output (after the rows). */
-static inline void tml__add_s8_clamp(const tml_add_s8_params *p, int8_t *out)
+TML_ALWAYS_INLINE void tml__add_s8_clamp(const tml_add_s8_params *p, int8_t *out)
 {
     int32_t i;
     if (p->act_min > -128 || p->act_max < 127) {

@@ -94,7 +94,7 @@ typedef tml_binary_i32_params tml_mul_i32_params;
 
 /* ------------------------------------------------------------ dispatch */
 
-static inline void tml_add_s8(const tml_add_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
+TML_ALWAYS_INLINE void tml_add_s8(const tml_add_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
 {
 #if defined(TML_ARCH_ARM_ASM)
     if (tml__add_s8_table_ok(p)) {
