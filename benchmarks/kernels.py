@@ -24,7 +24,7 @@ from run import CC, CFLAGS, LDFLAGS, run_cmd  # noqa: E402
 GROUPS = {
     "kernels": [("bench_max_pool", "MAX_POOL_2D int8, 2×2 stride 2, 48×48×8"),
                 ("bench_average_pool", "AVERAGE_POOL_2D int8, 6×6 global, 6×6×256"),
-                ("bench_add", "ADD int8, 4,096 elements, two input scales")],
+                ("bench_add", "ADD int8, 4,096 elements, two input scales (the generator's table)")],
     "binary": [("bench_sub", "SUB int8, 4,096 elements, two input scales"),
                ("bench_sub_bcast", "SUB int8, [64, 64] - [64]"),
                ("bench_maximum", "MAXIMUM int8, 4,096 elements"),

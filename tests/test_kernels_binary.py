@@ -41,7 +41,13 @@ def test_binary_forced_reference(tmp_path):
 
 @pytest.mark.parametrize("name", ["binary_sub_same_int8", "binary_sub_bcast_5d_int8", "binary_sub_s8_6d",
                                   "binary_max_bcast_2way_int8", "binary_min_s8_const_first",
-                                  "binary_div_s8_bcast_relu", "binary_audio_int32_chain"])
+                                  "binary_div_s8_bcast_relu", "binary_audio_int32_chain",
+                                  # ADD and SUB int8 with the generator's table (armv7em/elementwise.h)
+                                  "binary_sub_s8_scales", "binary_sub_s8_odd_scales", "binary_sub_relu_int8",
+                                  "binary_sub_const_first_int8",
+                                  "elementwise_add_same_int8", "elementwise_add_relu_int8",
+                                  "elementwise_add_bcast_c_int8", "elementwise_add_const_first_int8",
+                                  "elementwise_add_scalar_int8", "elementwise_add_bcast_5d_int8"])
 def test_models_on_cortex_m4_match_tflm(name):
     """Whole models built for the Cortex-M4 (-Wall -Wextra -Werror, the optimized kernels) and run under
     QEMU, against TFLM."""
@@ -51,3 +57,32 @@ def test_models_on_cortex_m4_match_tflm(name):
             rng = np.random.default_rng(seed)
             inputs = [random_input(t.np_dtype, t.shape, rng) for t in target.inputs]
             assert_same(target.run(inputs)[0], tflm_run(path, inputs)[0], f"{name} seed {seed}")
+
+
+@pytest.mark.parametrize("op", ["ADD", "SUB"])
+@pytest.mark.parametrize("seed", range(5))
+def test_add_sub_tables_on_cortex_m4_match_tflm(op, seed, tmp_path):
+    """The generator's ADD/SUB int8 tables (platformio_tinyml/lower/ops/elementwise.py add_table, the Python
+    twin of tml_add_s8_table_of): random scales (equal for seed 0, input1's or input2's larger), zero points
+    often at the ends of int8, a fused ReLU for odd seeds; every byte value in both inputs (every table
+    entry read), in place over input1, on the Cortex-M4 under QEMU against TFLM."""
+    from tflite_build import build
+    from platformio_tinyml.api import generate
+    rng = np.random.default_rng(40 + seed)
+    s1 = float(2.0 ** rng.uniform(-8, -3))
+    s2 = s1 if seed == 0 else float(2.0 ** rng.uniform(-8, -3))
+    so = float(2.0 ** rng.uniform(-7, -2))
+    zps = [int(rng.choice([-128, 127])) if rng.random() < 0.4 else int(rng.integers(-128, 128)) for _ in range(3)]
+    tensors = [dict(shape=[1, 4, 8, 8], dtype="int8", scale=s, zp=z) for s, z in zip((s1, s2, so), zps)]
+    opts = dict(options_type=f"{op.capitalize()}Options", options=dict(fused_activation_function=1)) \
+        if seed % 2 else {}
+    path = tmp_path / "m.tflite"
+    path.write_bytes(build(tensors=tensors, ops=[dict(op=op, inputs=[0, 1], outputs=[2], **opts)],
+                           inputs=[0, 1], outputs=[2]))
+    generate(str(path), str(tmp_path / "gen"), name="m", arch="cortex-m4")
+    assert "TML_PACKED_DSP(addtab" in (tmp_path / "gen" / "m.c").read_text()  # the table path runs
+    with QemuModel(str(path), "m") as target:
+        for k in range(2):
+            a = rng.permutation(np.arange(-128, 128)).astype(np.int8).reshape(1, 4, 8, 8)
+            b = rng.permutation(np.arange(-128, 128)).astype(np.int8).reshape(1, 4, 8, 8)
+            assert_same(target.run([a, b])[0], tflm_run(str(path), [a, b])[0], f"{op} seed {seed}.{k}")

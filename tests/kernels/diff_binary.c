@@ -85,9 +85,13 @@ static int check(const char *what, int c, int32_t size, int bad)
     return 0;
 }
 
+#if defined(TML_ARCH_ARM_ASM)
+static int32_t sub_table[256];
+#endif
+
 static int test_sub(void)
 {
-    int c, bad = 0, fast = 0;
+    int c, bad = 0, fast = 0, by_table = 0;
     for (c = 0; c < CASES; c++) {
         tml_sub_s8_params p;
         double s1 = ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -4)), s2, so, tm;
@@ -117,8 +121,17 @@ static int test_sub(void)
         p.act_max = rnd() % 2 ? 127 : between(p.act_min, 127);
         fill(a_buf + off, n1);
         fill(b_buf, n2);
+#if defined(TML_ARCH_ARM_ASM) /* the generator's table (armv7em/elementwise.h), mostly */
+        p.table = sub_table;
+        if (tml__add_s8_table_ok(&p) && rnd() % 8) {
+            tml_add_s8_table_of(&p, 1, sub_table);
+            by_table++;
+        } else {
+            p.table = NULL;
+        }
+#endif
 #if defined(TML_ARCH_ARM_DSP)
-        fast += tml__add_s8_fast(&p);
+        fast += tml__add_s8_fast(&p) || p.table != NULL;
 #endif
         tml_sub_s8_ref(&p, a_buf + off, b_buf, out_ref);
         memset(out_opt, 0x55, sizeof out_opt);
@@ -131,7 +144,7 @@ static int test_sub(void)
             bad += check("sub_s8 in place", c, p.size, bad);
         }
     }
-    printf("sub_s8: %d cases, %d on the fast path, %d differ\n", CASES, fast, bad);
+    printf("sub_s8: %d cases, %d on the fast path, %d by the table, %d differ\n", CASES, fast, by_table, bad);
     return bad;
 }
 

@@ -693,24 +693,39 @@ static void quantize_multiplier(double real, int32_t *m, int32_t *shift)
     *shift = e;
 }
 
-/* ADD int8 with the parameters TFLM's Prepare makes from random scales (equal scales too: the larger
- * input's multiplier is then 2^30 with shift 0) or random ones (some outside the fast path), random
- * zero points and activation ranges; the element-wise row, as the broadcast driver calls it. */
+/* ADD int8 with the parameters TFLM's Prepare makes from random scales (either input's larger, or equal:
+ * the larger input's multiplier is then 2^30 with shift 0) or random ones (some outside the fast paths),
+ * random and extreme zero points, activation ranges; lengths 1..67 (the table kernel's groups of four
+ * and the rest), longer ones up to 4096; the generator's table (tml_add_s8_table_of) where it applies
+ * (mostly), else none; the output over input1 or input2 (in place, as the generated models run it);
+ * broadcast rows ([rows, cols] with one input a row or a column). The oracle is the reference kernel. */
+static int8_t add_a[4096], add_b[4096];
+#if defined(TML_ARCH_ARM_ASM)
+static int32_t add_table[256];
+#endif
+static int32_t add_bcast[6];
+
+static int32_t add_offset(void)
+{
+    return rnd() % 5 == 0 ? (rnd() % 2 ? -127 : 128) : between(-127, 128);
+}
+
 static int test_add(void)
 {
-    int c, bad = 0;
+    int c, bad = 0, by_table = 0, in_place = 0;
     for (c = 0; c < CASES; c++) {
         tml_add_s8_params p;
         double s1 = ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -4)), s2, so;
-        int32_t i;
+        int32_t i, n1, n2, where = (int32_t)(rnd() % 3);
         memset(&p, 0, sizeof p);
         s2 = rnd() % 3 == 0 ? s1 : ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -4));
         so = ldexp(1.0 + (rnd() % 1000) / 1000.0, between(-10, -3));
-        p.size = between(1, 300);
+        p.size = rnd() % 2 ? between(1, 67) : rnd() % 2 ? between(68, 300) : between(300, 4096);
+        n1 = n2 = p.size;
         p.left_shift = 20;
-        p.input1_offset = between(-127, 128);
-        p.input2_offset = between(-127, 128);
-        p.output_offset = between(-128, 127);
+        p.input1_offset = add_offset();
+        p.input2_offset = add_offset();
+        p.output_offset = rnd() % 5 == 0 ? (rnd() % 2 ? -128 : 127) : between(-128, 127);
         quantize_multiplier(s1 / (2 * (s1 > s2 ? s1 : s2)), &p.input1_multiplier, &p.input1_shift);
         quantize_multiplier(s2 / (2 * (s1 > s2 ? s1 : s2)), &p.input2_multiplier, &p.input2_shift);
         quantize_multiplier(2 * (s1 > s2 ? s1 : s2) / (ldexp(1.0, 20) * so), &p.output_multiplier, &p.output_shift);
@@ -719,28 +734,64 @@ static int test_add(void)
             random_requant(1, 0, &p.input2_multiplier, &p.input2_shift);
             random_requant(1, 0, &p.output_multiplier, &p.output_shift);
             if (rnd() % 4 == 0) p.input1_shift = 0;
+            if (rnd() % 4 == 0) { /* one input direct, the other anything */
+                p.input1_multiplier = 1 << 30;
+                p.input1_shift = 0;
+            }
             if (p.output_shift > -1) p.output_shift = -1;
             if (p.input1_shift > 0) p.input1_shift = 0;
             if (p.input2_shift > 0) p.input2_shift = 0;
         }
         random_act(&p.act_min, &p.act_max);
-        fill(in_buf, p.size);
-        fill(w_buf, p.size);
+        if (rnd() % 5 == 0) { /* broadcast: [rows, cols], input2 (or input1) one row or one column */
+            const int32_t rows = between(1, 8), cols = between(1, 67), col = (int32_t)(rnd() % 2);
+            const int first = (int)(rnd() % 2);
+            p.size = rows * cols;
+            p.bcast_rank = 2;
+            p.bcast = add_bcast;
+            add_bcast[0] = rows;
+            add_bcast[1] = cols;
+            add_bcast[first ? 4 : 2] = cols;
+            add_bcast[first ? 5 : 3] = 1;
+            add_bcast[first ? 2 : 4] = col ? 1 : 0;
+            add_bcast[first ? 3 : 5] = col ? 0 : 1;
+            n1 = first ? (col ? rows : cols) : p.size;
+            n2 = first ? p.size : (col ? rows : cols);
+            where = 0;
+        }
+#if defined(TML_ARCH_ARM_ASM) /* where the generator makes the table */
+        p.table = add_table;
+        if (tml__add_s8_table_ok(&p) && rnd() % 8) {
+            tml_add_s8_table_of(&p, 0, add_table);
+            by_table++;
+        } else {
+            p.table = NULL;
+        }
+#endif
+        fill(add_a, n1);
+        fill(add_b, n2);
         if (rnd() % 4 == 0) { /* a loop, not memset: GCC 8 takes the int size for a possible 2 GiB */
             const int8_t edge = (int8_t)(rnd() % 2 ? -128 : 127);
-            for (i = 0; i < p.size; i++) in_buf[i] = edge;
+            for (i = 0; i < n1; i++) add_a[i] = edge;
         }
-        for (i = 0; i < p.size; i++) out_ref[i] = (int8_t)tml_add_q_one(&p, in_buf[i], w_buf[i]);
+        tml_add_s8_ref(&p, add_a, add_b, out_ref);
         memset(out_opt, 0x55, sizeof out_opt);
-        tml_add_s8(&p, in_buf, w_buf, out_opt);
+        if (where == 0) {
+            tml_add_s8(&p, add_a, add_b, out_opt);
+        } else { /* in place: the output over input1 or input2 */
+            memcpy(out_opt, where == 1 ? add_a : add_b, (size_t)p.size);
+            tml_add_s8(&p, where == 1 ? out_opt : add_a, where == 2 ? out_opt : add_b, out_opt);
+            in_place++;
+        }
         if (memcmp(out_ref, out_opt, (size_t)p.size) != 0 || out_opt[p.size] != 0x55) {
             if (bad++ < 5)
-                printf("add case %d differs: multipliers %ld %ld %ld shifts %ld %ld %ld\n", c,
-                       (long)p.input1_multiplier, (long)p.input2_multiplier, (long)p.output_multiplier,
-                       (long)p.input1_shift, (long)p.input2_shift, (long)p.output_shift);
+                printf("add case %d differs: size %ld multipliers %ld %ld %ld shifts %ld %ld %ld table %d\n", c,
+                       (long)p.size, (long)p.input1_multiplier, (long)p.input2_multiplier,
+                       (long)p.output_multiplier, (long)p.input1_shift, (long)p.input2_shift,
+                       (long)p.output_shift, p.table != NULL);
         }
     }
-    printf("add_s8: %d cases, %d differ\n", CASES, bad);
+    printf("add_s8: %d cases, %d by the table, %d in place, %d differ\n", CASES, by_table, in_place, bad);
     return bad;
 }
 

@@ -11,7 +11,7 @@ import numpy as np
 from ...quantize.quant import INT_RANGES
 from ..registry import register
 from .common import act_range, activation, quantize_multiplier, require_quantized
-from .elementwise import allow_inplace, shape_params
+from .elementwise import DSP_ARCHES, add_table, allow_inplace, shape_params
 
 _SUFFIX = {"int8": "s8", "int16": "s16", "float32": "f32", "int32": "i32", "int64": "i64"}
 
@@ -93,6 +93,8 @@ def lower_sub(op, ctx):
     else:
         lo, hi = act_range(op, ctx, out)
         params = dict(shape, **_sub_quant(ctx, in1, in2, out), act_min=lo, act_max=hi)
+        if out.dtype == "int8" and ctx.arch in DSP_ARCHES:
+            params.update(table=add_table(ctx, params, sub=True))
         ptype = f"tml_sub_{_SUFFIX[out.dtype]}_params"
     _emit(op, ctx, "SUB", in1, in2, out, ptype, params)
 

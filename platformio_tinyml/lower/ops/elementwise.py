@@ -14,6 +14,7 @@ from ..registry import NULL, register
 from .common import act_range, activation, flat_size, require_quantized
 
 MAX_RANK = 6  # TML_MAX_DIMS
+DSP_ARCHES = ("cortex-m4", "portable")  # where the Cortex-M4 kernels may run (their packed constants)
 
 
 def broadcast_plan(s1, s2, out) -> list:
@@ -117,6 +118,8 @@ def _lower_binary(op, ctx, name: str) -> None:
         lo, hi = act_range(op, ctx, out)
         if name == "ADD":
             params = dict(shape, **_add_quant(ctx, in1, in2, out), act_min=lo, act_max=hi)
+            if out.dtype == "int8" and ctx.arch in DSP_ARCHES:
+                params.update(table=add_table(ctx, params, sub=False))
         else:
             params = dict(shape, **_mul_quant(ctx, in1, in2, out), act_min=lo, act_max=hi)
     allow_inplace(ctx, in1, in2, out)
@@ -141,6 +144,34 @@ def _add_quant(ctx, in1, in2, out) -> dict:
                 output_offset=out.q_zero_point, left_shift=left_shift,
                 input1_multiplier=m1, input1_shift=sh1, input2_multiplier=m2, input2_shift=sh2,
                 output_multiplier=mo, output_shift=sho)
+
+
+def _mul_by_quantized_mul(x: int, m: int, shift: int) -> int:
+    """TFLM's MultiplyByQuantizedMultiplier on int32 (tml_mul_by_quantized_mul)."""
+    left, right = max(shift, 0), max(-shift, 0)
+    a = ((x << left) + 2**31) % 2**32 - 2**31
+    y = 2**31 - 1 if a == m == -2**31 else (a * m + 2**30) >> 31
+    mask = (1 << right) - 1
+    return (y >> right) + (1 if (y & mask) > (mask >> 1) + (1 if y < 0 else 0) else 0)
+
+
+def add_table(ctx, q: dict, sub: bool):
+    """int8 ADD's (SUB's) table of the Cortex-M4 kernel (tml_add_s8_table_of in
+    library/src/tinyml/armv7em/elementwise.h: the other input's 256 doubled scaled values, the direct input's
+    offset folded in), or NULL where tml__add_s8_table_ok would not hold."""
+    direct1 = q["input1_multiplier"] == 1 << 30 and q["input1_shift"] == 0
+    direct2 = q["input2_multiplier"] == 1 << 30 and q["input2_shift"] == 0
+    o = "2" if direct1 else "1"
+    if not ((direct1 or direct2) and q["left_shift"] == 20 and q["output_multiplier"] > 1 << 30
+            and -21 <= q["output_shift"] <= -1 and q[f"input{o}_shift"] <= 0 and q[f"input{o}_multiplier"] >= 0):
+        return NULL
+    off_d = q["input1_offset" if direct1 else "input2_offset"] << 20
+    m, sh, off_o = q[f"input{o}_multiplier"], q[f"input{o}_shift"], q[f"input{o}_offset"]
+    vals = []
+    for u in range(256):
+        s2 = 2 * _mul_by_quantized_mul(((u ^ 0x80) - 0x80 + off_o) << 20, m, sh)
+        vals.append(s2 + off_d if not sub else off_d - s2 if direct1 else s2 - off_d)
+    return ctx.packed_array("int32_t", np.array(vals, np.int64), "addtab", "TML_PACKED_DSP")
 
 
 def _mul_quant(ctx, in1, in2, out) -> dict:

@@ -20,6 +20,24 @@ TML_ALWAYS_INLINE void tml__sub_s8_dsp(const tml_sub_s8_params *p, const int8_t 
     TML_BINARY_DRIVE(tml__sub_s8_row_dsp, p, in1, in2, out);
 }
 
+#if defined(TML_ARCH_ARM_ASM)
+/* SUB int8 by the generator's table (p->table, made with sub = 1; armv7em/elementwise.h): ADD's table
+ * row with the direct input's term subtracted when it is input2. */
+TML_HOT TML_NOINLINE static void tml__sub_s8_table_row(const tml_sub_s8_params *p, int32_t n, const int8_t *a,
+                                                       int32_t sa, const int8_t *b, int32_t sb, int8_t *out)
+{
+    tml__addsub_s8_table_row(p, n, a, sa, b, sb, out, 1);
+}
+
+/* tml_sub_s8 where tml__add_s8_table_ok allows it. */
+TML_ALWAYS_INLINE void tml__sub_s8_table(const tml_sub_s8_params *p, const int8_t *in1, const int8_t *in2,
+                                         int8_t *out)
+{
+    TML_BINARY_DRIVE(tml__sub_s8_table_row, p, in1, in2, out);
+    tml__add_s8_clamp(p, out);
+}
+#endif
+
 /* MAXIMUM/MINIMUM int8: four bytes per step with MAX_POOL_2D's SSUB8 + SEL (tml__max_s8x4 and
  * tml__min_s8x4 of armv7em/pool.h): SSUB8 sets the GE flag of each byte lane where a >= b, SEL takes a's
  * byte there (max) or b's (min); for equal bytes both are the same value. */

@@ -64,8 +64,14 @@ typedef tml_add_s8_params tml_squared_difference_s16_params;
 
 /* ------------------------------------------------------------ dispatch */
 
-static inline void tml_sub_s8(const tml_sub_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
+TML_ALWAYS_INLINE void tml_sub_s8(const tml_sub_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
 {
+#if defined(TML_ARCH_ARM_ASM)
+    if (tml__add_s8_table_ok(p)) {
+        tml__sub_s8_table(p, in1, in2, out);
+        return;
+    }
+#endif
 #if defined(TML_ARCH_ARM_DSP)
     if (tml__add_s8_fast(p)) {
         tml__sub_s8_dsp(p, in1, in2, out);

@@ -43,6 +43,8 @@ typedef struct {
     int32_t output_shift;
     int32_t act_min;
     int32_t act_max;
+    const int32_t *table;     /* NULL, or int8 ADD's 256 scaled values of one input (the generator, for
+                                 the Cortex-M4: armv7em/elementwise.h; other images ignore it) */
 } tml_add_s8_params;
 
 typedef tml_add_s8_params tml_add_s16_params;
@@ -92,8 +94,14 @@ typedef tml_binary_i32_params tml_mul_i32_params;
 
 /* ------------------------------------------------------------ dispatch */
 
-static inline void tml_add_s8(const tml_add_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
+TML_ALWAYS_INLINE void tml_add_s8(const tml_add_s8_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
 {
+#if defined(TML_ARCH_ARM_ASM)
+    if (tml__add_s8_table_ok(p)) {
+        tml__add_s8_table(p, in1, in2, out);
+        return;
+    }
+#endif
 #if defined(TML_ARCH_ARM_DSP)
     if (tml__add_s8_fast(p)) {
         tml__add_s8_dsp(p, in1, in2, out);
