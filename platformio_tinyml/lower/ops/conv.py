@@ -228,13 +228,21 @@ def packed_conv_m4(ctx, weights, geo, q):
         return NULL, 0
     mult, c, r = fast
     fh, row = geo["filter_height"], geo["filter_width"] * cin
-    # each filter row padded to whole words without dilation across (conv_packed.h, tml__conv_row_bytes)
-    row_bytes = -(-row // 4) * 4 if geo["dilation_width"] == 1 else row
+    # each filter row padded to whole words without dilation across where that adds no block of four
+    # window values (conv_packed.h, tml__conv_row_bytes), else without dilation across split: the rows'
+    # whole words, then their last row % 4 values (tml__conv_split)
+    padded = -(-row // 4) * 4
+    dw1 = geo["dilation_width"] == 1
+    row_bytes = padded if dw1 and fh * padded == -(-(fh * row) // 4) * 4 else row
     k = fh * row_bytes
     k4 = -(-k // 4) * 4
     bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
     w = np.zeros((cout, fh, row_bytes), np.int8)
     w[:, :, :row] = np.asarray(weights, np.int8).reshape(cout, fh, row)
+    if dw1 and row_bytes % 4:
+        lead = row & ~3
+        w = np.concatenate([w[:, :, :lead].reshape(cout, fh * lead), w[:, :, lead:].reshape(cout, fh * (row - lead))],
+                           axis=1)
     paired = pair_weights_m4(w.reshape(cout, k), bias)
     if paired is None:
         return NULL, 0

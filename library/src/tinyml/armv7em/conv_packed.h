@@ -44,6 +44,18 @@
     "sxtb16 lr, lr\n\t"                                                                                       \
     "smlad r5, r10, lr, r5\n\t"                                                                               \
     "smlad r9, r11, lr, r9\n\t"
+/* The same for the first two window values of a group, pixel B's sums starting from pixel A's initial ones. */
+#define TML__CONV_FIRST_MACS                                                                                  \
+    "smlad r6, r11, r12, r2\n\t"                                                                              \
+    "smlad r2, r10, r12, r2\n\t"                                                                              \
+    "sxtb16 r12, r12\n\t"                                                                                     \
+    "smlad r7, r11, r12, r3\n\t"                                                                              \
+    "smlad r3, r10, r12, r3\n\t"                                                                              \
+    "smlad r8, r11, lr, r4\n\t"                                                                               \
+    "smlad r4, r10, lr, r4\n\t"                                                                               \
+    "sxtb16 lr, lr\n\t"                                                                                       \
+    "smlad r9, r11, lr, r5\n\t"                                                                               \
+    "smlad r5, r10, lr, r5\n\t"
 /* The next two window words and two weight words, back to back (one cycle each after the first). */
 #define TML__CONV_LOADS                                                                                       \
     "ldr r10, [r1], #4\n\t"                                                                                   \
@@ -70,8 +82,9 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "ldmia r0!, {r12, lr}\n\t" /* words of the groups, blocks of four window values */
         "sub r3, r3, r2\n\t"
         "add r12, r0, r12, lsl #2\n\t"
-        "rsb lr, lr, #0\n\t" /* the first block: the loop ends after its eighth block */
+        "sub lr, lr, #1\n\t" /* after the first block: the loop ends after its eighth block */
         "and lr, lr, #7\n\t"
+        "rsb lr, lr, #8\n\t" /* (8: at the test of the sentinel) */
         "movs r4, #112\n\t"
         "mul lr, lr, r4\n\t"
         "adr r4, 2f\n\t"
@@ -79,13 +92,10 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "orr lr, lr, #1\n\t" /* a Thumb address for LDR PC */
         "push {r1-r3, r12, lr}\n\t" /* scratch, out_a, out_b - out_a, end of the groups, entry */
         "1:\n\t"
-        "ldmia r0!, {r2-r5}\n\t" /* initial S and E sums: pixel A in r2-r5, B in r6-r9 */
-        "mov r6, r2\n\t"
-        "mov r7, r3\n\t"
-        "mov r8, r4\n\t"
-        "mov r9, r5\n\t"
+        "ldmia r0!, {r2-r5}\n\t" /* initial S and E sums of pixel A, which B's first SMLADs start from */
         "ldr r1, [sp]\n\t"
         TML__CONV_LOADS
+        TML__CONV_FIRST_MACS TML__CONV_LOADS TML__CONV_MACS TML__CONV_LOADS
         "ldr pc, [sp, #16]\n\t"
         ".balign 4\n\t"
         "2:\n\t" /* 32 window values per pass (112 bytes of code per four), the sentinel after them */
@@ -93,12 +103,12 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK
         "cmp r10, #0x80008000\n\t"
         "bne 2b\n\t"
-        "sub r0, r0, #8\n\t" /* the two weight words read past the group's */
+        /* the two weight words read past the group's are channel 0's multiplier (r12) and c (lr) */
         TML__CONV_ODD("r2", "r3") TML__CONV_ODD("r6", "r7") TML__CONV_ODD("r4", "r5") TML__CONV_ODD("r8", "r9")
-        "ldmia r0!, {r10-r12}\n\t" /* each channel's multiplier, c, r */
-        TML__ASM_REQUANT("r3", "r1", "lr", "r10", "r11", "r12")
-        TML__ASM_REQUANT("r7", "r1", "lr", "r10", "r11", "r12")
-        "ldmia r0!, {r10-r12}\n\t"
+        "ldr r11, [r0], #4\n\t" /* channel 0's r */
+        TML__ASM_REQUANT("r3", "r1", "r10", "r12", "lr", "r11")
+        TML__ASM_REQUANT("r7", "r1", "r10", "r12", "lr", "r11")
+        "ldmia r0!, {r10-r12}\n\t" /* each other channel's multiplier, c, r */
         TML__CONV_REQ_ODD("r2")
         TML__CONV_REQ_ODD("r6")
         "ldmia r0!, {r10-r12}\n\t"
@@ -123,6 +133,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
 #undef TML__CONV_REQ_ODD
 #undef TML__CONV_ODD
 #undef TML__CONV_LOADS
+#undef TML__CONV_FIRST_MACS
 #undef TML__CONV_MACS
 
 /* Four values of each window (words xa, xb) as tml__conv_pair_m4 reads them. */
@@ -155,6 +166,129 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_m4(const int
         "subs r3, r3, #1\n\t"
         "bne 1b\n\t"
         "pop {r4-r6, pc}\n\t");
+}
+
+/* rows = shape >> 16 filter rows of the windows a and b (any alignment; words = shape & 0xffff >= 1
+ * words each, the next row step bytes further) into dst as tml__conv_put4 writes them, then the sentinel. */
+__attribute__((naked, unused, aligned(4))) static void tml__conv_il_rows_m4(const int8_t *a TML_UNUSED,
+                                                                            const int8_t *b TML_UNUSED,
+                                                                            uint32_t *dst TML_UNUSED,
+                                                                            int32_t shape TML_UNUSED,
+                                                                            int32_t step TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r9, lr}\n\t"
+        "ldr r8, [sp, #28]\n\t"
+        "lsr r9, r3, #16\n\t"
+        "uxth r3, r3\n\t"
+        "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row to the next */
+        "1:\n\t"
+        "mov r12, r3\n\t"
+        "2:\n\t"
+        "ldr r6, [r0], #4\n\t"
+        "ldr r7, [r1], #4\n\t"
+        "sxtb16 r4, r6\n\t"
+        "sxtb16 r5, r7\n\t"
+        "sxtb16 r6, r6, ror #8\n\t"
+        "sxtb16 r7, r7, ror #8\n\t"
+        "stmia r2!, {r4-r7}\n\t"
+        "subs r12, r12, #1\n\t"
+        "bne 2b\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 1b\n\t"
+        "mov r4, #0x80008000\n\t"
+        "str r4, [r2]\n\t"
+        "pop {r4-r9, pc}\n\t");
+}
+
+/* The split windows a and b (any alignment, tml__conv_split) into dst as tml__conv_put4 writes them,
+ * then the sentinel: of rows = shape >> 18 filter rows (the next step bytes further) first the lead parts, words = shape &
+ * 0xffff words each (none: words 0), then the tails, t = (shape >> 16) & 3 bytes after each lead part,
+ * all the tails' bytes one after the other in words (tml__conv_split), the last one ended with zeros. */
+__attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(const int8_t *a TML_UNUSED,
+                                                                             const int8_t *b TML_UNUSED,
+                                                                             uint32_t *dst TML_UNUSED,
+                                                                             int32_t shape TML_UNUSED,
+                                                                             int32_t step TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r3-r11, lr}\n\t"
+        "ldr r8, [sp, #40]\n\t" /* step */
+        "lsr r9, r3, #18\n\t"   /* rows */
+        "uxth r3, r3\n\t"       /* words */
+        "add r11, r0, r3, lsl #2\n\t" /* the tails */
+        "add lr, r1, r3, lsl #2\n\t"
+        "cbz r3, 3f\n\t"
+        "sub r10, r8, r3, lsl #2\n\t" /* from the end of a lead part to the next */
+        "1:\n\t"
+        "mov r12, r3\n\t"
+        "2:\n\t"
+        "ldr r6, [r0], #4\n\t"
+        "ldr r7, [r1], #4\n\t"
+        "sxtb16 r4, r6\n\t"
+        "sxtb16 r5, r7\n\t"
+        "sxtb16 r6, r6, ror #8\n\t"
+        "sxtb16 r7, r7, ror #8\n\t"
+        "stmia r2!, {r4-r7}\n\t"
+        "subs r12, r12, #1\n\t"
+        "bne 2b\n\t"
+        "add r0, r0, r10\n\t"
+        "add r1, r1, r10\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 1b\n\t"
+        "3:\n\t"
+        "ldr r3, [sp]\n\t"
+        "ubfx r10, r3, #16, #2\n\t" /* t */
+        "cmp r10, #0\n\t"
+        "beq 7f\n\t"
+        "lsr r9, r3, #18\n\t"
+        "mov r0, r11\n\t"
+        "mov r1, lr\n\t"
+        "movs r3, #0\n\t" /* the bits gathered in r4 (a) and r5 (b) */
+        "movs r4, #0\n\t"
+        "movs r5, #0\n\t"
+        "4:\n\t"
+        "movs r12, #0\n\t"
+        "5:\n\t"
+        "ldrb r6, [r0, r12]\n\t"
+        "ldrb r7, [r1, r12]\n\t"
+        "lsls r6, r6, r3\n\t"
+        "lsls r7, r7, r3\n\t"
+        "orrs r4, r4, r6\n\t"
+        "orrs r5, r5, r7\n\t"
+        "adds r3, r3, #8\n\t"
+        "cmp r3, #32\n\t"
+        "bne 6f\n\t"
+        "sxtb16 r6, r4\n\t"
+        "sxtb16 r7, r5\n\t"
+        "sxtb16 r11, r4, ror #8\n\t"
+        "sxtb16 lr, r5, ror #8\n\t"
+        "stmia r2!, {r6, r7, r11, lr}\n\t"
+        "movs r3, #0\n\t"
+        "movs r4, #0\n\t"
+        "movs r5, #0\n\t"
+        "6:\n\t"
+        "adds r12, r12, #1\n\t"
+        "cmp r12, r10\n\t"
+        "bne 5b\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 4b\n\t"
+        "cbz r3, 7f\n\t" /* the last word's bytes, zeros after them */
+        "sxtb16 r6, r4\n\t"
+        "sxtb16 r7, r5\n\t"
+        "sxtb16 r11, r4, ror #8\n\t"
+        "sxtb16 lr, r5, ror #8\n\t"
+        "stmia r2!, {r6, r7, r11, lr}\n\t"
+        "7:\n\t"
+        "mov r4, #0x80008000\n\t"
+        "str r4, [r2]\n\t"
+        "pop {r3-r11, pc}\n\t");
 }
 
 /* The two windows a and b (k int8 values each) sign-extended and interleaved into scratch as
@@ -190,39 +324,20 @@ typedef struct {
 } tml__conv_geometry;
 
 /* The bytes a filter row takes in the window: filter_width * input_depth, rounded up to a multiple of
- * four without dilation across (the generator pads each row's weights with zeros to match). */
+ * four without dilation across where that adds no block of four window values (the generator pads each
+ * row's weights with zeros to match). */
 TML_ALWAYS_INLINE int32_t tml__conv_row_bytes(const tml__conv_geometry *g)
 {
-    const int32_t row = g->filter_width * g->input_depth;
-    return g->dilation_width == 1 ? (row + 3) & ~3 : row;
+    const int32_t row = g->filter_width * g->input_depth, padded = (row + 3) & ~3;
+    return g->dilation_width == 1 && g->filter_height * padded == ((g->filter_height * row + 3) & ~3) ? padded : row;
 }
 
-/* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst
- * (im2col order: filter rows, columns, input channels) where it leaves the image: the zero point
- * everywhere, then per filter row inside the image the columns inside copied a word at a time. */
-static TML_NOINLINE void tml__conv_gather_border_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
-                                                   int32_t ix0, int8_t *dst)
+/* Whether the window is split (without dilation across, rows not of whole words, tml__conv_row_bytes):
+ * the whole words of each filter row (row & ~3 bytes, the row's lead part) first, row after row, then
+ * the last row & 3 bytes of each row, row after row. */
+TML_ALWAYS_INLINE int tml__conv_split(const tml__conv_geometry *g)
 {
-    const int32_t cin = g->input_depth, fw = g->filter_width, row = tml__conv_row_bytes(g), dw = g->dilation_width;
-    /* columns inside the image: fx in [fx0, fx1) */
-    const int32_t fx0 = ix0 >= 0 ? 0 : dw == 1 ? -ix0 : (-ix0 + dw - 1) / dw;
-    const int32_t fx1 = tml_clamp_i32(dw == 1 ? g->input_width - ix0 : (g->input_width - ix0 + dw - 1) / dw, fx0, fw);
-    int32_t fy, fx;
-    tml__fill_s8(dst, (int8_t)g->zero_point, g->filter_height * row);
-    for (fy = 0; fy < g->filter_height; fy++, dst += row) {
-        const int32_t iy = iy0 + fy * g->dilation_height;
-        const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
-        if (iy < 0 || iy >= g->input_height) {
-            continue;
-        }
-        if (dw == 1) {
-            tml__copy_s8(dst + fx0 * cin, src + fx0 * cin, (fx1 - fx0) * cin);
-        } else {
-            for (fx = fx0; fx < fx1; fx++) {
-                tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
-            }
-        }
-    }
+    return g->dilation_width == 1 && tml__conv_row_bytes(g) % 4 != 0;
 }
 
 /* Whether the window whose corner is input row iy0, column ix0 lies inside the image. */
@@ -232,28 +347,53 @@ TML_ALWAYS_INLINE int tml__conv_inside(const tml__conv_geometry *g, int32_t iy0,
            iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height;
 }
 
-/* The same for any pixel: a window inside the image (dilation 1 across) is its rows copied. */
-TML_ALWAYS_INLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0, int32_t ix0,
-                                           int8_t *dst)
+/* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst in
+ * the stream's order (filter rows, columns, input channels; split: tml__conv_split): where it leaves the
+ * image the zero point everywhere, then per filter row inside the image the columns inside copied a
+ * word at a time. */
+static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
+                                            int32_t ix0, int8_t *dst)
 {
-    const int32_t row = tml__conv_row_bytes(g), bytes = g->filter_width * g->input_depth;
-    if (ix0 >= 0 && ix0 + (g->filter_width - 1) * g->dilation_width < g->input_width && g->dilation_width == 1 &&
-        iy0 >= 0 && iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height) {
-        const int32_t step = g->dilation_height * g->input_width * g->input_depth;
-        const int8_t *src = in_b + (iy0 * g->input_width + ix0) * g->input_depth;
-        int32_t fy;
-        for (fy = g->filter_height; fy > 0; fy--, dst += row, src += step) {
-            tml__copy_s8(dst, src, bytes);
-        }
-        return;
+    const int32_t cin = g->input_depth, fw = g->filter_width, fh = g->filter_height, dw = g->dilation_width;
+    const int32_t rb = tml__conv_row_bytes(g), row = fw * cin, split = tml__conv_split(g);
+    const int32_t lead = split ? row & ~3 : row, pitch = split ? lead : rb; /* lead part of a row, its pitch */
+    /* columns inside the image: fx in [fx0, fx1) */
+    const int32_t fx0 = ix0 >= 0 ? 0 : dw == 1 ? -ix0 : (-ix0 + dw - 1) / dw;
+    const int32_t fx1 = tml_clamp_i32(dw == 1 ? g->input_width - ix0 : (g->input_width - ix0 + dw - 1) / dw, fx0, fw);
+    int8_t *tail = dst + fh * lead; /* split: the last bytes of the rows */
+    int32_t fy, fx;
+    if (!tml__conv_inside(g, iy0, ix0)) {
+        tml__fill_s8(dst, (int8_t)g->zero_point, fh * rb);
     }
-    tml__conv_gather_border_s8(g, in_b, iy0, ix0, dst);
+    for (fy = 0; fy < fh; fy++, dst += pitch, tail += row - lead) {
+        const int32_t iy = iy0 + fy * g->dilation_height;
+        const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
+        if (iy < 0 || iy >= g->input_height) {
+            continue;
+        }
+        if (dw == 1) { /* bytes [s, e) of the row: below lead into the row's lead part, the others the tail */
+            const int32_t s0 = fx0 * cin, e = fx1 * cin, m = e < lead ? e : lead, s1 = s0 > lead ? s0 : lead;
+            if (s0 < m) {
+                tml__copy_s8(dst + s0, src + s0, m - s0);
+            }
+            if (s1 < e) {
+                tml__copy_s8(tail + s1 - lead, src + s1, e - s1);
+            }
+        } else {
+            for (fx = fx0; fx < fx1; fx++) {
+                tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
+            }
+        }
+    }
 }
 
 /* A packed stream (above, after its geometry header): pixel pairs through tml__conv_pair_m4. A 1x1
- * filter without padding reads each pixel's channels in place; other filters gather the two windows
- * into the scratch behind the interleaved pairs first. Takes the stream, not the params, so that the
- * image keeps no pointer to the constants the stream replaces. */
+ * filter without padding reads each pixel's channels in place; rows of whole words (tml__conv_row_bytes)
+ * whose windows lie inside the image are interleaved from the input; other windows are gathered into
+ * the scratch behind the interleaved pairs first. A pair of one output row takes the first two paths
+ * with little arithmetic; a pair across rows and a lone last pixel (computed twice) the general one.
+ * Takes the stream, not the params, so that the image keeps no pointer to the constants the stream
+ * replaces. */
 TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, void *scratch, int32_t input_height,
                                                        int32_t output_height, int32_t pad_height,
                                                        const int8_t *input, int8_t *output)
@@ -265,91 +405,116 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
     g.output_height = output_height;
     g.pad_height = pad_height;
     {
-        const int32_t cin = g.input_depth, cout = g.output_depth;
-        const int32_t row = tml__conv_row_bytes(&g), k = g.filter_height * row, k4 = (k + 3) & ~3;
-        const int8_t *const in_end = input + g.batches * g.input_height * g.input_width * cin;
+        const int32_t cin = g.input_depth, cout = g.output_depth, iw = g.input_width, fh = g.filter_height;
+        const int32_t row = tml__conv_row_bytes(&g), k = fh * row, k4 = (k + 3) & ~3;
         const int32_t pixels = g.output_height * g.output_width;
-        const int pointwise = g.filter_height == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
-        const int rows4 = g.dilation_width == 1;
+        const int pointwise = fh == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
+        const int rows = !pointwise && g.dilation_width == 1; /* windows inside interleaved from the input */
+        const int split = tml__conv_split(&g);
+        const int32_t row_w = g.filter_width * cin; /* the interior windows' rows, in lead parts and tails: */
+        const int32_t shape = split ? fh << 18 | (row_w & 3) << 16 | row_w >> 2 : fh << 16 | row >> 2;
+        const int32_t step = g.dilation_height * iw * cin, span = iw * cin - row;
+        /* the output columns whose windows' rows (padded ones read whole) lie inside the input's rows */
+        const int32_t ox0 = (g.pad_width + g.stride_width - 1) / g.stride_width;
+        const int32_t ox1 = span < 0 ? -1 : (span / cin + g.pad_width) / g.stride_width;
         const int32_t *const groups = stream + sizeof g / 4;
         uint32_t *const pairs = (uint32_t *)scratch;
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
         int32_t b, i;
-        if (!pointwise && rows4 && cin % 4 == 0) {
+        if (rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
         }
+        if (pointwise && g.stride_height == 1 && g.stride_width == 1 && g.input_height == g.output_height &&
+            iw == g.output_width) {
+            /* the pixels of all batches one after the other, in the input as in the output */
+            const int32_t n = g.batches * pixels;
+            for (i = 0; i < n; i += 2, input += 2 * cin, output += 2 * cout) {
+                const int32_t d = i + 1 < n ? 1 : 0; /* a lone last pixel is computed twice */
+                if (cin % 4 == 0) {
+                    tml__conv_il_rows_m4(input, input + d * cin, pairs, 1 << 16 | cin >> 2, 0);
+                } else {
+                    tml__conv_interleave(input, input + d * cin, cin, pairs);
+                }
+                tml__conv_pair_m4(groups, pairs, output, output + d * cout);
+            }
+            return;
+        }
         for (b = 0; b < g.batches; b++) {
-            const int8_t *in_b = input + b * g.input_height * g.input_width * cin;
+            const int8_t *in_b = input + b * g.input_height * iw * cin;
             int8_t *out_b = output + b * pixels * cout;
             int32_t oy = 0, ox = 0; /* the pair's first pixel */
             for (i = 0; i < pixels; i += 2) {
-                const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
-                int32_t oy_b = oy, ox_b = ox + 1;
-                const int8_t *a = win_a, *c = win_b;
-                if (ox_b == g.output_width) {
-                    oy_b++;
-                    ox_b = 0;
-                }
-                if (j == i) {
-                    oy_b = oy;
-                    ox_b = ox;
-                }
-                {
-                    const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
-                    const int32_t iy_b = oy_b * g.stride_height - g.pad_height;
-                    const int32_t ix_b = ox_b * g.stride_width - g.pad_width;
+                int8_t *const out_a = out_b + i * cout;
+                const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
+                if (ox + 1 < g.output_width) { /* both pixels in the row oy */
+                    const int8_t *const a = in_b + (iy * iw + ix) * cin;
                     if (pointwise) {
-                        a = in_b + (iy * g.input_width + ix) * cin;
-                        c = in_b + (iy_b * g.input_width + ix_b) * cin;
-                    } else if (rows4 && tml__conv_inside(&g, iy, ix) && tml__conv_inside(&g, iy_b, ix_b) &&
-                               in_b + ((iy_b + (g.filter_height - 1) * g.dilation_height) * g.input_width + ix_b) *
-                                   cin + row <= in_end) {
+                        if (cin % 4 == 0) {
+                            tml__conv_il_rows_m4(a, a + g.stride_width * cin, pairs, 1 << 16 | cin >> 2, 0);
+                        } else {
+                            tml__conv_interleave(a, a + g.stride_width * cin, cin, pairs);
+                        }
+                        tml__conv_pair_m4(groups, pairs, out_a, out_a + cout);
+                        goto next;
+                    }
+                    if (rows && ox >= ox0 && ox < ox1 && iy >= 0 &&
+                        iy + (fh - 1) * g.dilation_height < g.input_height) {
                         /* both windows inside: interleaved from the input a filter row at a time (the
                          * bytes a padded row reads past the window meet zero weights) */
-                        const int32_t step = g.dilation_height * g.input_width * cin;
-                        const int8_t *ra = in_b + (iy * g.input_width + ix) * cin;
-                        const int8_t *rb = in_b + (iy_b * g.input_width + ix_b) * cin;
-                        uint32_t *dst = pairs;
-                        int32_t fy;
-                        for (fy = 0; fy < g.filter_height; fy++, ra += step, rb += step, dst += row) {
-                            tml__conv_il_m4(ra, rb, dst, row >> 2);
+                        if (split) {
+                            tml__conv_il_split_m4(a, a + g.stride_width * cin, pairs, shape, step);
+                        } else {
+                            tml__conv_il_rows_m4(a, a + g.stride_width * cin, pairs, shape, step);
                         }
-                        *dst = 0x80008000u;
-                        tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
+                        tml__conv_pair_m4(groups, pairs, out_a, out_a + cout);
                         goto next;
-                    } else if (rows4 && cin % 4 == 0) {
-                        /* a window across the border, whole words per input pixel: interleaved a tap at
-                         * a time, the zero point (at win_a) where a tap leaves the image */
+                    }
+                }
+                {
+                    const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
+                    int32_t oy_b = oy, ox_b = ox + 1, iy_b, ix_b;
+                    if (ox_b == g.output_width) {
+                        oy_b++;
+                        ox_b = 0;
+                    }
+                    if (j == i) {
+                        oy_b = oy;
+                        ox_b = ox;
+                    }
+                    iy_b = oy_b * g.stride_height - g.pad_height;
+                    ix_b = ox_b * g.stride_width - g.pad_width;
+                    if (pointwise) {
+                        tml__conv_interleave(in_b + (iy * iw + ix) * cin, in_b + (iy_b * iw + ix_b) * cin, cin,
+                                             pairs);
+                    } else if (rows && cin % 4 == 0) {
+                        /* whole words per input pixel: interleaved a tap at a time, the zero point (at
+                         * win_a) where a tap leaves the image */
                         uint32_t *dst = pairs;
                         int32_t fy, fx;
-                        for (fy = 0; fy < g.filter_height; fy++) {
+                        for (fy = 0; fy < fh; fy++) {
                             const int32_t ya = iy + fy * g.dilation_height, yb = iy_b + fy * g.dilation_height;
                             const int ina = ya >= 0 && ya < g.input_height, inb = yb >= 0 && yb < g.input_height;
                             for (fx = 0; fx < g.filter_width; fx++, dst += cin) {
                                 const int32_t xa = ix + fx, xb = ix_b + fx;
-                                const int8_t *sa = ina && xa >= 0 && xa < g.input_width ?
-                                                   in_b + (ya * g.input_width + xa) * cin : win_a;
-                                const int8_t *sb = inb && xb >= 0 && xb < g.input_width ?
-                                                   in_b + (yb * g.input_width + xb) * cin : win_a;
+                                const int8_t *sa = ina && xa >= 0 && xa < iw ? in_b + (ya * iw + xa) * cin : win_a;
+                                const int8_t *sb = inb && xb >= 0 && xb < iw ? in_b + (yb * iw + xb) * cin : win_a;
                                 tml__conv_il_m4(sa, sb, dst, cin >> 2);
                             }
                         }
                         *dst = 0x80008000u;
-                        tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
-                        goto next;
                     } else {
+                        /* the windows gathered (the values past k meet zero weights) */
                         tml__conv_gather_s8(&g, in_b, iy, ix, win_a);
                         tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
+                        tml__conv_il_rows_m4(win_a, win_b, pairs, 1 << 16 | k4 >> 2, 0);
                     }
+                    tml__conv_pair_m4(groups, pairs, out_a, out_b + j * cout);
                 }
-                tml__conv_interleave(a, c, pointwise ? cin : k, pairs);
-                tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
             next:
-                oy = oy_b;
-                ox = ox_b + 1;
-                if (ox == g.output_width) {
+                ox += 2;
+                while (ox >= g.output_width) {
+                    ox -= g.output_width;
                     oy++;
-                    ox = 0;
                 }
             }
         }
