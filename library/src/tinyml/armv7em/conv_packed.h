@@ -168,6 +168,16 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_m4(const int
         "pop {r4-r6, pc}\n\t");
 }
 
+/* One word of each window (r0, r1) into dst (r2) as tml__conv_put4 writes them (r4-r7 scratch). */
+#define TML__CONV_IL_WORD                                                                                     \
+    "ldr r6, [r0], #4\n\t"                                                                                    \
+    "ldr r7, [r1], #4\n\t"                                                                                    \
+    "sxtb16 r4, r6\n\t"                                                                                       \
+    "sxtb16 r5, r7\n\t"                                                                                       \
+    "sxtb16 r6, r6, ror #8\n\t"                                                                               \
+    "sxtb16 r7, r7, ror #8\n\t"                                                                               \
+    "stmia r2!, {r4-r7}\n\t"
+
 /* rows = shape >> 16 filter rows of the windows a and b (any alignment; words = shape & 0xffff >= 1
  * words each, the next row step bytes further) into dst as tml__conv_put4 writes them, then the sentinel. */
 __attribute__((naked, unused, aligned(4))) static void tml__conv_il_rows_m4(const int8_t *a TML_UNUSED,
@@ -184,17 +194,15 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_rows_m4(cons
         "uxth r3, r3\n\t"
         "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row to the next */
         "1:\n\t"
-        "mov r12, r3\n\t"
+        "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
+        "bcc 2f\n\t"
+        TML__CONV_IL_WORD
+        "beq 3f\n\t" /* (Z from LSRS) */
         "2:\n\t"
-        "ldr r6, [r0], #4\n\t"
-        "ldr r7, [r1], #4\n\t"
-        "sxtb16 r4, r6\n\t"
-        "sxtb16 r5, r7\n\t"
-        "sxtb16 r6, r6, ror #8\n\t"
-        "sxtb16 r7, r7, ror #8\n\t"
-        "stmia r2!, {r4-r7}\n\t"
+        TML__CONV_IL_WORD TML__CONV_IL_WORD
         "subs r12, r12, #1\n\t"
         "bne 2b\n\t"
+        "3:\n\t"
         "add r0, r0, r8\n\t"
         "add r1, r1, r8\n\t"
         "subs r9, r9, #1\n\t"
@@ -203,6 +211,17 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_rows_m4(cons
         "str r4, [r2]\n\t"
         "pop {r4-r9, pc}\n\t");
 }
+
+/* The word of each window gathered in r4 (a) and r5 (b) into dst (r2), r3-r5 cleared for the next. */
+#define TML__CONV_IL_ACC                                                                                      \
+    "sxtb16 r6, r4\n\t"                                                                                       \
+    "sxtb16 r7, r5\n\t"                                                                                       \
+    "sxtb16 r11, r4, ror #8\n\t"                                                                              \
+    "sxtb16 lr, r5, ror #8\n\t"                                                                               \
+    "stmia r2!, {r6, r7, r11, lr}\n\t"                                                                        \
+    "movs r3, #0\n\t"                                                                                         \
+    "movs r4, #0\n\t"                                                                                         \
+    "movs r5, #0\n\t"
 
 /* The split windows a and b (any alignment, tml__conv_split) into dst as tml__conv_put4 writes them,
  * then the sentinel: of rows = shape >> 18 filter rows (the next step bytes further) first the lead parts, words = shape &
@@ -222,25 +241,23 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(con
         "uxth r3, r3\n\t"       /* words */
         "add r11, r0, r3, lsl #2\n\t" /* the tails */
         "add lr, r1, r3, lsl #2\n\t"
-        "cbz r3, 3f\n\t"
+        "cbz r3, 8f\n\t"
         "sub r10, r8, r3, lsl #2\n\t" /* from the end of a lead part to the next */
         "1:\n\t"
-        "mov r12, r3\n\t"
+        "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
+        "bcc 2f\n\t"
+        TML__CONV_IL_WORD
+        "beq 3f\n\t" /* (Z from LSRS) */
         "2:\n\t"
-        "ldr r6, [r0], #4\n\t"
-        "ldr r7, [r1], #4\n\t"
-        "sxtb16 r4, r6\n\t"
-        "sxtb16 r5, r7\n\t"
-        "sxtb16 r6, r6, ror #8\n\t"
-        "sxtb16 r7, r7, ror #8\n\t"
-        "stmia r2!, {r4-r7}\n\t"
+        TML__CONV_IL_WORD TML__CONV_IL_WORD
         "subs r12, r12, #1\n\t"
         "bne 2b\n\t"
+        "3:\n\t"
         "add r0, r0, r10\n\t"
         "add r1, r1, r10\n\t"
         "subs r9, r9, #1\n\t"
         "bne 1b\n\t"
-        "3:\n\t"
+        "8:\n\t"
         "ldr r3, [sp]\n\t"
         "ubfx r10, r3, #16, #2\n\t" /* t */
         "cmp r10, #0\n\t"
@@ -251,6 +268,28 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(con
         "movs r3, #0\n\t" /* the bits gathered in r4 (a) and r5 (b) */
         "movs r4, #0\n\t"
         "movs r5, #0\n\t"
+        "cmp r10, #1\n\t"
+        "bne 4f\n\t"
+        "9:\n\t" /* one byte per row */
+        "ldrb r6, [r0]\n\t"
+        "ldrb r7, [r1]\n\t"
+        "lsls r6, r6, r3\n\t"
+        "lsls r7, r7, r3\n\t"
+        "orrs r4, r4, r6\n\t"
+        "orrs r5, r5, r7\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "adds r3, r3, #8\n\t"
+        "cmp r3, #32\n\t"
+        "beq 10f\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 9b\n\t"
+        "b 11f\n\t"
+        "10:\n\t"
+        TML__CONV_IL_ACC
+        "subs r9, r9, #1\n\t"
+        "bne 9b\n\t"
+        "b 11f\n\t"
         "4:\n\t"
         "movs r12, #0\n\t"
         "5:\n\t"
@@ -263,14 +302,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(con
         "adds r3, r3, #8\n\t"
         "cmp r3, #32\n\t"
         "bne 6f\n\t"
-        "sxtb16 r6, r4\n\t"
-        "sxtb16 r7, r5\n\t"
-        "sxtb16 r11, r4, ror #8\n\t"
-        "sxtb16 lr, r5, ror #8\n\t"
-        "stmia r2!, {r6, r7, r11, lr}\n\t"
-        "movs r3, #0\n\t"
-        "movs r4, #0\n\t"
-        "movs r5, #0\n\t"
+        TML__CONV_IL_ACC
         "6:\n\t"
         "adds r12, r12, #1\n\t"
         "cmp r12, r10\n\t"
@@ -279,6 +311,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(con
         "add r1, r1, r8\n\t"
         "subs r9, r9, #1\n\t"
         "bne 4b\n\t"
+        "11:\n\t"
         "cbz r3, 7f\n\t" /* the last word's bytes, zeros after them */
         "sxtb16 r6, r4\n\t"
         "sxtb16 r7, r5\n\t"
@@ -290,6 +323,9 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(con
         "str r4, [r2]\n\t"
         "pop {r3-r11, pc}\n\t");
 }
+
+#undef TML__CONV_IL_ACC
+#undef TML__CONV_IL_WORD
 
 /* The two windows a and b (k int8 values each) sign-extended and interleaved into scratch as
  * tml__conv_pair_m4 reads them, ended by the sentinel word. */
@@ -351,8 +387,8 @@ TML_ALWAYS_INLINE int tml__conv_inside(const tml__conv_geometry *g, int32_t iy0,
  * the stream's order (filter rows, columns, input channels; split: tml__conv_split): where it leaves the
  * image the zero point everywhere, then per filter row inside the image the columns inside copied a
  * word at a time. */
-static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
-                                            int32_t ix0, int8_t *dst)
+TML_HOT static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b,
+                                                    int32_t iy0, int32_t ix0, int8_t *dst)
 {
     const int32_t cin = g->input_depth, fw = g->filter_width, fh = g->filter_height, dw = g->dilation_width;
     const int32_t rb = tml__conv_row_bytes(g), row = fw * cin, split = tml__conv_split(g);
@@ -413,10 +449,14 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         const int split = tml__conv_split(&g);
         const int32_t row_w = g.filter_width * cin; /* the interior windows' rows, in lead parts and tails: */
         const int32_t shape = split ? fh << 18 | (row_w & 3) << 16 | row_w >> 2 : fh << 16 | row >> 2;
-        const int32_t step = g.dilation_height * iw * cin, span = iw * cin - row;
-        /* the output columns whose windows' rows (padded ones read whole) lie inside the input's rows */
+        const int32_t step = g.dilation_height * iw * cin, span = iw * cin - row, pair_in = 2 * g.stride_width * cin;
+        /* the output pixels whose windows lie inside the image, their rows (padded ones read whole) inside
+         * the input's rows: oy in [oy0, oy1], ox in [ox0, ox1] */
         const int32_t ox0 = (g.pad_width + g.stride_width - 1) / g.stride_width;
         const int32_t ox1 = span < 0 ? -1 : (span / cin + g.pad_width) / g.stride_width;
+        const int32_t oy0 = (g.pad_height + g.stride_height - 1) / g.stride_height;
+        const int32_t ylast = g.input_height - 1 - (fh - 1) * g.dilation_height + g.pad_height;
+        const int32_t oy1 = ylast < 0 ? -1 : ylast / g.stride_height;
         const int32_t *const groups = stream + sizeof g / 4;
         uint32_t *const pairs = (uint32_t *)scratch;
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
@@ -444,48 +484,52 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
             int8_t *out_b = output + b * pixels * cout;
             int32_t oy = 0, ox = 0; /* the pair's first pixel */
             for (i = 0; i < pixels; i += 2) {
-                int8_t *const out_a = out_b + i * cout;
-                const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
-                if (ox + 1 < g.output_width) { /* both pixels in the row oy */
-                    const int8_t *const a = in_b + (iy * iw + ix) * cin;
-                    if (pointwise) {
-                        if (cin % 4 == 0) {
-                            tml__conv_il_rows_m4(a, a + g.stride_width * cin, pairs, 1 << 16 | cin >> 2, 0);
-                        } else {
-                            tml__conv_interleave(a, a + g.stride_width * cin, cin, pairs);
+                const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
+                if (rows && oy >= oy0 && oy <= oy1 && ox >= ox0) {
+                    /* the pairs of this row from ox on whose windows lie inside, in one loop */
+                    int32_t n = ((ox1 < g.output_width - 1 ? ox1 : g.output_width - 1) - ox + 1) >> 1;
+                    if (n > 0) {
+                        const int8_t *a = in_b + ((oy * g.stride_height - g.pad_height) * iw + ox * g.stride_width -
+                                                  g.pad_width) * cin;
+                        int8_t *o = out_b + i * cout;
+                        i += 2 * n - 2;
+                        ox += 2 * n - 2;
+                        for (; n > 0; n--, a += pair_in, o += 2 * cout) {
+                            if (split) {
+                                tml__conv_il_split_m4(a, a + pair_in / 2, pairs, shape, step);
+                            } else {
+                                tml__conv_il_rows_m4(a, a + pair_in / 2, pairs, shape, step);
+                            }
+                            tml__conv_pair_m4(groups, pairs, o, o + cout);
                         }
-                        tml__conv_pair_m4(groups, pairs, out_a, out_a + cout);
-                        goto next;
-                    }
-                    if (rows && ox >= ox0 && ox < ox1 && iy >= 0 &&
-                        iy + (fh - 1) * g.dilation_height < g.input_height) {
-                        /* both windows inside: interleaved from the input a filter row at a time (the
-                         * bytes a padded row reads past the window meet zero weights) */
-                        if (split) {
-                            tml__conv_il_split_m4(a, a + g.stride_width * cin, pairs, shape, step);
-                        } else {
-                            tml__conv_il_rows_m4(a, a + g.stride_width * cin, pairs, shape, step);
-                        }
-                        tml__conv_pair_m4(groups, pairs, out_a, out_a + cout);
                         goto next;
                     }
                 }
+                const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
+                int32_t oy_b = oy, ox_b = ox + 1, iy_b, ix_b;
+                if (ox_b == g.output_width) {
+                    oy_b++;
+                    ox_b = 0;
+                }
+                if (j == i) {
+                    oy_b = oy;
+                    ox_b = ox;
+                }
+                iy_b = oy_b * g.stride_height - g.pad_height;
+                ix_b = ox_b * g.stride_width - g.pad_width;
                 {
-                    const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
-                    int32_t oy_b = oy, ox_b = ox + 1, iy_b, ix_b;
-                    if (ox_b == g.output_width) {
-                        oy_b++;
-                        ox_b = 0;
-                    }
-                    if (j == i) {
-                        oy_b = oy;
-                        ox_b = ox;
-                    }
-                    iy_b = oy_b * g.stride_height - g.pad_height;
-                    ix_b = ox_b * g.stride_width - g.pad_width;
+                    const int8_t *const a = in_b + (iy * iw + ix) * cin, *const c = in_b + (iy_b * iw + ix_b) * cin;
                     if (pointwise) {
-                        tml__conv_interleave(in_b + (iy * iw + ix) * cin, in_b + (iy_b * iw + ix_b) * cin, cin,
-                                             pairs);
+                        tml__conv_interleave(a, c, cin, pairs);
+                    } else if (rows && ox >= ox0 && ox <= ox1 && oy >= oy0 && oy <= oy1 && ox_b >= ox0 &&
+                               ox_b <= ox1 && oy_b >= oy0 && oy_b <= oy1) {
+                        /* both windows inside: interleaved from the input a filter row at a time (the
+                         * bytes a padded row reads past the window meet zero weights) */
+                        if (split) {
+                            tml__conv_il_split_m4(a, c, pairs, shape, step);
+                        } else {
+                            tml__conv_il_rows_m4(a, c, pairs, shape, step);
+                        }
                     } else if (rows && cin % 4 == 0) {
                         /* whole words per input pixel: interleaved a tap at a time, the zero point (at
                          * win_a) where a tap leaves the image */
@@ -508,7 +552,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                         tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
                         tml__conv_il_rows_m4(win_a, win_b, pairs, 1 << 16 | k4 >> 2, 0);
                     }
-                    tml__conv_pair_m4(groups, pairs, out_a, out_b + j * cout);
+                    tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
                 }
             next:
                 ox += 2;
