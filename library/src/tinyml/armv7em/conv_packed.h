@@ -401,6 +401,18 @@ TML_HOT static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g
     if (!tml__conv_inside(g, iy0, ix0)) {
         tml__fill_s8(dst, (int8_t)g->zero_point, fh * rb);
     }
+    if (dw == 1 && !split) { /* the same columns of the rows inside: fy in [fy0, fy1) */
+        const int32_t dh = g->dilation_height, last = g->input_height - 1 - iy0;
+        const int32_t fy0 = iy0 >= 0 ? 0 : (-iy0 + dh - 1) / dh;
+        const int32_t fy1 = tml_clamp_i32(last < 0 ? 0 : last / dh + 1, fy0, fh);
+        const int32_t s0 = fx0 * cin, n = (fx1 - fx0) * cin, rowstep = dh * g->input_width * cin;
+        const int8_t *src = in_b + ((iy0 + fy0 * dh) * g->input_width + ix0) * cin + s0;
+        dst += fy0 * rb + s0;
+        for (fy = fy0; fy < fy1; fy++, src += rowstep, dst += rb) {
+            tml__copy_s8(dst, src, n);
+        }
+        return;
+    }
     for (fy = 0; fy < fh; fy++, dst += pitch, tail += row - lead) {
         const int32_t iy = iy0 + fy * g->dilation_height;
         const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
