@@ -69,18 +69,37 @@
 #define TML__CONV_ODD(s, e) "sub " s ", " s ", " e "\n\t"
 #define TML__CONV_REQ_ODD(v) "asr r1, " v ", #7\n\t" TML__ASM_REQUANT2(v, "r1", "lr", "r10", "r11", "r12")
 
-/* One pixel pair: scratch (above) by every group of the stream, out_a / out_b the two pixels' outputs
- * (the same when a lone last pixel is computed twice). */
+/* One word of each window (r0, r1) into dst (r2) as tml__conv_put4 writes them (r4-r7 scratch). */
+#define TML__CONV_IL_WORD                                                                                     \
+    "ldr r6, [r0], #4\n\t"                                                                                    \
+    "ldr r7, [r1], #4\n\t"                                                                                    \
+    "sxtb16 r4, r6\n\t"                                                                                       \
+    "sxtb16 r5, r7\n\t"                                                                                       \
+    "sxtb16 r6, r6, ror #8\n\t"                                                                               \
+    "sxtb16 r7, r7, ror #8\n\t"                                                                               \
+    "stmia r2!, {r4-r7}\n\t"
+
+/* The pixel pairs of a call of tml__conv_pair_m4: with pairs 0, one pair already interleaved into the
+ * scratch; else that many pairs interleaved here first, each from its pixel A at a (then advanced by
+ * in_step) and B at a + b_off, of rows = shape >> 16 filter rows of words = shape & 0xffff >= 1 words,
+ * step bytes apart (tml__conv_il_rows_m4). delta = out_b - out_a (the output channels of a pair of the
+ * run, or 0 for a lone last pixel computed twice). The kernel counts pairs down and advances a. */
+typedef struct {
+    const int8_t *a;
+    int32_t pairs, in_step, b_off, shape, step, delta;
+} tml__conv_run;
+
+/* Pixel pairs (run, above) by every group of the stream: scratch (above) holds a pair's windows,
+ * out_a the first pixel's outputs. */
 __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const int32_t *stream TML_UNUSED,
                                                                          const uint32_t *scratch TML_UNUSED,
                                                                          int8_t *out_a TML_UNUSED,
-                                                                         int8_t *out_b TML_UNUSED)
+                                                                         tml__conv_run *run TML_UNUSED)
 {
     __asm__ volatile(
         ".syntax unified\n\t"
         "push {r4-r11, lr}\n\t"
         "ldmia r0!, {r12, lr}\n\t" /* words of the groups, blocks of four window values */
-        "sub r3, r3, r2\n\t"
         "add r12, r0, r12, lsl #2\n\t"
         "sub lr, lr, #1\n\t" /* after the first block: the loop ends after its eighth block */
         "and lr, lr, #7\n\t"
@@ -90,7 +109,43 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "adr r4, 2f\n\t"
         "add lr, lr, r4\n\t"
         "orr lr, lr, #1\n\t" /* a Thumb address for LDR PC */
+        "push {r0, r3}\n\t" /* the groups, run */
+        "ldr r3, [r3, #24]\n\t"
         "push {r1-r3, r12, lr}\n\t" /* scratch, out_a, out_b - out_a, end of the groups, entry */
+        "0:\n\t"
+        "ldr r4, [sp, #24]\n\t"
+        "ldr r5, [r4, #4]\n\t"
+        "cmp r5, #0\n\t"
+        "beq 1f\n\t" /* one pair, interleaved by the caller */
+        "subs r5, r5, #1\n\t"
+        "str r5, [r4, #4]\n\t"
+        "ldr r0, [r4]\n\t" /* a */
+        "ldrd r6, r7, [r4, #8]\n\t" /* in_step, b_off */
+        "ldrd r3, r8, [r4, #16]\n\t" /* shape, step */
+        "add r6, r6, r0\n\t"
+        "str r6, [r4]\n\t"
+        "add r1, r0, r7\n\t"
+        "ldr r2, [sp]\n\t"
+        "lsr r9, r3, #16\n\t"
+        "uxth r3, r3\n\t"
+        "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row to the next */
+        "4:\n\t"
+        "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
+        "bcc 5f\n\t"
+        TML__CONV_IL_WORD
+        "beq 6f\n\t" /* (Z from LSRS) */
+        "5:\n\t"
+        TML__CONV_IL_WORD TML__CONV_IL_WORD
+        "subs r12, r12, #1\n\t"
+        "bne 5b\n\t"
+        "6:\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 4b\n\t"
+        "mov r4, #0x80008000\n\t"
+        "str r4, [r2]\n\t"
+        "ldr r0, [sp, #20]\n\t"
         "1:\n\t"
         "ldmia r0!, {r2-r5}\n\t" /* initial S and E sums of pixel A, which B's first SMLADs start from */
         "ldr r1, [sp]\n\t"
@@ -126,7 +181,15 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "ldr r1, [sp, #12]\n\t"
         "cmp r0, r1\n\t"
         "bne 1b\n\t"
-        "add sp, #20\n\t"
+        "ldr r4, [sp, #24]\n\t"
+        "ldr r5, [r4, #4]\n\t"
+        "cbz r5, 9f\n\t" /* no pair left */
+        "ldrd r1, r2, [sp, #4]\n\t" /* the next pair's out_a: past out_b */
+        "add r1, r1, r2\n\t"
+        "str r1, [sp, #4]\n\t"
+        "b 0b\n\t"
+        "9:\n\t"
+        "add sp, #28\n\t"
         "pop {r4-r11, pc}\n\t");
 }
 #undef TML__CONV_BLOCK
@@ -167,16 +230,6 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_m4(const int
         "bne 1b\n\t"
         "pop {r4-r6, pc}\n\t");
 }
-
-/* One word of each window (r0, r1) into dst (r2) as tml__conv_put4 writes them (r4-r7 scratch). */
-#define TML__CONV_IL_WORD                                                                                     \
-    "ldr r6, [r0], #4\n\t"                                                                                    \
-    "ldr r7, [r1], #4\n\t"                                                                                    \
-    "sxtb16 r4, r6\n\t"                                                                                       \
-    "sxtb16 r5, r7\n\t"                                                                                       \
-    "sxtb16 r6, r6, ror #8\n\t"                                                                               \
-    "sxtb16 r7, r7, ror #8\n\t"                                                                               \
-    "stmia r2!, {r4-r7}\n\t"
 
 /* rows = shape >> 16 filter rows of the windows a and b (any alignment; words = shape & 0xffff >= 1
  * words each, the next row step bytes further) into dst as tml__conv_put4 writes them, then the sentinel. */
@@ -472,6 +525,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         const int32_t *const groups = stream + sizeof g / 4;
         uint32_t *const pairs = (uint32_t *)scratch;
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
+        tml__conv_run run;
         int32_t b, i;
         if (rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
@@ -480,14 +534,29 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
             iw == g.output_width) {
             /* the pixels of all batches one after the other, in the input as in the output */
             const int32_t n = g.batches * pixels;
-            for (i = 0; i < n; i += 2, input += 2 * cin, output += 2 * cout) {
-                const int32_t d = i + 1 < n ? 1 : 0; /* a lone last pixel is computed twice */
-                if (cin % 4 == 0) {
-                    tml__conv_il_rows_m4(input, input + d * cin, pairs, 1 << 16 | cin >> 2, 0);
-                } else {
-                    tml__conv_interleave(input, input + d * cin, cin, pairs);
+            if (cin % 4 == 0 && n > 1) { /* the pairs in one run */
+                run.a = input;
+                run.pairs = n >> 1;
+                run.in_step = 2 * cin;
+                run.b_off = cin;
+                run.shape = 1 << 16 | cin >> 2;
+                run.step = 0;
+                run.delta = cout;
+                tml__conv_pair_m4(groups, pairs, output, &run);
+                i = n & ~1;
+            } else {
+                for (i = 0; i + 1 < n; i += 2) {
+                    tml__conv_interleave(input + i * cin, input + (i + 1) * cin, cin, pairs);
+                    run.pairs = 0;
+                    run.delta = cout;
+                    tml__conv_pair_m4(groups, pairs, output + i * cout, &run);
                 }
-                tml__conv_pair_m4(groups, pairs, output, output + d * cout);
+            }
+            if (i < n) { /* a lone last pixel, computed twice */
+                tml__conv_interleave(input + i * cin, input + i * cin, cin, pairs);
+                run.pairs = 0;
+                run.delta = 0;
+                tml__conv_pair_m4(groups, pairs, output + i * cout, &run);
             }
             return;
         }
@@ -506,13 +575,21 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                         int8_t *o = out_b + i * cout;
                         i += 2 * n - 2;
                         ox += 2 * n - 2;
-                        for (; n > 0; n--, a += pair_in, o += 2 * cout) {
-                            if (split) {
+                        run.delta = cout;
+                        if (split) {
+                            for (; n > 0; n--, a += pair_in, o += 2 * cout) {
                                 tml__conv_il_split_m4(a, a + pair_in / 2, pairs, shape, step);
-                            } else {
-                                tml__conv_il_rows_m4(a, a + pair_in / 2, pairs, shape, step);
+                                run.pairs = 0;
+                                tml__conv_pair_m4(groups, pairs, o, &run);
                             }
-                            tml__conv_pair_m4(groups, pairs, o, o + cout);
+                        } else { /* interleaved by the kernel */
+                            run.a = a;
+                            run.pairs = n;
+                            run.in_step = pair_in;
+                            run.b_off = pair_in / 2;
+                            run.shape = shape;
+                            run.step = step;
+                            tml__conv_pair_m4(groups, pairs, o, &run);
                         }
                         goto next;
                     }
@@ -564,7 +641,9 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                         tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
                         tml__conv_il_rows_m4(win_a, win_b, pairs, 1 << 16 | k4 >> 2, 0);
                     }
-                    tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
+                    run.pairs = 0;
+                    run.delta = (j - i) * cout;
+                    tml__conv_pair_m4(groups, pairs, out_b + i * cout, &run);
                 }
             next:
                 ox += 2;
