@@ -79,11 +79,25 @@
     "sxtb16 r7, r7, ror #8\n\t"                                                                               \
     "stmia r2!, {r4-r7}\n\t"
 
+/* The word of each window gathered in r4 (a) and r5 (b) into dst (r2), r3-r5 cleared for the next. */
+#define TML__CONV_IL_ACC                                                                                      \
+    "sxtb16 r6, r4\n\t"                                                                                       \
+    "sxtb16 r7, r5\n\t"                                                                                       \
+    "sxtb16 r11, r4, ror #8\n\t"                                                                              \
+    "sxtb16 lr, r5, ror #8\n\t"                                                                               \
+    "stmia r2!, {r6, r7, r11, lr}\n\t"                                                                        \
+    "movs r3, #0\n\t"                                                                                         \
+    "movs r4, #0\n\t"                                                                                         \
+    "movs r5, #0\n\t"
+
 /* The pixel pairs of a call of tml__conv_pair_m4: with pairs 0, one pair already interleaved into the
- * scratch; else that many pairs interleaved here first, each from its pixel A at a (then advanced by
- * in_step) and B at a + b_off, of rows = shape >> 16 filter rows of words = shape & 0xffff >= 1 words,
- * step bytes apart (tml__conv_il_rows_m4). delta = out_b - out_a (the output channels of a pair of the
- * run, or 0 for a lone last pixel computed twice). The kernel counts pairs down and advances a. */
+ * scratch; else that many pairs interleaved here first as tml__conv_put4 writes them, then the
+ * sentinel: each from its pixel A at a (then advanced by in_step) and B at a + b_off, of rows = shape
+ * >> 18 filter rows step bytes apart first the words = shape & 0xffff words of each row (the lead
+ * part), then the tails, t = (shape >> 16) & 3 bytes after each lead part, all the tails' bytes one
+ * after the other in words, the last one ended with zeros (tml__conv_split; t 0: none). delta = out_b -
+ * out_a (the output channels of a pair, 0 for a lone last pixel computed twice). The kernel counts
+ * pairs down and advances a. */
 typedef struct {
     const int8_t *a;
     int32_t pairs, in_step, b_off, shape, step, delta;
@@ -126,9 +140,16 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "str r6, [r4]\n\t"
         "add r1, r0, r7\n\t"
         "ldr r2, [sp]\n\t"
-        "lsr r9, r3, #16\n\t"
-        "uxth r3, r3\n\t"
-        "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row to the next */
+        "lsr r9, r3, #18\n\t" /* rows */
+        "ubfx r10, r3, #16, #2\n\t" /* t: the tails' bytes per row */
+        "uxth r3, r3\n\t" /* words */
+        "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row's words to the next row */
+        "cmp r10, #0\n\t"
+        "beq 4f\n\t" /* no tails: words >= 1 */
+        "add r11, r0, r3, lsl #2\n\t" /* the tails */
+        "add lr, r1, r3, lsl #2\n\t"
+        "cmp r3, #0\n\t"
+        "beq 8f\n\t"
         "4:\n\t"
         "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
         "bcc 5f\n\t"
@@ -143,6 +164,69 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "add r1, r1, r8\n\t"
         "subs r9, r9, #1\n\t"
         "bne 4b\n\t"
+        "cmp r10, #0\n\t"
+        "beq 7f\n\t"
+        "8:\n\t"
+        "ldr r3, [sp, #24]\n\t"
+        "ldrd r3, r8, [r3, #16]\n\t" /* shape, step */
+        "lsr r9, r3, #18\n\t"
+        "mov r0, r11\n\t"
+        "mov r1, lr\n\t"
+        "movs r3, #0\n\t" /* the bits gathered in r4 (a) and r5 (b) */
+        "movs r4, #0\n\t"
+        "movs r5, #0\n\t"
+        "cmp r10, #1\n\t"
+        "bne 13f\n\t"
+        "10:\n\t" /* one byte per row */
+        "ldrb r6, [r0]\n\t"
+        "ldrb r7, [r1]\n\t"
+        "lsls r6, r6, r3\n\t"
+        "lsls r7, r7, r3\n\t"
+        "orrs r4, r4, r6\n\t"
+        "orrs r5, r5, r7\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "adds r3, r3, #8\n\t"
+        "cmp r3, #32\n\t"
+        "beq 11f\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 10b\n\t"
+        "b 12f\n\t"
+        "11:\n\t"
+        TML__CONV_IL_ACC
+        "subs r9, r9, #1\n\t"
+        "bne 10b\n\t"
+        "b 12f\n\t"
+        "13:\n\t" /* two or three bytes per row */
+        "movs r12, #0\n\t"
+        "14:\n\t"
+        "ldrb r6, [r0, r12]\n\t"
+        "ldrb r7, [r1, r12]\n\t"
+        "lsls r6, r6, r3\n\t"
+        "lsls r7, r7, r3\n\t"
+        "orrs r4, r4, r6\n\t"
+        "orrs r5, r5, r7\n\t"
+        "adds r3, r3, #8\n\t"
+        "cmp r3, #32\n\t"
+        "bne 15f\n\t"
+        TML__CONV_IL_ACC
+        "15:\n\t"
+        "adds r12, r12, #1\n\t"
+        "cmp r12, r10\n\t"
+        "bne 14b\n\t"
+        "add r0, r0, r8\n\t"
+        "add r1, r1, r8\n\t"
+        "subs r9, r9, #1\n\t"
+        "bne 13b\n\t"
+        "12:\n\t"
+        "cmp r3, #0\n\t"
+        "beq 7f\n\t" /* the last word's bytes, zeros after them */
+        "sxtb16 r6, r4\n\t"
+        "sxtb16 r7, r5\n\t"
+        "sxtb16 r11, r4, ror #8\n\t"
+        "sxtb16 lr, r5, ror #8\n\t"
+        "stmia r2!, {r6, r7, r11, lr}\n\t"
+        "7:\n\t"
         "mov r4, #0x80008000\n\t"
         "str r4, [r2]\n\t"
         "ldr r0, [sp, #20]\n\t"
@@ -231,154 +315,6 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_il_m4(const int
         "pop {r4-r6, pc}\n\t");
 }
 
-/* rows = shape >> 16 filter rows of the windows a and b (any alignment; words = shape & 0xffff >= 1
- * words each, the next row step bytes further) into dst as tml__conv_put4 writes them, then the sentinel. */
-__attribute__((naked, unused, aligned(4))) static void tml__conv_il_rows_m4(const int8_t *a TML_UNUSED,
-                                                                            const int8_t *b TML_UNUSED,
-                                                                            uint32_t *dst TML_UNUSED,
-                                                                            int32_t shape TML_UNUSED,
-                                                                            int32_t step TML_UNUSED)
-{
-    __asm__ volatile(
-        ".syntax unified\n\t"
-        "push {r4-r9, lr}\n\t"
-        "ldr r8, [sp, #28]\n\t"
-        "lsr r9, r3, #16\n\t"
-        "uxth r3, r3\n\t"
-        "sub r8, r8, r3, lsl #2\n\t" /* from the end of a row to the next */
-        "1:\n\t"
-        "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
-        "bcc 2f\n\t"
-        TML__CONV_IL_WORD
-        "beq 3f\n\t" /* (Z from LSRS) */
-        "2:\n\t"
-        TML__CONV_IL_WORD TML__CONV_IL_WORD
-        "subs r12, r12, #1\n\t"
-        "bne 2b\n\t"
-        "3:\n\t"
-        "add r0, r0, r8\n\t"
-        "add r1, r1, r8\n\t"
-        "subs r9, r9, #1\n\t"
-        "bne 1b\n\t"
-        "mov r4, #0x80008000\n\t"
-        "str r4, [r2]\n\t"
-        "pop {r4-r9, pc}\n\t");
-}
-
-/* The word of each window gathered in r4 (a) and r5 (b) into dst (r2), r3-r5 cleared for the next. */
-#define TML__CONV_IL_ACC                                                                                      \
-    "sxtb16 r6, r4\n\t"                                                                                       \
-    "sxtb16 r7, r5\n\t"                                                                                       \
-    "sxtb16 r11, r4, ror #8\n\t"                                                                              \
-    "sxtb16 lr, r5, ror #8\n\t"                                                                               \
-    "stmia r2!, {r6, r7, r11, lr}\n\t"                                                                        \
-    "movs r3, #0\n\t"                                                                                         \
-    "movs r4, #0\n\t"                                                                                         \
-    "movs r5, #0\n\t"
-
-/* The split windows a and b (any alignment, tml__conv_split) into dst as tml__conv_put4 writes them,
- * then the sentinel: of rows = shape >> 18 filter rows (the next step bytes further) first the lead parts, words = shape &
- * 0xffff words each (none: words 0), then the tails, t = (shape >> 16) & 3 bytes after each lead part,
- * all the tails' bytes one after the other in words (tml__conv_split), the last one ended with zeros. */
-__attribute__((naked, unused, aligned(4))) static void tml__conv_il_split_m4(const int8_t *a TML_UNUSED,
-                                                                             const int8_t *b TML_UNUSED,
-                                                                             uint32_t *dst TML_UNUSED,
-                                                                             int32_t shape TML_UNUSED,
-                                                                             int32_t step TML_UNUSED)
-{
-    __asm__ volatile(
-        ".syntax unified\n\t"
-        "push {r3-r11, lr}\n\t"
-        "ldr r8, [sp, #40]\n\t" /* step */
-        "lsr r9, r3, #18\n\t"   /* rows */
-        "uxth r3, r3\n\t"       /* words */
-        "add r11, r0, r3, lsl #2\n\t" /* the tails */
-        "add lr, r1, r3, lsl #2\n\t"
-        "cbz r3, 8f\n\t"
-        "sub r10, r8, r3, lsl #2\n\t" /* from the end of a lead part to the next */
-        "1:\n\t"
-        "lsrs r12, r3, #1\n\t" /* pairs of words, C: one more */
-        "bcc 2f\n\t"
-        TML__CONV_IL_WORD
-        "beq 3f\n\t" /* (Z from LSRS) */
-        "2:\n\t"
-        TML__CONV_IL_WORD TML__CONV_IL_WORD
-        "subs r12, r12, #1\n\t"
-        "bne 2b\n\t"
-        "3:\n\t"
-        "add r0, r0, r10\n\t"
-        "add r1, r1, r10\n\t"
-        "subs r9, r9, #1\n\t"
-        "bne 1b\n\t"
-        "8:\n\t"
-        "ldr r3, [sp]\n\t"
-        "ubfx r10, r3, #16, #2\n\t" /* t */
-        "cmp r10, #0\n\t"
-        "beq 7f\n\t"
-        "lsr r9, r3, #18\n\t"
-        "mov r0, r11\n\t"
-        "mov r1, lr\n\t"
-        "movs r3, #0\n\t" /* the bits gathered in r4 (a) and r5 (b) */
-        "movs r4, #0\n\t"
-        "movs r5, #0\n\t"
-        "cmp r10, #1\n\t"
-        "bne 4f\n\t"
-        "9:\n\t" /* one byte per row */
-        "ldrb r6, [r0]\n\t"
-        "ldrb r7, [r1]\n\t"
-        "lsls r6, r6, r3\n\t"
-        "lsls r7, r7, r3\n\t"
-        "orrs r4, r4, r6\n\t"
-        "orrs r5, r5, r7\n\t"
-        "add r0, r0, r8\n\t"
-        "add r1, r1, r8\n\t"
-        "adds r3, r3, #8\n\t"
-        "cmp r3, #32\n\t"
-        "beq 10f\n\t"
-        "subs r9, r9, #1\n\t"
-        "bne 9b\n\t"
-        "b 11f\n\t"
-        "10:\n\t"
-        TML__CONV_IL_ACC
-        "subs r9, r9, #1\n\t"
-        "bne 9b\n\t"
-        "b 11f\n\t"
-        "4:\n\t"
-        "movs r12, #0\n\t"
-        "5:\n\t"
-        "ldrb r6, [r0, r12]\n\t"
-        "ldrb r7, [r1, r12]\n\t"
-        "lsls r6, r6, r3\n\t"
-        "lsls r7, r7, r3\n\t"
-        "orrs r4, r4, r6\n\t"
-        "orrs r5, r5, r7\n\t"
-        "adds r3, r3, #8\n\t"
-        "cmp r3, #32\n\t"
-        "bne 6f\n\t"
-        TML__CONV_IL_ACC
-        "6:\n\t"
-        "adds r12, r12, #1\n\t"
-        "cmp r12, r10\n\t"
-        "bne 5b\n\t"
-        "add r0, r0, r8\n\t"
-        "add r1, r1, r8\n\t"
-        "subs r9, r9, #1\n\t"
-        "bne 4b\n\t"
-        "11:\n\t"
-        "cbz r3, 7f\n\t" /* the last word's bytes, zeros after them */
-        "sxtb16 r6, r4\n\t"
-        "sxtb16 r7, r5\n\t"
-        "sxtb16 r11, r4, ror #8\n\t"
-        "sxtb16 lr, r5, ror #8\n\t"
-        "stmia r2!, {r6, r7, r11, lr}\n\t"
-        "7:\n\t"
-        "mov r4, #0x80008000\n\t"
-        "str r4, [r2]\n\t"
-        "pop {r3-r11, pc}\n\t");
-}
-
-#undef TML__CONV_IL_ACC
-#undef TML__CONV_IL_WORD
 
 /* The two windows a and b (k int8 values each) sign-extended and interleaved into scratch as
  * tml__conv_pair_m4 reads them, ended by the sentinel word. */
@@ -513,7 +449,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         const int rows = !pointwise && g.dilation_width == 1; /* windows inside interleaved from the input */
         const int split = tml__conv_split(&g);
         const int32_t row_w = g.filter_width * cin; /* the interior windows' rows, in lead parts and tails: */
-        const int32_t shape = split ? fh << 18 | (row_w & 3) << 16 | row_w >> 2 : fh << 16 | row >> 2;
+        const int32_t shape = fh << 18 | (split ? (row_w & 3) << 16 | row_w >> 2 : row >> 2);
         const int32_t step = g.dilation_height * iw * cin, span = iw * cin - row, pair_in = 2 * g.stride_width * cin;
         /* the output pixels whose windows lie inside the image, their rows (padded ones read whole) inside
          * the input's rows: oy in [oy0, oy1], ox in [ox0, ox1] */
@@ -539,7 +475,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                 run.pairs = n >> 1;
                 run.in_step = 2 * cin;
                 run.b_off = cin;
-                run.shape = 1 << 16 | cin >> 2;
+                run.shape = 1 << 18 | cin >> 2;
                 run.step = 0;
                 run.delta = cout;
                 tml__conv_pair_m4(groups, pairs, output, &run);
@@ -575,22 +511,14 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                         int8_t *o = out_b + i * cout;
                         i += 2 * n - 2;
                         ox += 2 * n - 2;
+                        run.a = a;
+                        run.pairs = n;
+                        run.in_step = pair_in;
+                        run.b_off = pair_in / 2;
+                        run.shape = shape;
+                        run.step = step;
                         run.delta = cout;
-                        if (split) {
-                            for (; n > 0; n--, a += pair_in, o += 2 * cout) {
-                                tml__conv_il_split_m4(a, a + pair_in / 2, pairs, shape, step);
-                                run.pairs = 0;
-                                tml__conv_pair_m4(groups, pairs, o, &run);
-                            }
-                        } else { /* interleaved by the kernel */
-                            run.a = a;
-                            run.pairs = n;
-                            run.in_step = pair_in;
-                            run.b_off = pair_in / 2;
-                            run.shape = shape;
-                            run.step = step;
-                            tml__conv_pair_m4(groups, pairs, o, &run);
-                        }
+                        tml__conv_pair_m4(groups, pairs, o, &run);
                         goto next;
                     }
                 }
@@ -608,17 +536,22 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                 ix_b = ox_b * g.stride_width - g.pad_width;
                 {
                     const int8_t *const a = in_b + (iy * iw + ix) * cin, *const c = in_b + (iy_b * iw + ix_b) * cin;
+                    run.pairs = 1; /* interleaved by the kernel from run.a, run.a + run.b_off */
+                    run.a = a;
+                    run.b_off = (int32_t)(c - a);
+                    run.shape = shape;
+                    run.step = step;
                     if (pointwise) {
-                        tml__conv_interleave(a, c, cin, pairs);
+                        if (cin % 4 == 0) {
+                            run.shape = 1 << 18 | cin >> 2;
+                        } else {
+                            tml__conv_interleave(a, c, cin, pairs);
+                            run.pairs = 0;
+                        }
                     } else if (rows && ox >= ox0 && ox <= ox1 && oy >= oy0 && oy <= oy1 && ox_b >= ox0 &&
                                ox_b <= ox1 && oy_b >= oy0 && oy_b <= oy1) {
                         /* both windows inside: interleaved from the input a filter row at a time (the
                          * bytes a padded row reads past the window meet zero weights) */
-                        if (split) {
-                            tml__conv_il_split_m4(a, c, pairs, shape, step);
-                        } else {
-                            tml__conv_il_rows_m4(a, c, pairs, shape, step);
-                        }
                     } else if (rows && cin % 4 == 0) {
                         /* whole words per input pixel: interleaved a tap at a time, the zero point (at
                          * win_a) where a tap leaves the image */
@@ -635,13 +568,15 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                             }
                         }
                         *dst = 0x80008000u;
+                        run.pairs = 0;
                     } else {
                         /* the windows gathered (the values past k meet zero weights) */
                         tml__conv_gather_s8(&g, in_b, iy, ix, win_a);
                         tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
-                        tml__conv_il_rows_m4(win_a, win_b, pairs, 1 << 16 | k4 >> 2, 0);
+                        run.a = win_a;
+                        run.b_off = k4;
+                        run.shape = 1 << 18 | k4 >> 2;
                     }
-                    run.pairs = 0;
                     run.delta = (j - i) * cout;
                     tml__conv_pair_m4(groups, pairs, out_b + i * cout, &run);
                 }
