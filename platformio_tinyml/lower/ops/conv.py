@@ -228,7 +228,7 @@ def packed_conv_m4(ctx, weights, geo, q):
         return NULL, 0
     mult, c, r = fast
     fh, row = geo["filter_height"], geo["filter_width"] * cin
-    if fh >= 1 << 13 or row * fh >= 1 << 18:  # the kernel's run shape: rows < 2^13, words of a window < 2^16
+    if fh >= 1 << 13 or row * fh >= 1 << 17:  # the kernel's run shape: rows < 2^13, words of a window < 2^16
         return NULL, 0
     # each filter row padded to whole words without dilation across where that adds no block of four
     # window values (conv_packed.h, tml__conv_row_bytes), else without dilation across split: the rows'
