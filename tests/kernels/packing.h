@@ -15,7 +15,7 @@ static int32_t word_of(const int8_t *b)
                      (uint32_t)(uint8_t)b[3] << 24);
 }
 
-/* The generator's Cortex-M4 convolution stream of armv7em/conv_packed.h (tml__conv_s8_packed_m4),
+/* The generator's Cortex-M4 convolution stream of armv7em/conv_packed_kernel.h (tml__conv_s8_packed_m4),
  * written here from its description there: the geometry, the number of words of the groups and of
  * blocks of four window values, per group the initial sums of its two channel pairs (b_e + 256 * b_o,
  * b_e), the weights of each four window values in four words (each filter row padded with zeros to
@@ -55,7 +55,8 @@ static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
                     int32_t we, wo;
                     for (half = 0; half < 2; half++) {
                         const int32_t v = j + e + 2 * half;
-                        int32_t in_row = v < k && v % rb < row, wv = v / rb * row + v % rb; /* in the unpadded weights */
+                        /* whether the value meets a weight, the weight's index in the unpadded weights */
+                        int32_t in_row = v < k && v % rb < row, wv = v / rb * row + v % rb;
                         if (split && lead && v < p->filter_height * lead) { /* the rows' whole words */
                             in_row = 1;
                             wv = v / lead * row + v % lead;

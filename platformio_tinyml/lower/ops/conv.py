@@ -215,11 +215,12 @@ def pair_sums_m4(fb):
 
 
 def packed_conv_m4(ctx, weights, geo, q):
-    """The stream of tml__conv_s8_packed_m4 (layout described in armv7em/conv_packed.h) and the bytes of
-    scratch it needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias,
-    groups, a number of output channels not a multiple of 4, a clamp narrower than int8, a requantization
-    the fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside
-    [1, 21]), or weights and biases the paired sums cannot carry (pair_weights_m4)."""
+    """The stream of tml__conv_s8_packed_m4 (layout described in armv7em/conv_packed_kernel.h) and the
+    bytes of scratch it needs, or (NULL, 0) where that kernel does not apply: another layout, no folded
+    bias, groups, a number of output channels not a multiple of 4, a clamp narrower than int8, a
+    requantization the fast one would not compute exactly (a multiplier of at most 2^30 or a right shift
+    outside [1, 21]), weights and biases the paired sums cannot carry (pair_weights_m4) or a window
+    too large for the kernel's runs (2^13 filter rows, 2^17 values)."""
     fb = q["folded_bias"]
     # weights: [output_depth, filter_height * filter_width * input_depth] int8
     cout, cin = geo["output_depth"], geo["input_depth"]
