@@ -115,7 +115,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         const int32_t row = tml__conv_row_bytes(&g), k = fh * row, k4 = (k + 3) & ~3;
         const int32_t pixels = g.output_height * g.output_width;
         const int pointwise = fh == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
-        const int rows = !pointwise && g.dilation_width == 1; /* windows inside interleaved from the input */
+        const int rows = g.dilation_width == 1; /* windows inside interleaved from the input */
         const int split = tml__conv_split(&g);
         const int32_t row_w = g.filter_width * cin; /* the interior windows' rows, in lead parts and tails: */
         const int32_t shape = fh << 18 | (split ? (row_w & 3) << 16 | row_w >> 2 : row >> 2);
@@ -132,7 +132,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
         tml__conv_run run;
         int32_t b, i;
-        if (rows && cin % 4 == 0) {
+        if (!pointwise && rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
         }
         if (pointwise && g.stride_height == 1 && g.stride_width == 1 && g.input_height == g.output_height &&

@@ -160,6 +160,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "bcc 5f\n\t"
         TML__CONV_IL_WORD
         "beq 6f\n\t" /* (Z from LSRS) */
+        ".balign 4\n\t" /* (a 32-bit branch target) */
         "5:\n\t"
         TML__CONV_IL_WORD TML__CONV_IL_WORD
         "subs r12, r12, #1\n\t"
@@ -204,6 +205,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "b 12f\n\t"
         "13:\n\t" /* two or three bytes per row */
         "movs r12, #0\n\t"
+        ".balign 4\n\t"
         "14:\n\t"
         "ldrb r6, [r0, r12]\n\t"
         "ldrb r7, [r1, r12]\n\t"
