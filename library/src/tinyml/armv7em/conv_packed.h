@@ -132,6 +132,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
         tml__conv_run run;
         int32_t b, i;
+        memset(&run, 0, sizeof run);
         if (!pointwise && rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
         }
