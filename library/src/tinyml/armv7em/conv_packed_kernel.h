@@ -240,7 +240,10 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "1:\n\t"
         "ldmia r0!, {r2-r5}\n\t" /* initial S and E sums of pixel A, which B's first SMLADs start from */
         "ldr r1, [sp]\n\t"
-        TML__CONV_LOADS
+        "ldr r12, [r0], #4\n\t" /* the first loads, back to back after the window's address */
+        "ldr lr, [r0], #4\n\t"
+        "ldr r10, [r1], #4\n\t"
+        "ldr r11, [r1], #4\n\t"
         TML__CONV_FIRST_MACS TML__CONV_LOADS TML__CONV_MACS TML__CONV_LOADS
         "ldr pc, [sp, #16]\n\t"
         ".balign 4\n\t"
@@ -265,12 +268,13 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         TML__CONV_REQ_ODD("r8")
         TML__ASM_PACK4("r3", "r2", "r5", "r4")
         TML__ASM_PACK4("r7", "r6", "r9", "r8")
-        "ldrd r1, lr, [sp, #4]\n\t"
+        "ldr r1, [sp, #4]\n\t" /* out_a, out_b - out_a, the end of the groups: the first store right after */
+        "ldr lr, [sp, #8]\n\t"
+        "ldr r12, [sp, #12]\n\t"
         "str r7, [r1, lr]\n\t"
         "str r3, [r1], #4\n\t"
         "str r1, [sp, #4]\n\t"
-        "ldr r1, [sp, #12]\n\t"
-        "cmp r0, r1\n\t"
+        "cmp r0, r12\n\t"
         "bne 1b\n\t"
         "ldr r4, [sp, #24]\n\t"
         "ldr r5, [r4, #4]\n\t"
