@@ -101,11 +101,10 @@
  * >> 18 filter rows step bytes apart first the words = shape & 0xffff words of each row (the lead
  * part), then the tails, t = (shape >> 16) & 3 bytes after each lead part, all the tails' bytes one
  * after the other in words, the last one ended with zeros (tml__conv_split; t 0: none). delta = out_b -
- * out_a (the output channels of a pair, 0 for a lone last pixel computed twice). The kernel counts
- * pairs down and advances a. */
+ * out_a (the output channels of a pair, 0 for a lone last pixel computed twice). */
 typedef struct {
     const int8_t *a;
-    int32_t pairs, in_step, b_off, shape, step, delta;
+    int32_t in_step, b_off, shape, step, pairs, delta;
 } tml__conv_run;
 
 /* Pixel pairs (run, above) by every group of the stream: scratch (above) holds a pair's windows,
@@ -128,22 +127,20 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "adr r4, 2f\n\t"
         "add lr, lr, r4\n\t"
         "orr lr, lr, #1\n\t" /* a Thumb address for LDR PC */
-        "push {r0, r3}\n\t" /* the groups, run */
-        "ldr r3, [r3, #24]\n\t"
-        "push {r1-r3, r12, lr}\n\t" /* scratch, out_a, out_b - out_a, end of the groups, entry */
-        "0:\n\t"
-        "ldr r4, [sp, #24]\n\t"
-        "ldr r5, [r4, #4]\n\t"
-        "cmp r5, #0\n\t"
+        "ldmia r3, {r4-r10}\n\t" /* the run: a, in_step, b_off, shape, step, pairs, delta */
+        "push {r4-r8}\n\t" /* the frame: scratch, out_a, out_b - out_a, end of the groups, entry, */
+        "push {r0, r9}\n\t" /* the groups, pairs, a, in_step, b_off, shape, step */
+        "mov r3, r10\n\t"
+        "push {r1-r3, r12, lr}\n\t"
+        "cmp r9, #0\n\t"
         "beq 1f\n\t" /* one pair, interleaved by the caller */
-        "subs r5, r5, #1\n\t"
-        "str r5, [r4, #4]\n\t"
-        "ldr r0, [r4]\n\t" /* a */
-        "ldrd r6, r7, [r4, #8]\n\t" /* in_step, b_off */
-        "ldrd r3, r8, [r4, #16]\n\t" /* shape, step */
-        "add r6, r6, r0\n\t"
-        "str r6, [r4]\n\t"
-        "add r1, r0, r7\n\t"
+        "0:\n\t"
+        "ldrd r0, r5, [sp, #28]\n\t" /* a, in_step */
+        "ldrd r6, r3, [sp, #36]\n\t" /* b_off, shape */
+        "ldr r8, [sp, #44]\n\t" /* step */
+        "add r5, r5, r0\n\t"
+        "str r5, [sp, #28]\n\t"
+        "add r1, r0, r6\n\t"
         "ldr r2, [sp]\n\t"
         "lsr r9, r3, #18\n\t" /* rows */
         "ubfx r10, r3, #16, #2\n\t" /* t: the tails' bytes per row */
@@ -173,8 +170,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "cmp r10, #0\n\t"
         "beq 7f\n\t"
         "8:\n\t"
-        "ldr r3, [sp, #24]\n\t"
-        "ldrd r3, r8, [r3, #16]\n\t" /* shape, step */
+        "ldrd r3, r8, [sp, #40]\n\t" /* shape, step */
         "lsr r9, r3, #18\n\t"
         "mov r0, r11\n\t"
         "mov r1, lr\n\t"
@@ -277,14 +273,15 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "cmp r0, r12\n\t"
         "bne 1b\n\t"
         "ldr r4, [sp, #24]\n\t"
-        "ldr r5, [r4, #4]\n\t"
-        "cbz r5, 9f\n\t" /* no pair left */
+        "subs r4, r4, #1\n\t"
+        "ble 9f\n\t" /* no pair left */
+        "str r4, [sp, #24]\n\t"
         "ldrd r1, r2, [sp, #4]\n\t" /* the next pair's out_a: past out_b */
         "add r1, r1, r2\n\t"
         "str r1, [sp, #4]\n\t"
         "b 0b\n\t"
         "9:\n\t"
-        "add sp, #28\n\t"
+        "add sp, #48\n\t"
         "pop {r4-r11, pc}\n\t");
 }
 #undef TML__CONV_BLOCK
