@@ -41,12 +41,18 @@ TML_ALWAYS_INLINE int tml__conv_inside(const tml__conv_geometry *g, int32_t iy0,
            iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height;
 }
 
+/* tml__copy_s8 out of line, for the gathering's rarer paths (split rows, dilation across). */
+static TML_NOINLINE void tml__conv_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+    tml__copy_s8(dst, src, n);
+}
+
 /* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst in
  * the stream's order (filter rows, columns, input channels; split: tml__conv_split): where it leaves the
  * image the zero point everywhere, then per filter row inside the image the columns inside copied a
  * word at a time. */
-TML_HOT static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b,
-                                                    int32_t iy0, int32_t ix0, int8_t *dst)
+static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
+                                            int32_t ix0, int8_t *dst)
 {
     const int32_t cin = g->input_depth, fw = g->filter_width, fh = g->filter_height, dw = g->dilation_width;
     const int32_t rb = tml__conv_row_bytes(g), row = fw * cin, split = tml__conv_split(g);
@@ -80,14 +86,14 @@ TML_HOT static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g
         if (dw == 1) { /* bytes [s, e) of the row: below lead into the row's lead part, the others the tail */
             const int32_t s0 = fx0 * cin, e = fx1 * cin, m = e < lead ? e : lead, s1 = s0 > lead ? s0 : lead;
             if (s0 < m) {
-                tml__copy_s8(dst + s0, src + s0, m - s0);
+                tml__conv_copy_s8(dst + s0, src + s0, m - s0);
             }
             if (s1 < e) {
-                tml__copy_s8(tail + s1 - lead, src + s1, e - s1);
+                tml__conv_copy_s8(tail + s1 - lead, src + s1, e - s1);
             }
         } else {
             for (fx = fx0; fx < fx1; fx++) {
-                tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
+                tml__conv_copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
             }
         }
     }
@@ -136,33 +142,26 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
         if (!pointwise && rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
         }
-        if (pointwise && g.stride_height == 1 && g.stride_width == 1 && g.input_height == g.output_height &&
-            iw == g.output_width) {
-            /* the pixels of all batches one after the other, in the input as in the output */
+        if (pointwise && cin % 4 == 0 && g.stride_height == 1 && g.stride_width == 1 &&
+            g.input_height == g.output_height && iw == g.output_width) {
+            /* the pixels of all batches one after the other, in the input as in the output: their
+             * pairs in one run, then a lone last pixel (computed twice) */
             const int32_t n = g.batches * pixels;
-            if (cin % 4 == 0 && n > 1) { /* the pairs in one run */
-                run.a = input;
-                run.pairs = n >> 1;
-                run.in_step = 2 * cin;
-                run.b_off = cin;
-                run.shape = 1 << 18 | cin >> 2;
-                run.step = 0;
-                run.delta = cout;
+            run.a = input;
+            run.in_step = 2 * cin;
+            run.b_off = cin;
+            run.shape = 1 << 18 | cin >> 2;
+            run.pairs = n >> 1;
+            run.delta = cout;
+            if (run.pairs) {
                 tml__conv_pair_m4(groups, pairs, output, &run);
-                i = n & ~1;
-            } else {
-                for (i = 0; i + 1 < n; i += 2) {
-                    tml__conv_interleave(input + i * cin, input + (i + 1) * cin, cin, pairs);
-                    run.pairs = 0;
-                    run.delta = cout;
-                    tml__conv_pair_m4(groups, pairs, output + i * cout, &run);
-                }
             }
-            if (i < n) { /* a lone last pixel, computed twice */
-                tml__conv_interleave(input + i * cin, input + i * cin, cin, pairs);
-                run.pairs = 0;
+            if (n & 1) {
+                run.a = input + (n - 1) * cin;
+                run.b_off = 0;
+                run.pairs = 1;
                 run.delta = 0;
-                tml__conv_pair_m4(groups, pairs, output + i * cout, &run);
+                tml__conv_pair_m4(groups, pairs, output + (n - 1) * cout, &run);
             }
             return;
         }
