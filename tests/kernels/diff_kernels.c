@@ -346,6 +346,65 @@ static int test_conv(void)
 static int32_t conv_stream[4096];
 static uint32_t conv_scratch[1024], dw_scratch[6144];
 
+/* One packed convolution case (geometry in p; the rest random): 1 if it differs from the reference, -1
+ * if it does not fit the buffers; big: biases near 2^30 and odd channels' sums at their bound. */
+static int conv_packed_case(tml_conv_s8_params *p, int c, int32_t big)
+{
+    int32_t o, n_out, k;
+    k = p->filter_height * p->filter_width * p->input_depth;
+    n_out = p->batches * p->output_height * p->output_width * p->output_depth;
+    if (n_out > (int32_t)sizeof out_ref || p->output_depth * k > (int32_t)sizeof w_buf ||
+        p->batches * p->input_height * p->input_width * p->input_depth > (int32_t)sizeof in_buf ||
+        (p->output_depth / 4) * (16 + ((p->filter_height * conv_row_bytes(p) + 3) & ~3)) + 18 >
+            (int32_t)(sizeof conv_stream / 4) ||
+        6 * ((p->filter_height * conv_row_bytes(p) + 3) & ~3) + 8 > (int32_t)sizeof conv_scratch) return -1;
+    p->input_offset = between(-127, 128);
+    p->output_offset = between(-128, 127);
+    if (random_fast_requant(p->output_depth, 1, &p->output_multiplier, &p->output_shift)) {
+        p->per_channel_multiplier = mult;
+        p->per_channel_shift = shift;
+    }
+    p->act_min = -128;
+    p->act_max = 127;
+    fill(in_buf, p->batches * p->input_height * p->input_width * p->input_depth);
+    fill(w_buf, p->output_depth * k);
+    for (o = 0; o < p->output_depth; o++) {
+        bias_buf[o] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+    }
+    for (o = 1; o < p->output_depth; o += 2) { /* the odd channels within the paired sums' bounds */
+        int32_t v, wsum = 0, abs_sum = 0;
+        for (v = 0; v < k; v++) {
+            if (w_buf[o * k + v] == -128 && w_buf[(o - 1) * k + v] < 0) w_buf[o * k + v] = -127;
+            wsum += w_buf[o * k + v];
+            abs_sum += w_buf[o * k + v] < 0 ? -w_buf[o * k + v] : w_buf[o * k + v];
+        }
+        if (big) { /* a folded bias at the bound, either sign */
+            const int32_t edge = (1 << 23) - 1 - 128 * abs_sum;
+            bias_buf[o] = ((c + o) & 2 ? edge : -edge) - p->input_offset * wsum;
+        }
+    }
+    tml_conv_s8_ref(p, in_buf, w_buf, bias_buf, out_ref);
+    fold(w_buf, p->output_depth, k, p->input_offset, 1);
+    for (o = 1; o < p->output_depth; o += 2) {
+        if (!pair_ok(w_buf, k, o, folded[o])) printf("packed conv case %d: odd channel %ld out of bounds\n", c, (long)o);
+    }
+    p->folded_bias = folded;
+    pack_conv(p, w_buf, conv_stream);
+    p->packed = conv_stream;
+    p->scratch = conv_scratch;
+    memset(out_opt, 0x55, sizeof out_opt);
+    tml_conv_s8(p, in_buf, w_buf, bias_buf, out_opt);
+    if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
+        printf("packed conv case %d differs: %ldx%ldx%ldx%ld -> %ld filter %ldx%ld stride %ld,%ld dilation "
+               "%ld,%ld pad %ld,%ld\n", c, (long)p->batches, (long)p->input_height, (long)p->input_width,
+               (long)p->input_depth, (long)p->output_depth, (long)p->filter_height, (long)p->filter_width,
+               (long)p->stride_height, (long)p->stride_width, (long)p->dilation_height, (long)p->dilation_width,
+               (long)p->pad_height, (long)p->pad_width);
+        return 1;
+    }
+    return 0;
+}
+
 /* The packed convolution: pointwise (stride 1 and more) and any filter (gathered windows with padding,
  * dilation), input depths 1 to 24 (not multiples of 4 too), 4 to 12 output channels, odd pixel counts,
  * batches, per-tensor and per-channel constants over the fast requantization's whole range, biases near
@@ -355,7 +414,7 @@ static int test_conv_packed(void)
     int c, bad = 0, tried = 0;
     for (c = 0; tried < CASES; c++) {
         tml_conv_s8_params p;
-        int32_t o, n_out, k, big = (int32_t)(rnd() % 4 == 0);
+        int r, big = (int)(rnd() % 4 == 0);
         memset(&p, 0, sizeof p);
         p.batches = between(1, 2);
         p.input_depth = between(1, c % 2 == 0 ? 24 : 9);
@@ -370,57 +429,60 @@ static int test_conv_packed(void)
             p.output_height = (p.input_height - 1) / p.stride_height + 1;
             p.output_width = (p.input_width - 1) / p.stride_width + 1;
         }
-        k = p.filter_height * p.filter_width * p.input_depth;
-        n_out = p.batches * p.output_height * p.output_width * p.output_depth;
-        if (n_out > (int32_t)sizeof out_ref || p.output_depth * k > (int32_t)sizeof w_buf ||
-            6 * ((p.filter_height * conv_row_bytes(&p) + 3) & ~3) + 8 > (int32_t)sizeof conv_scratch) continue;
+        r = conv_packed_case(&p, c, big);
+        if (r < 0) continue;
         tried++;
-        p.input_offset = between(-127, 128);
-        p.output_offset = between(-128, 127);
-        if (random_fast_requant(p.output_depth, 1, &p.output_multiplier, &p.output_shift)) {
-            p.per_channel_multiplier = mult;
-            p.per_channel_shift = shift;
-        }
-        p.act_min = -128;
-        p.act_max = 127;
-        fill(in_buf, p.batches * p.input_height * p.input_width * p.input_depth);
-        fill(w_buf, p.output_depth * k);
-        for (o = 0; o < p.output_depth; o++) {
-            bias_buf[o] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
-        }
-        for (o = 1; o < p.output_depth; o += 2) { /* the odd channels within the paired sums' bounds */
-            int32_t v, wsum = 0, abs_sum = 0;
-            for (v = 0; v < k; v++) {
-                if (w_buf[o * k + v] == -128 && w_buf[(o - 1) * k + v] < 0) w_buf[o * k + v] = -127;
-                wsum += w_buf[o * k + v];
-                abs_sum += w_buf[o * k + v] < 0 ? -w_buf[o * k + v] : w_buf[o * k + v];
-            }
-            if (big) { /* a folded bias at the bound, either sign */
-                const int32_t edge = (1 << 23) - 1 - 128 * abs_sum;
-                bias_buf[o] = ((c + o) & 2 ? edge : -edge) - p.input_offset * wsum;
-            }
-        }
-        tml_conv_s8_ref(&p, in_buf, w_buf, bias_buf, out_ref);
-        fold(w_buf, p.output_depth, k, p.input_offset, 1);
-        for (o = 1; o < p.output_depth; o += 2) {
-            if (!pair_ok(w_buf, k, o, folded[o])) printf("packed conv case %d: odd channel %ld out of bounds\n", c, (long)o);
-        }
-        p.folded_bias = folded;
-        pack_conv(&p, w_buf, conv_stream);
-        p.packed = conv_stream;
-        p.scratch = conv_scratch;
-        memset(out_opt, 0x55, sizeof out_opt);
-        tml_conv_s8(&p, in_buf, w_buf, bias_buf, out_opt);
-        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
-            if (bad++ < 5)
-                printf("packed conv case %d differs: %ldx%ldx%ld -> %ld filter %ldx%ld stride %ld,%ld dilation "
-                       "%ld,%ld pad %ld,%ld\n", c, (long)p.input_height, (long)p.input_width,
-                       (long)p.input_depth, (long)p.output_depth, (long)p.filter_height, (long)p.filter_width,
-                       (long)p.stride_height, (long)p.stride_width, (long)p.dilation_height,
-                       (long)p.dilation_width, (long)p.pad_height, (long)p.pad_width);
-        }
+        bad += r;
     }
     printf("conv_s8 packed: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+/* The packed convolution's window paths on larger images: input depths 1 to 5 and 8 (filter rows of
+ * whole words, rows padded to words, split rows with and without whole words), filters 1x1 (padded) to
+ * 10x4, strides 1 and 2, no to full padding, odd and even widths (pairs across rows, a lone last
+ * pixel), batches; pointwise stride 1 over all batches' pixels too. */
+static int test_conv_packed_shapes(void)
+{
+    static const int32_t depths[] = {1, 2, 3, 4, 5, 8, 3, 1};
+    static const int32_t filters[][2] = {{3, 3}, {10, 4}, {5, 5}, {1, 3}, {3, 1}, {2, 2}, {1, 1}, {4, 4}, {3, 2}};
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES / 2; c++) {
+        tml_conv_s8_params p;
+        int32_t span_y, span_x, r;
+        memset(&p, 0, sizeof p);
+        p.batches = between(1, 2);
+        p.input_depth = depths[c % 8];
+        p.filter_input_depth = p.input_depth;
+        p.output_depth = 4 * between(1, 3);
+        p.filter_height = filters[c % 9][0];
+        p.filter_width = filters[c % 9][1];
+        p.input_height = between(p.filter_height, 14);
+        p.input_width = between(p.filter_width > 2 ? p.filter_width : 2, 16);
+        p.stride_height = between(1, 2);
+        p.stride_width = between(1, 2);
+        p.dilation_height = p.dilation_width = 1;
+        if (c % 16 == 6) { /* pointwise, stride 1: all the pixels in one run */
+            p.filter_height = p.filter_width = p.stride_height = p.stride_width = 1;
+        }
+        span_y = p.filter_height - 1;
+        span_x = p.filter_width - 1;
+        p.pad_height = c % 16 == 6 ? 0 : between(0, span_y);
+        p.pad_width = c % 16 == 6 ? 0 : between(0, span_x);
+        if (c % 16 == 14) { /* a 1x1 filter with padding: gathered */
+            p.filter_height = p.filter_width = 1;
+            p.pad_height = between(0, 1);
+            p.pad_width = 1;
+            span_y = span_x = 0;
+        }
+        p.output_height = (p.input_height + 2 * p.pad_height - span_y - 1) / p.stride_height + 1;
+        p.output_width = (p.input_width + 2 * p.pad_width - span_x - 1) / p.stride_width + 1;
+        r = conv_packed_case(&p, c, (int32_t)(rnd() % 4 == 0));
+        if (r < 0) continue;
+        tried++;
+        bad += r;
+    }
+    printf("conv_s8 packed shapes: %d cases, %d differ\n", tried, bad);
     return bad;
 }
 
@@ -1016,5 +1078,6 @@ int main(void)
     bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif
     bad += test_dw_px(); /* last: the cases of the tests above stay what they were */
+    bad += test_conv_packed_shapes();
     return bad ? 1 : 0;
 }

@@ -15,22 +15,26 @@ static int32_t word_of(const int8_t *b)
                      (uint32_t)(uint8_t)b[3] << 24);
 }
 
-/* The generator's Cortex-M4 convolution stream of armv7em/conv_packed.h (tml__conv_s8_packed_m4),
+/* The generator's Cortex-M4 convolution stream of armv7em/conv_packed_kernel.h (tml__conv_s8_packed_m4),
  * written here from its description there: the geometry, the number of words of the groups and of
  * blocks of four window values, per group the initial sums of its two channel pairs (b_e + 256 * b_o,
  * b_e), the weights of each four window values in four words (each filter row padded with zeros to
- * whole words without dilation across; each odd channel's weight lowered by one under a negative even
- * one), each channel's multiplier, c and r; into s. The caller keeps within the kernel's bounds. */
-static int32_t conv_row_bytes(const tml_conv_s8_params *p) /* a filter row, padded to words without dilation across */
+ * whole words without dilation across where that adds no block of four values, else without dilation
+ * across split: the rows' whole words, then their last row % 4 values; each odd channel's weight
+ * lowered by one under a negative even one), each channel's multiplier, c and r; into s. The caller
+ * keeps within the kernel's bounds. */
+/* a filter row, padded to words without dilation across where that adds no block of four window values */
+static int32_t conv_row_bytes(const tml_conv_s8_params *p)
 {
-    const int32_t row = p->filter_width * p->input_depth;
-    return p->dilation_width == 1 ? (row + 3) & ~3 : row;
+    const int32_t row = p->filter_width * p->input_depth, padded = (row + 3) & ~3;
+    return p->dilation_width == 1 && p->filter_height * padded == ((p->filter_height * row + 3) & ~3) ? padded : row;
 }
 
 static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
 {
     const int32_t row = p->filter_width * p->input_depth, rb = conv_row_bytes(p);
     const int32_t k = p->filter_height * rb, k4 = (k + 3) & ~3, kw = p->filter_height * row;
+    const int32_t split = p->dilation_width == 1 && rb % 4 != 0, lead = row & ~3;
     const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, p->input_depth, p->filter_height,
                                   p->filter_width, p->output_height, p->output_width, p->output_depth,
                                   p->stride_height, p->stride_width, p->dilation_height, p->dilation_width,
@@ -48,10 +52,21 @@ static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
             for (e = 0; e < 2; e++)         /* values j + e and j + e + 2 */
                 for (h = 0; h < 4; h += 2) { /* channels g + h, g + h + 1 */
                     int8_t b[4];
+                    int32_t we, wo;
                     for (half = 0; half < 2; half++) {
-                        const int32_t v = j + e + 2 * half, in_row = v < k && v % rb < row;
-                        const int32_t wv = v / rb * row + v % rb; /* the value's index in the unpadded weights */
-                        const int32_t we = in_row ? w[(g + h) * kw + wv] : 0, wo = in_row ? w[(g + h + 1) * kw + wv] : 0;
+                        const int32_t v = j + e + 2 * half;
+                        /* whether the value meets a weight, the weight's index in the unpadded weights */
+                        int32_t in_row = v < k && v % rb < row, wv = v / rb * row + v % rb;
+                        if (split && lead && v < p->filter_height * lead) { /* the rows' whole words */
+                            in_row = 1;
+                            wv = v / lead * row + v % lead;
+                        } else if (split) { /* their last row % 4 values */
+                            const int32_t u = v - p->filter_height * lead;
+                            in_row = v < k;
+                            wv = u / (row - lead) * row + lead + u % (row - lead);
+                        }
+                        we = in_row ? w[(g + h) * kw + wv] : 0;
+                        wo = in_row ? w[(g + h + 1) * kw + wv] : 0;
                         b[2 * half] = (int8_t)we;
                         b[2 * half + 1] = (int8_t)(wo - (we < 0));
                     }

@@ -226,11 +226,12 @@ def pair_sums_m4(fb):
 
 
 def packed_conv_m4(ctx, weights, geo, q):
-    """The stream of tml__conv_s8_packed_m4 (layout described in armv7em/conv_packed.h) and the bytes of
-    scratch it needs, or (NULL, 0) where that kernel does not apply: another layout, no folded bias,
-    groups, a number of output channels not a multiple of 4, a clamp narrower than int8, a requantization
-    the fast one would not compute exactly (a multiplier of at most 2^30 or a right shift outside
-    [1, 21]), or weights and biases the paired sums cannot carry (pair_weights_m4)."""
+    """The stream of tml__conv_s8_packed_m4 (layout described in armv7em/conv_packed_kernel.h) and the
+    bytes of scratch it needs, or (NULL, 0) where that kernel does not apply: another layout, no folded
+    bias, groups, a number of output channels not a multiple of 4, a clamp narrower than int8, a
+    requantization the fast one would not compute exactly (a multiplier of at most 2^30 or a right shift
+    outside [1, 21]), weights and biases the paired sums cannot carry (pair_weights_m4) or a window
+    too large for the kernel's runs (2^13 filter rows, 2^17 values)."""
     fb = q["folded_bias"]
     # weights: [output_depth, filter_height * filter_width * input_depth] int8
     cout, cin = geo["output_depth"], geo["input_depth"]
@@ -239,13 +240,23 @@ def packed_conv_m4(ctx, weights, geo, q):
         return NULL, 0
     mult, c, r = fast
     fh, row = geo["filter_height"], geo["filter_width"] * cin
-    # each filter row padded to whole words without dilation across (conv_packed.h, tml__conv_row_bytes)
-    row_bytes = -(-row // 4) * 4 if geo["dilation_width"] == 1 else row
+    if fh >= 1 << 13 or row * fh >= 1 << 17:  # the kernel's run shape: rows < 2^13, words of a window < 2^16
+        return NULL, 0
+    # each filter row padded to whole words without dilation across where that adds no block of four
+    # window values (conv_packed.h, tml__conv_row_bytes), else without dilation across split: the rows'
+    # whole words, then their last row % 4 values (tml__conv_split)
+    padded = -(-row // 4) * 4
+    dw1 = geo["dilation_width"] == 1
+    row_bytes = padded if dw1 and fh * padded == -(-(fh * row) // 4) * 4 else row
     k = fh * row_bytes
     k4 = -(-k // 4) * 4
     bias = np.asarray(ctx.arrays[fb.name].values, np.int64)
     w = np.zeros((cout, fh, row_bytes), np.int8)
     w[:, :, :row] = np.asarray(weights, np.int8).reshape(cout, fh, row)
+    if dw1 and row_bytes % 4:
+        lead = row & ~3
+        w = np.concatenate([w[:, :, :lead].reshape(cout, fh * lead), w[:, :, lead:].reshape(cout, fh * (row - lead))],
+                           axis=1)
     paired = pair_weights_m4(w.reshape(cout, k), bias)
     if paired is None:
         return NULL, 0

@@ -1,185 +1,13 @@
 /*
- * CONV_2D on the Cortex-M4: the naked-asm kernel over the stream the generator packs (TML_ARCH_ARM_ASM),
- * with the window gathering in C and the stream geometry armv7em/depthwise_conv_packed.h shares.
+ * CONV_2D on the Cortex-M4: the packed convolution's driver over the stream the generator packs
+ * (TML_ARCH_ARM_ASM; its layout and the asm kernel in armv7em/conv_packed_kernel.h), with the window
+ * gathering in C and the stream geometry armv7em/depthwise_conv_packed.h shares.
  * Included by ops/conv.h (after armv7em/conv.h).
  */
 #ifndef TINYML_ARMV7EM_CONV_PACKED_H
 #define TINYML_ARMV7EM_CONV_PACKED_H
 
-/* Packed convolution (p->packed, int32 words made by the generator for the Cortex-M4 where the fast
- * requantization is exact for every channel, as for the packed fully connected layers; groups 1 and a
- * multiple of 4 output channels): output pixels go in pairs (A, B), each pair's windows are gathered
- * (im2col: K = filter_height * filter_width * input_depth values, padding as the zero point) and
- * sign-extended into p->scratch once, interleaved as, per four window values k..k+3,
- *
- *     (A[k], A[k+2]) (B[k], B[k+2]) (A[k+1], A[k+3]) (B[k+1], B[k+3])      (int16 pairs, 16 bytes)
- *
- * the window rounded up to four values with zeros, then the word 0x80008000 (no pair of sign-extended
- * int8 makes it) that ends the dot-product loop (the kernel reads one word past it). The stream: the
- * number of words of the groups that follow and the number of blocks of four window values, then per group of four output channels c0..c3 four initial
- * sums, for each four window values k..k+3 four words of weights, then the four channels' multiplier, c
- * and r (tml_requant_fast). The weight words pair an even channel e with the odd one o = e + 1:
- *
- *     [c0 k][c1' k][c0 k+2][c1' k+2]  [c2 k][c3' k][c2 k+2][c3' k+2]  [c0 k+1][c1' k+1] ...  [c2 k+1][c3' k+1] ...
- *
- * where o' = w_o - (w_e < 0), so that each half of a word read as an int16 is exactly w_e + 256 * w_o
- * (the generator checks o' >= -128). One SMLAD of a window pair by the raw word then adds
- * dot_e + 256 * dot_o, and one by SXTB16 of the word adds dot_e: two sums per channel pair, S = b_e +
- * 256 * b_o + dot_e + 256 * dot_o (modulo 2^32) and E = b_e + dot_e, from which the odd channel's sum
- * is (S - E) / 2^8 (exact: the generator checks |b_o| + 128 * sum |w_o| < 2^23). The initial sums are
- * S and E from the folded biases: b0 + 256 * b1, b0, b2 + 256 * b3, b2. Per two window values of the
- * two pixels, 4 loads, 2 SXTB16 and 8 SMLAD make 16 MACs. The stream starts with the layer's geometry
- * (tml__conv_geometry, 16 words), of which input_height, output_height and pad_height come from the
- * call's params instead (a convolution fused with a pool is called on bands of rows). */
-/* Two window values of pixels A (r10) and B (r11) by the channel pairs in r12 (c0, c1) and lr (c2, c3):
- * S sums in r2, r4 (A) and r6, r8 (B), E sums in r3, r5 and r7, r9. */
-#define TML__CONV_MACS                                                                                        \
-    "smlad r2, r10, r12, r2\n\t"                                                                              \
-    "smlad r6, r11, r12, r6\n\t"                                                                              \
-    "sxtb16 r12, r12\n\t"                                                                                     \
-    "smlad r3, r10, r12, r3\n\t"                                                                              \
-    "smlad r7, r11, r12, r7\n\t"                                                                              \
-    "smlad r4, r10, lr, r4\n\t"                                                                               \
-    "smlad r8, r11, lr, r8\n\t"                                                                               \
-    "sxtb16 lr, lr\n\t"                                                                                       \
-    "smlad r5, r10, lr, r5\n\t"                                                                               \
-    "smlad r9, r11, lr, r9\n\t"
-/* The next two window words and two weight words, back to back (one cycle each after the first). */
-#define TML__CONV_LOADS                                                                                       \
-    "ldr r10, [r1], #4\n\t"                                                                                   \
-    "ldr r11, [r1], #4\n\t"                                                                                   \
-    "ldr r12, [r0], #4\n\t"                                                                                   \
-    "ldr lr, [r0], #4\n\t"
-/* Four window values: 28 instructions that have only 32-bit encodings (112 bytes: the loop is entered at a
- * computed block). */
-#define TML__CONV_BLOCK TML__CONV_MACS TML__CONV_LOADS TML__CONV_MACS TML__CONV_LOADS
-/* The odd channel's sum from S (in s, overwritten) and E: d = 2 * (S - E) / 2^8, as QADD would double it. */
-#define TML__CONV_ODD(s, e) "sub " s ", " s ", " e "\n\t"
-#define TML__CONV_REQ_ODD(v) "asr r1, " v ", #7\n\t" TML__ASM_REQUANT2(v, "r1", "lr", "r10", "r11", "r12")
-
-/* One pixel pair: scratch (above) by every group of the stream, out_a / out_b the two pixels' outputs
- * (the same when a lone last pixel is computed twice). */
-__attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const int32_t *stream TML_UNUSED,
-                                                                         const uint32_t *scratch TML_UNUSED,
-                                                                         int8_t *out_a TML_UNUSED,
-                                                                         int8_t *out_b TML_UNUSED)
-{
-    __asm__ volatile(
-        ".syntax unified\n\t"
-        "push {r4-r11, lr}\n\t"
-        "ldmia r0!, {r12, lr}\n\t" /* words of the groups, blocks of four window values */
-        "sub r3, r3, r2\n\t"
-        "add r12, r0, r12, lsl #2\n\t"
-        "rsb lr, lr, #0\n\t" /* the first block: the loop ends after its eighth block */
-        "and lr, lr, #7\n\t"
-        "movs r4, #112\n\t"
-        "mul lr, lr, r4\n\t"
-        "adr r4, 2f\n\t"
-        "add lr, lr, r4\n\t"
-        "orr lr, lr, #1\n\t" /* a Thumb address for LDR PC */
-        "push {r1-r3, r12, lr}\n\t" /* scratch, out_a, out_b - out_a, end of the groups, entry */
-        "1:\n\t"
-        "ldmia r0!, {r2-r5}\n\t" /* initial S and E sums: pixel A in r2-r5, B in r6-r9 */
-        "mov r6, r2\n\t"
-        "mov r7, r3\n\t"
-        "mov r8, r4\n\t"
-        "mov r9, r5\n\t"
-        "ldr r1, [sp]\n\t"
-        TML__CONV_LOADS
-        "ldr pc, [sp, #16]\n\t"
-        ".balign 4\n\t"
-        "2:\n\t" /* 32 window values per pass (112 bytes of code per four), the sentinel after them */
-        TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK
-        TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK TML__CONV_BLOCK
-        "cmp r10, #0x80008000\n\t"
-        "bne 2b\n\t"
-        "sub r0, r0, #8\n\t" /* the two weight words read past the group's */
-        TML__CONV_ODD("r2", "r3") TML__CONV_ODD("r6", "r7") TML__CONV_ODD("r4", "r5") TML__CONV_ODD("r8", "r9")
-        "ldmia r0!, {r10-r12}\n\t" /* each channel's multiplier, c, r */
-        TML__ASM_REQUANT("r3", "r1", "lr", "r10", "r11", "r12")
-        TML__ASM_REQUANT("r7", "r1", "lr", "r10", "r11", "r12")
-        "ldmia r0!, {r10-r12}\n\t"
-        TML__CONV_REQ_ODD("r2")
-        TML__CONV_REQ_ODD("r6")
-        "ldmia r0!, {r10-r12}\n\t"
-        TML__ASM_REQUANT("r5", "r1", "lr", "r10", "r11", "r12")
-        TML__ASM_REQUANT("r9", "r1", "lr", "r10", "r11", "r12")
-        "ldmia r0!, {r10-r12}\n\t"
-        TML__CONV_REQ_ODD("r4")
-        TML__CONV_REQ_ODD("r8")
-        TML__ASM_PACK4("r3", "r2", "r5", "r4")
-        TML__ASM_PACK4("r7", "r6", "r9", "r8")
-        "ldrd r1, lr, [sp, #4]\n\t"
-        "str r7, [r1, lr]\n\t"
-        "str r3, [r1], #4\n\t"
-        "str r1, [sp, #4]\n\t"
-        "ldr r1, [sp, #12]\n\t"
-        "cmp r0, r1\n\t"
-        "bne 1b\n\t"
-        "add sp, #20\n\t"
-        "pop {r4-r11, pc}\n\t");
-}
-#undef TML__CONV_BLOCK
-#undef TML__CONV_REQ_ODD
-#undef TML__CONV_ODD
-#undef TML__CONV_LOADS
-#undef TML__CONV_MACS
-
-/* Four values of each window (words xa, xb) as tml__conv_pair_m4 reads them. */
-TML_ALWAYS_INLINE void tml__conv_put4(uint32_t *dst, int32_t xa, int32_t xb)
-{
-    dst[0] = (uint32_t)tml_sxtb16(xa);
-    dst[1] = (uint32_t)tml_sxtb16(xb);
-    dst[2] = (uint32_t)tml_sxtb16_ror8(xa);
-    dst[3] = (uint32_t)tml_sxtb16_ror8(xb);
-}
-
-/* n >= 1 blocks of four values of the windows a and b (any alignment) into dst (word-aligned) as
- * tml__conv_put4 writes them: two loads, four SXTB16 and one four-word store per block. */
-__attribute__((naked, unused, aligned(4))) static void tml__conv_il_m4(const int8_t *a TML_UNUSED,
-                                                                       const int8_t *b TML_UNUSED,
-                                                                       uint32_t *dst TML_UNUSED,
-                                                                       int32_t n TML_UNUSED)
-{
-    __asm__ volatile(
-        ".syntax unified\n\t"
-        "push {r4-r6, lr}\n\t"
-        "1:\n\t"
-        "ldr r12, [r0], #4\n\t"
-        "ldr lr, [r1], #4\n\t"
-        "sxtb16 r4, r12\n\t"
-        "sxtb16 r5, lr\n\t"
-        "sxtb16 r6, r12, ror #8\n\t"
-        "sxtb16 r12, lr, ror #8\n\t"
-        "stmia r2!, {r4, r5, r6, r12}\n\t"
-        "subs r3, r3, #1\n\t"
-        "bne 1b\n\t"
-        "pop {r4-r6, pc}\n\t");
-}
-
-/* The two windows a and b (k int8 values each) sign-extended and interleaved into scratch as
- * tml__conv_pair_m4 reads them, ended by the sentinel word. */
-TML_ALWAYS_INLINE void tml__conv_interleave(const int8_t *a, const int8_t *b, int32_t k, uint32_t *dst)
-{
-    const int32_t i = k & ~3;
-    if (i) {
-        tml__conv_il_m4(a, b, dst, i >> 2);
-        dst += i;
-    }
-    if (i < k) { /* the last one to three values, zeros after them */
-        uint8_t ta[4] = {0, 0, 0, 0}, tb[4] = {0, 0, 0, 0};
-        int32_t xa, xb, j;
-        for (j = 0; i + j < k; j++) {
-            ta[j] = (uint8_t)a[i + j];
-            tb[j] = (uint8_t)b[i + j];
-        }
-        memcpy(&xa, ta, 4);
-        memcpy(&xb, tb, 4);
-        tml__conv_put4(dst, xa, xb);
-        dst += 4;
-    }
-    dst[0] = 0x80008000u;
-}
+#include "conv_packed_kernel.h"
 
 /* The geometry at the head of a packed convolution stream (16 words; the asm kernel's part follows). */
 typedef struct {
@@ -190,39 +18,20 @@ typedef struct {
 } tml__conv_geometry;
 
 /* The bytes a filter row takes in the window: filter_width * input_depth, rounded up to a multiple of
- * four without dilation across (the generator pads each row's weights with zeros to match). */
+ * four without dilation across where that adds no block of four window values (the generator pads each
+ * row's weights with zeros to match). */
 TML_ALWAYS_INLINE int32_t tml__conv_row_bytes(const tml__conv_geometry *g)
 {
-    const int32_t row = g->filter_width * g->input_depth;
-    return g->dilation_width == 1 ? (row + 3) & ~3 : row;
+    const int32_t row = g->filter_width * g->input_depth, padded = (row + 3) & ~3;
+    return g->dilation_width == 1 && g->filter_height * padded == ((g->filter_height * row + 3) & ~3) ? padded : row;
 }
 
-/* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst
- * (im2col order: filter rows, columns, input channels) where it leaves the image: the zero point
- * everywhere, then per filter row inside the image the columns inside copied a word at a time. */
-static TML_NOINLINE void tml__conv_gather_border_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
-                                                   int32_t ix0, int8_t *dst)
+/* Whether the window is split (without dilation across, rows not of whole words, tml__conv_row_bytes):
+ * the whole words of each filter row (row & ~3 bytes, the row's lead part) first, row after row, then
+ * the last row & 3 bytes of each row, row after row. */
+TML_ALWAYS_INLINE int tml__conv_split(const tml__conv_geometry *g)
 {
-    const int32_t cin = g->input_depth, fw = g->filter_width, row = tml__conv_row_bytes(g), dw = g->dilation_width;
-    /* columns inside the image: fx in [fx0, fx1) */
-    const int32_t fx0 = ix0 >= 0 ? 0 : dw == 1 ? -ix0 : (-ix0 + dw - 1) / dw;
-    const int32_t fx1 = tml_clamp_i32(dw == 1 ? g->input_width - ix0 : (g->input_width - ix0 + dw - 1) / dw, fx0, fw);
-    int32_t fy, fx;
-    tml__fill_s8(dst, (int8_t)g->zero_point, g->filter_height * row);
-    for (fy = 0; fy < g->filter_height; fy++, dst += row) {
-        const int32_t iy = iy0 + fy * g->dilation_height;
-        const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
-        if (iy < 0 || iy >= g->input_height) {
-            continue;
-        }
-        if (dw == 1) {
-            tml__copy_s8(dst + fx0 * cin, src + fx0 * cin, (fx1 - fx0) * cin);
-        } else {
-            for (fx = fx0; fx < fx1; fx++) {
-                tml__copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
-            }
-        }
-    }
+    return g->dilation_width == 1 && tml__conv_row_bytes(g) % 4 != 0;
 }
 
 /* Whether the window whose corner is input row iy0, column ix0 lies inside the image. */
@@ -232,28 +41,71 @@ TML_ALWAYS_INLINE int tml__conv_inside(const tml__conv_geometry *g, int32_t iy0,
            iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height;
 }
 
-/* The same for any pixel: a window inside the image (dilation 1 across) is its rows copied. */
-TML_ALWAYS_INLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0, int32_t ix0,
-                                           int8_t *dst)
+/* tml__copy_s8 out of line, for the gathering's rarer paths (split rows, dilation across). */
+static TML_NOINLINE void tml__conv_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
 {
-    const int32_t row = tml__conv_row_bytes(g), bytes = g->filter_width * g->input_depth;
-    if (ix0 >= 0 && ix0 + (g->filter_width - 1) * g->dilation_width < g->input_width && g->dilation_width == 1 &&
-        iy0 >= 0 && iy0 + (g->filter_height - 1) * g->dilation_height < g->input_height) {
-        const int32_t step = g->dilation_height * g->input_width * g->input_depth;
-        const int8_t *src = in_b + (iy0 * g->input_width + ix0) * g->input_depth;
-        int32_t fy;
-        for (fy = g->filter_height; fy > 0; fy--, dst += row, src += step) {
-            tml__copy_s8(dst, src, bytes);
+    tml__copy_s8(dst, src, n);
+}
+
+/* The window of the output pixel whose window starts at input row iy0, column ix0 gathered into dst in
+ * the stream's order (filter rows, columns, input channels; split: tml__conv_split): where it leaves the
+ * image the zero point everywhere, then per filter row inside the image the columns inside copied a
+ * word at a time. */
+static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const int8_t *in_b, int32_t iy0,
+                                            int32_t ix0, int8_t *dst)
+{
+    const int32_t cin = g->input_depth, fw = g->filter_width, fh = g->filter_height, dw = g->dilation_width;
+    const int32_t rb = tml__conv_row_bytes(g), row = fw * cin, split = tml__conv_split(g);
+    const int32_t lead = split ? row & ~3 : row, pitch = split ? lead : rb; /* lead part of a row, its pitch */
+    /* columns inside the image: fx in [fx0, fx1) */
+    const int32_t fx0 = ix0 >= 0 ? 0 : dw == 1 ? -ix0 : (-ix0 + dw - 1) / dw;
+    const int32_t fx1 = tml_clamp_i32(dw == 1 ? g->input_width - ix0 : (g->input_width - ix0 + dw - 1) / dw, fx0, fw);
+    int8_t *tail = dst + fh * lead; /* split: the last bytes of the rows */
+    int32_t fy, fx;
+    if (!tml__conv_inside(g, iy0, ix0)) {
+        tml__fill_s8(dst, (int8_t)g->zero_point, fh * rb);
+    }
+    if (dw == 1 && !split) { /* the same columns of the rows inside: fy in [fy0, fy1) */
+        const int32_t dh = g->dilation_height, last = g->input_height - 1 - iy0;
+        const int32_t fy0 = iy0 >= 0 ? 0 : (-iy0 + dh - 1) / dh;
+        const int32_t fy1 = tml_clamp_i32(last < 0 ? 0 : last / dh + 1, fy0, fh);
+        const int32_t s0 = fx0 * cin, n = (fx1 - fx0) * cin, rowstep = dh * g->input_width * cin;
+        const int8_t *src = in_b + ((iy0 + fy0 * dh) * g->input_width + ix0) * cin + s0;
+        dst += fy0 * rb + s0;
+        for (fy = fy0; fy < fy1; fy++, src += rowstep, dst += rb) {
+            tml__copy_s8(dst, src, n);
         }
         return;
     }
-    tml__conv_gather_border_s8(g, in_b, iy0, ix0, dst);
+    for (fy = 0; fy < fh; fy++, dst += pitch, tail += row - lead) {
+        const int32_t iy = iy0 + fy * g->dilation_height;
+        const int8_t *src = in_b + (iy * g->input_width + ix0) * cin;
+        if (iy < 0 || iy >= g->input_height) {
+            continue;
+        }
+        if (dw == 1) { /* bytes [s, e) of the row: below lead into the row's lead part, the others the tail */
+            const int32_t s0 = fx0 * cin, e = fx1 * cin, m = e < lead ? e : lead, s1 = s0 > lead ? s0 : lead;
+            if (s0 < m) {
+                tml__conv_copy_s8(dst + s0, src + s0, m - s0);
+            }
+            if (s1 < e) {
+                tml__conv_copy_s8(tail + s1 - lead, src + s1, e - s1);
+            }
+        } else {
+            for (fx = fx0; fx < fx1; fx++) {
+                tml__conv_copy_s8(dst + fx * cin, src + fx * dw * cin, cin);
+            }
+        }
+    }
 }
 
 /* A packed stream (above, after its geometry header): pixel pairs through tml__conv_pair_m4. A 1x1
- * filter without padding reads each pixel's channels in place; other filters gather the two windows
- * into the scratch behind the interleaved pairs first. Takes the stream, not the params, so that the
- * image keeps no pointer to the constants the stream replaces. */
+ * filter without padding reads each pixel's channels in place; rows of whole words (tml__conv_row_bytes)
+ * whose windows lie inside the image are interleaved from the input; other windows are gathered into
+ * the scratch behind the interleaved pairs first. A pair of one output row takes the first two paths
+ * with little arithmetic; a pair across rows and a lone last pixel (computed twice) the general one.
+ * Takes the stream, not the params, so that the image keeps no pointer to the constants the stream
+ * replaces. */
 TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, void *scratch, int32_t input_height,
                                                        int32_t output_height, int32_t pad_height,
                                                        const int8_t *input, int8_t *output)
@@ -265,27 +117,83 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
     g.output_height = output_height;
     g.pad_height = pad_height;
     {
-        const int32_t cin = g.input_depth, cout = g.output_depth;
-        const int32_t row = tml__conv_row_bytes(&g), k = g.filter_height * row, k4 = (k + 3) & ~3;
-        const int8_t *const in_end = input + g.batches * g.input_height * g.input_width * cin;
+        const int32_t cin = g.input_depth, cout = g.output_depth, iw = g.input_width, fh = g.filter_height;
+        const int32_t row = tml__conv_row_bytes(&g), k = fh * row, k4 = (k + 3) & ~3;
         const int32_t pixels = g.output_height * g.output_width;
-        const int pointwise = g.filter_height == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
-        const int rows4 = g.dilation_width == 1;
+        const int pointwise = fh == 1 && g.filter_width == 1 && g.pad_height == 0 && g.pad_width == 0;
+        const int rows = g.dilation_width == 1; /* windows inside interleaved from the input */
+        const int split = tml__conv_split(&g);
+        const int32_t row_w = g.filter_width * cin; /* the interior windows' rows, in lead parts and tails: */
+        const int32_t shape = fh << 18 | (split ? (row_w & 3) << 16 | row_w >> 2 : row >> 2);
+        const int32_t step = g.dilation_height * iw * cin, span = iw * cin - row, pair_in = 2 * g.stride_width * cin;
+        /* the output pixels whose windows lie inside the image, their rows (padded ones read whole) inside
+         * the input's rows: oy in [oy0, oy1], ox in [ox0, ox1] */
+        const int32_t ox0 = (g.pad_width + g.stride_width - 1) / g.stride_width;
+        const int32_t ox1 = span < 0 ? -1 : (span / cin + g.pad_width) / g.stride_width;
+        const int32_t oy0 = (g.pad_height + g.stride_height - 1) / g.stride_height;
+        const int32_t ylast = g.input_height - 1 - (fh - 1) * g.dilation_height + g.pad_height;
+        const int32_t oy1 = ylast < 0 ? -1 : ylast / g.stride_height;
         const int32_t *const groups = stream + sizeof g / 4;
         uint32_t *const pairs = (uint32_t *)scratch;
         int8_t *const win_a = (int8_t *)(pairs + k4 + 1), *const win_b = win_a + k4;
+        tml__conv_run run;
         int32_t b, i;
-        if (!pointwise && rows4 && cin % 4 == 0) {
+        memset(&run, 0, sizeof run);
+        if (!pointwise && rows && cin % 4 == 0) {
             tml__fill_s8(win_a, (int8_t)g.zero_point, cin); /* the taps outside the image read this */
         }
+        if (pointwise && cin % 4 == 0 && g.stride_height == 1 && g.stride_width == 1 &&
+            g.input_height == g.output_height && iw == g.output_width) {
+            /* the pixels of all batches one after the other, in the input as in the output: their
+             * pairs in one run, then a lone last pixel (computed twice) */
+            const int32_t n = g.batches * pixels;
+            run.a = input;
+            run.in_step = 2 * cin;
+            run.b_off = cin;
+            run.shape = 1 << 18 | cin >> 2;
+            run.pairs = n >> 1;
+            run.delta = cout;
+            if (run.pairs) {
+                tml__conv_pair_m4(groups, pairs, output, &run);
+            }
+            if (n & 1) {
+                run.a = input + (n - 1) * cin;
+                run.b_off = 0;
+                run.pairs = 1;
+                run.delta = 0;
+                tml__conv_pair_m4(groups, pairs, output + (n - 1) * cout, &run);
+            }
+            return;
+        }
         for (b = 0; b < g.batches; b++) {
-            const int8_t *in_b = input + b * g.input_height * g.input_width * cin;
+            const int8_t *in_b = input + b * g.input_height * iw * cin;
             int8_t *out_b = output + b * pixels * cout;
             int32_t oy = 0, ox = 0; /* the pair's first pixel */
             for (i = 0; i < pixels; i += 2) {
                 const int32_t j = i + 1 < pixels ? i + 1 : i; /* a lone last pixel is computed twice */
-                int32_t oy_b = oy, ox_b = ox + 1;
-                const int8_t *a = win_a, *c = win_b;
+                if (rows && oy >= oy0 && oy <= oy1 && ox >= ox0) {
+                    /* the pairs of this row from ox on whose windows lie inside, in one loop */
+                    int32_t n = ((ox1 < g.output_width - 1 ? ox1 : g.output_width - 1) - ox + 1) >> 1;
+                    if (n > 0) {
+                        const int8_t *a = in_b + ((oy * g.stride_height - g.pad_height) * iw + ox * g.stride_width -
+                                                  g.pad_width) * cin;
+                        int8_t *o = out_b + i * cout;
+                        i += 2 * n - 2;
+                        ox += 2 * n - 2;
+                        run.a = a;
+                        run.pairs = n;
+                        run.in_step = pair_in;
+                        run.b_off = pair_in / 2;
+                        run.shape = shape;
+                        run.step = step;
+                        run.delta = cout;
+                        tml__conv_pair_m4(groups, pairs, o, &run);
+                        goto next;
+                    }
+                }
+                { /* a block of its own: the jump above passes over it, not into it (C++ includes this too) */
+                const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
+                int32_t oy_b = oy, ox_b = ox + 1, iy_b, ix_b;
                 if (ox_b == g.output_width) {
                     oy_b++;
                     ox_b = 0;
@@ -294,62 +202,60 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                     oy_b = oy;
                     ox_b = ox;
                 }
+                iy_b = oy_b * g.stride_height - g.pad_height;
+                ix_b = ox_b * g.stride_width - g.pad_width;
                 {
-                    const int32_t iy = oy * g.stride_height - g.pad_height, ix = ox * g.stride_width - g.pad_width;
-                    const int32_t iy_b = oy_b * g.stride_height - g.pad_height;
-                    const int32_t ix_b = ox_b * g.stride_width - g.pad_width;
+                    const int8_t *const a = in_b + (iy * iw + ix) * cin, *const c = in_b + (iy_b * iw + ix_b) * cin;
+                    run.pairs = 1; /* interleaved by the kernel from run.a, run.a + run.b_off */
+                    run.a = a;
+                    run.b_off = (int32_t)(c - a);
+                    run.shape = shape;
+                    run.step = step;
                     if (pointwise) {
-                        a = in_b + (iy * g.input_width + ix) * cin;
-                        c = in_b + (iy_b * g.input_width + ix_b) * cin;
-                    } else if (rows4 && tml__conv_inside(&g, iy, ix) && tml__conv_inside(&g, iy_b, ix_b) &&
-                               in_b + ((iy_b + (g.filter_height - 1) * g.dilation_height) * g.input_width + ix_b) *
-                                   cin + row <= in_end) {
+                        if (cin % 4 == 0) {
+                            run.shape = 1 << 18 | cin >> 2;
+                        } else {
+                            tml__conv_interleave(a, c, cin, pairs);
+                            run.pairs = 0;
+                        }
+                    } else if (rows && ox >= ox0 && ox <= ox1 && oy >= oy0 && oy <= oy1 && ox_b >= ox0 &&
+                               ox_b <= ox1 && oy_b >= oy0 && oy_b <= oy1) {
                         /* both windows inside: interleaved from the input a filter row at a time (the
                          * bytes a padded row reads past the window meet zero weights) */
-                        const int32_t step = g.dilation_height * g.input_width * cin;
-                        const int8_t *ra = in_b + (iy * g.input_width + ix) * cin;
-                        const int8_t *rb = in_b + (iy_b * g.input_width + ix_b) * cin;
-                        uint32_t *dst = pairs;
-                        int32_t fy;
-                        for (fy = 0; fy < g.filter_height; fy++, ra += step, rb += step, dst += row) {
-                            tml__conv_il_m4(ra, rb, dst, row >> 2);
-                        }
-                        *dst = 0x80008000u;
-                        tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
-                        goto next;
-                    } else if (rows4 && cin % 4 == 0) {
-                        /* a window across the border, whole words per input pixel: interleaved a tap at
-                         * a time, the zero point (at win_a) where a tap leaves the image */
+                    } else if (rows && cin % 4 == 0) {
+                        /* whole words per input pixel: interleaved a tap at a time, the zero point (at
+                         * win_a) where a tap leaves the image */
                         uint32_t *dst = pairs;
                         int32_t fy, fx;
-                        for (fy = 0; fy < g.filter_height; fy++) {
+                        for (fy = 0; fy < fh; fy++) {
                             const int32_t ya = iy + fy * g.dilation_height, yb = iy_b + fy * g.dilation_height;
                             const int ina = ya >= 0 && ya < g.input_height, inb = yb >= 0 && yb < g.input_height;
                             for (fx = 0; fx < g.filter_width; fx++, dst += cin) {
                                 const int32_t xa = ix + fx, xb = ix_b + fx;
-                                const int8_t *sa = ina && xa >= 0 && xa < g.input_width ?
-                                                   in_b + (ya * g.input_width + xa) * cin : win_a;
-                                const int8_t *sb = inb && xb >= 0 && xb < g.input_width ?
-                                                   in_b + (yb * g.input_width + xb) * cin : win_a;
+                                const int8_t *sa = ina && xa >= 0 && xa < iw ? in_b + (ya * iw + xa) * cin : win_a;
+                                const int8_t *sb = inb && xb >= 0 && xb < iw ? in_b + (yb * iw + xb) * cin : win_a;
                                 tml__conv_il_m4(sa, sb, dst, cin >> 2);
                             }
                         }
                         *dst = 0x80008000u;
-                        tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
-                        goto next;
+                        run.pairs = 0;
                     } else {
+                        /* the windows gathered (the values past k meet zero weights) */
                         tml__conv_gather_s8(&g, in_b, iy, ix, win_a);
                         tml__conv_gather_s8(&g, in_b, iy_b, ix_b, win_b);
+                        run.a = win_a;
+                        run.b_off = k4;
+                        run.shape = 1 << 18 | k4 >> 2;
                     }
+                    run.delta = (j - i) * cout;
+                    tml__conv_pair_m4(groups, pairs, out_b + i * cout, &run);
                 }
-                tml__conv_interleave(a, c, pointwise ? cin : k, pairs);
-                tml__conv_pair_m4(groups, pairs, out_b + i * cout, out_b + j * cout);
+                }
             next:
-                oy = oy_b;
-                ox = ox_b + 1;
-                if (ox == g.output_width) {
+                ox += 2;
+                while (ox >= g.output_width) {
+                    ox -= g.output_width;
                     oy++;
-                    ox = 0;
                 }
             }
         }
