@@ -486,6 +486,59 @@ static int test_conv_packed_shapes(void)
     return bad;
 }
 
+/* A random 3x3 depthwise shape (multiplier 1, no dilation) into p, zeroed first: batches 1 or 2, depth
+ * unit * 1..units, height 1 to 9, width 1 to max_width, strides 1 to 3 (across: stride_width, or random
+ * where 0), paddings 0 to 2; 0 where the window does not fit. */
+static int dw3_shape(tml_depthwise_conv_s8_params *p, int32_t unit, int32_t units, int32_t max_width,
+                     int32_t stride_width)
+{
+    memset(p, 0, sizeof *p);
+    p->batches = between(1, 2);
+    p->input_depth = unit * between(1, units);
+    p->depth_multiplier = 1;
+    p->filter_height = p->filter_width = 3;
+    p->dilation_height = p->dilation_width = 1;
+    p->input_height = between(1, 9);
+    p->input_width = between(1, max_width);
+    p->stride_height = between(1, 3);
+    p->stride_width = stride_width ? stride_width : between(1, 3);
+    p->pad_height = between(0, 2);
+    p->pad_width = between(0, 2);
+    if (p->input_height + 2 * p->pad_height < 3 || p->input_width + 2 * p->pad_width < 3) return 0;
+    p->output_height = (p->input_height + 2 * p->pad_height - 3) / p->stride_height + 1;
+    p->output_width = (p->input_width + 2 * p->pad_width - 3) / p->stride_width + 1;
+    return 1;
+}
+
+/* A packed 3x3 depthwise case's data for p's shape: offsets, the fast requantization's constants
+ * (per tensor or per channel), input, weights [9][c], biases (near 2^30 with big), the reference output
+ * in out_ref and the folded biases the packed streams take. */
+static void dw3_case(tml_depthwise_conv_s8_params *p, int has_bias, int big, int32_t n_in)
+{
+    int32_t i;
+    p->input_offset = between(-127, 128);
+    p->output_offset = between(-128, 127);
+    if (random_fast_requant(p->input_depth, 1, &p->output_multiplier, &p->output_shift)) {
+        p->per_channel_multiplier = mult;
+        p->per_channel_shift = shift;
+    }
+    p->act_min = -128;
+    p->act_max = 127;
+    fill(in_buf, n_in);
+    fill(w_buf, 9 * p->input_depth);
+    for (i = 0; i < p->input_depth; i++) {
+        bias_buf[i] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
+    }
+    tml_depthwise_conv_s8_ref(p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
+    for (i = 0; i < p->input_depth; i++) {
+        int64_t sum = 0;
+        int32_t t;
+        for (t = 0; t < 9; t++) sum += w_buf[t * p->input_depth + i];
+        folded[i] = (int32_t)((has_bias ? bias_buf[i] : 0) + p->input_offset * sum);
+    }
+    p->folded_bias = folded;
+}
+
 /* The packed 3x3 depthwise kernels over the same stream, the rows ring and (every other case) the
  * eight-slot ring band by band: strides 1 and 2 across, 1 to 7 down (bands of 6, 3, 2 and 1 rows),
  * paddings 0 to 2 (more than a window's reach too), odd and even widths, heights across several bands,
@@ -497,7 +550,7 @@ static int test_dw_packed(void)
     for (c = 0; tried < CASES; c++) {
         tml_depthwise_conv_s8_params p;
         int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0), banded = c % 2;
-        int32_t i, n_out, n_in, pairs, j_count, slots, band_rows;
+        int32_t n_out, n_in, pairs, j_count, slots, band_rows;
         memset(&p, 0, sizeof p);
         p.batches = between(1, 2);
         p.input_depth = between(1, 16);
@@ -522,27 +575,7 @@ static int test_dw_packed(void)
         if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf ||
             slots * p.input_depth * j_count + 2 * pairs * band_rows > (int32_t)(sizeof dw_scratch / 4)) continue;
         tried++;
-        p.input_offset = between(-127, 128);
-        p.output_offset = between(-128, 127);
-        if (random_fast_requant(p.input_depth, 1, &p.output_multiplier, &p.output_shift)) {
-            p.per_channel_multiplier = mult;
-            p.per_channel_shift = shift;
-        }
-        p.act_min = -128;
-        p.act_max = 127;
-        fill(in_buf, n_in);
-        fill(w_buf, 9 * p.input_depth);
-        for (i = 0; i < p.input_depth; i++) {
-            bias_buf[i] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
-        }
-        tml_depthwise_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
-        for (i = 0; i < p.input_depth; i++) { /* weights [9][c] */
-            int64_t sum = 0;
-            int32_t t;
-            for (t = 0; t < 9; t++) sum += w_buf[t * p.input_depth + i];
-            folded[i] = (int32_t)((has_bias ? bias_buf[i] : 0) + p.input_offset * sum);
-        }
-        p.folded_bias = folded;
+        dw3_case(&p, has_bias, big, n_in);
         pack_dw3(&p, w_buf, conv_stream);
         p.packed = conv_stream;
         p.scratch = dw_scratch;
@@ -572,47 +605,13 @@ static int test_dw_px(void)
     for (c = 0; tried < CASES; c++) {
         tml_depthwise_conv_s8_params p;
         int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0);
-        int32_t i, n_out, n_in;
-        memset(&p, 0, sizeof p);
-        p.batches = between(1, 2);
-        p.input_depth = 4 * between(1, c % 3 == 0 ? 16 : 4);
-        p.depth_multiplier = 1;
-        p.filter_height = p.filter_width = 3;
-        p.dilation_height = p.dilation_width = 1;
-        p.input_height = between(1, 9);
-        p.input_width = between(1, 9);
-        p.stride_height = between(1, 3);
-        p.stride_width = between(1, 3);
-        p.pad_height = between(0, 2);
-        p.pad_width = between(0, 2);
-        if (p.input_height + 2 * p.pad_height < 3 || p.input_width + 2 * p.pad_width < 3) continue;
-        p.output_height = (p.input_height + 2 * p.pad_height - 3) / p.stride_height + 1;
-        p.output_width = (p.input_width + 2 * p.pad_width - 3) / p.stride_width + 1;
+        int32_t n_out, n_in;
+        if (!dw3_shape(&p, 4, c % 3 == 0 ? 16 : 4, 9, 0)) continue;
         n_out = p.batches * p.output_height * p.output_width * p.input_depth;
         n_in = p.batches * p.input_height * p.input_width * p.input_depth;
         if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf) continue;
         tried++;
-        p.input_offset = between(-127, 128);
-        p.output_offset = between(-128, 127);
-        if (random_fast_requant(p.input_depth, 1, &p.output_multiplier, &p.output_shift)) {
-            p.per_channel_multiplier = mult;
-            p.per_channel_shift = shift;
-        }
-        p.act_min = -128;
-        p.act_max = 127;
-        fill(in_buf, n_in);
-        fill(w_buf, 9 * p.input_depth);
-        for (i = 0; i < p.input_depth; i++) {
-            bias_buf[i] = big ? between(-(1 << 30), 1 << 30) : between(-20000, 20000);
-        }
-        tml_depthwise_conv_s8_ref(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_ref);
-        for (i = 0; i < p.input_depth; i++) { /* weights [9][c] */
-            int64_t sum = 0;
-            int32_t t;
-            for (t = 0; t < 9; t++) sum += w_buf[t * p.input_depth + i];
-            folded[i] = (int32_t)((has_bias ? bias_buf[i] : 0) + p.input_offset * sum);
-        }
-        p.folded_bias = folded;
+        dw3_case(&p, has_bias, big, n_in);
         pack_dw3_px(&p, w_buf, conv_stream);
         p.packed = conv_stream;
         p.patch = patch_buf;
@@ -627,6 +626,53 @@ static int test_dw_px(void)
         }
     }
     printf("depthwise_conv_s8 pixels: %d cases, %d differ\n", tried, bad);
+    return bad;
+}
+
+/* The channel-pair 3x3 depthwise kernel (armv7em/depthwise_conv_pairs.h): stride 1 across, 1 to 3 down,
+ * paddings 0 to 2 (more than a window's reach too), widths 1 to 14 (runs of four pixels, a last run of
+ * two or three, a lone last pixel, several runs), even depths 2 to 32 (whole words of four channels and
+ * not), batches, with and without bias (biases near 2^30 too), per-tensor and per-channel constants over
+ * the fast requantization's whole range; the ring's three slots in buffers of their own, each exactly
+ * as large as the generator plans it, followed by a guard the kernel must not touch. */
+static int8_t pair_slots[3][4096 + 16];
+
+static int test_dw_pairs(void)
+{
+    int c, bad = 0, tried = 0;
+    for (c = 0; tried < CASES; c++) {
+        tml_depthwise_conv_s8_params p;
+        int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0), guard_ok = 1;
+        int32_t i, n_out, n_in, slot;
+        if (!dw3_shape(&p, 2, c % 3 == 0 ? 16 : 4, 14, 1)) continue;
+        n_out = p.batches * p.output_height * p.output_width * p.input_depth;
+        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
+        slot = p.input_depth * dw3_pairs_cols(&p);
+        if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf || slot > 4096) continue;
+        tried++;
+        dw3_case(&p, has_bias, big, n_in);
+        pack_dw3_pairs(&p, w_buf, conv_stream);
+        p.packed = conv_stream;
+        p.pairs = 1;
+        memset(pair_slots, 0xa5, sizeof pair_slots); /* the kernel may assume nothing of its slots */
+        /* the slots in an order of the arena's choosing: slot 0 last */
+        p.scratch = pair_slots[2];
+        p.slot1 = pair_slots[0];
+        p.slot2 = pair_slots[1];
+        memset(out_opt, 0x55, sizeof out_opt);
+        tml_depthwise_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
+        for (i = 0; i < 3 * 16; i++) {
+            guard_ok &= pair_slots[i / 16][slot + i % 16] == (int8_t)0xa5;
+        }
+        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55 || !guard_ok) {
+            if (bad++ < 5)
+                printf("pair depthwise case %d differs%s: %ldx%ldx%ldx%ld stride %ld pad %ld,%ld\n", c,
+                       guard_ok ? "" : " (wrote past a slot)", (long)p.batches, (long)p.input_height,
+                       (long)p.input_width, (long)p.input_depth, (long)p.stride_height, (long)p.pad_height,
+                       (long)p.pad_width);
+        }
+    }
+    printf("depthwise_conv_s8 pairs: %d cases, %d differ\n", tried, bad);
     return bad;
 }
 
@@ -1079,5 +1125,6 @@ int main(void)
 #endif
     bad += test_dw_px(); /* last: the cases of the tests above stay what they were */
     bad += test_conv_packed_shapes();
+    bad += test_dw_pairs();
     return bad ? 1 : 0;
 }

@@ -6,6 +6,8 @@
 #ifndef TESTS_KERNELS_PACKING_H
 #define TESTS_KERNELS_PACKING_H
 
+#include <string.h>
+
 #include "tinyml.h"
 
 /* four int8 as the little-endian word they make in memory */
@@ -83,29 +85,45 @@ static void pack_conv(const tml_conv_s8_params *p, const int8_t *w, int32_t *s)
 }
 
 
+/* The 3x3 depthwise streams' geometry (tml__conv_geometry, zero_point the input's) into s; returns the
+ * word after it. */
+static int32_t *dw3_geometry(const tml_depthwise_conv_s8_params *p, int32_t *s)
+{
+    const int32_t c = p->input_depth;
+    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, c, 3, 3, p->output_height,
+                                  p->output_width, c, p->stride_height, p->stride_width, 1, 1,
+                                  p->pad_height, p->pad_width, -p->input_offset};
+    memcpy(s, geometry, sizeof geometry);
+    return s + 16;
+}
+
+/* Channel i's multiplier, c and r (tml_requant_fast) into s; returns the word after them. */
+static int32_t *dw3_requant(const tml_depthwise_conv_s8_params *p, int32_t i, int32_t *s)
+{
+    const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
+    const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
+    *s++ = m;
+    *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
+    *s++ = -sh;
+    return s;
+}
+
 /* The generator's Cortex-M4 3x3 depthwise stream of conv.h (tml__dw3_s8_packed_m4), written here from its
  * description there: the geometry, then per channel the filter rows as bytes (f0, f1, f1, f2), the
  * folded bias, the multiplier, c and r; into s. */
 static void pack_dw3(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
 {
     const int32_t c = p->input_depth;
-    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, c, 3, 3, p->output_height,
-                                  p->output_width, c, p->stride_height, p->stride_width, 1, 1,
-                                  p->pad_height, p->pad_width, -p->input_offset};
     int32_t i, fy;
-    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    s = dw3_geometry(p, s);
     for (i = 0; i < c; i++) {
-        const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
-        const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
         for (fy = 0; fy < 3; fy++) { /* weights [3][3][c] */
             const int8_t b[4] = {w[(fy * 3) * c + i], w[(fy * 3 + 1) * c + i], w[(fy * 3 + 1) * c + i],
                                  w[(fy * 3 + 2) * c + i]};
             *s++ = word_of(b);
         }
         *s++ = p->folded_bias[i];
-        *s++ = m;
-        *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
-        *s++ = -sh;
+        s = dw3_requant(p, i, s);
     }
 }
 
@@ -116,22 +134,53 @@ static void pack_dw3(const tml_depthwise_conv_s8_params *p, const int8_t *w, int
 static void pack_dw3_px(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
 {
     const int32_t c = p->input_depth;
-    const int32_t geometry[16] = {p->batches, p->input_height, p->input_width, c, 3, 3, p->output_height,
-                                  p->output_width, c, p->stride_height, p->stride_width, 1, 1,
-                                  p->pad_height, p->pad_width, -p->input_offset};
     int32_t i, g, t;
-    for (i = 0; i < 16; i++) *s++ = geometry[i];
+    s = dw3_geometry(p, s);
     for (g = 0; g < c; g += 4) {
         for (i = g; i < g + 4; i++) *s++ = p->folded_bias[i];
         for (t = 0; t < 9; t++) *s++ = word_of(w + t * c + g); /* weights [9][c] */
-        for (i = g; i < g + 4; i++) {
-            const int32_t m = p->per_channel_multiplier ? p->per_channel_multiplier[i] : p->output_multiplier;
-            const int32_t sh = p->per_channel_multiplier ? p->per_channel_shift[i] : p->output_shift;
-            *s++ = m;
-            *s++ = (int32_t)((uint32_t)(2 * p->output_offset + 1) << (-sh - 1));
-            *s++ = -sh;
-        }
+        for (i = g; i < g + 4; i++) s = dw3_requant(p, i, s);
     }
+}
+
+/* int16 pair (lo, hi) as the word it makes */
+static int32_t pair16(int32_t lo, int32_t hi)
+{
+    return (int32_t)(((uint32_t)lo & 0xffffu) | (uint32_t)hi << 16);
+}
+
+/* The generator's Cortex-M4 channel-pair 3x3 depthwise stream of armv7em/depthwise_conv_pairs.h
+ * (tml__dw3p_s8_packed_m4), written here from its description there: the geometry, then per channel
+ * pair the two folded biases, per filter row P = (f0, f1) and R = (f1, f2) of the even channel and of
+ * the odd one (P0, P1, R0, R1) and each channel's multiplier, c and r; into s. The input depth is even. */
+static void pack_dw3_pairs(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
+{
+    const int32_t c = p->input_depth;
+    int32_t j, fy;
+    s = dw3_geometry(p, s);
+    for (j = 0; j < c; j += 2) {
+        *s++ = p->folded_bias[j];
+        *s++ = p->folded_bias[j + 1];
+        for (fy = 0; fy < 3; fy++) { /* weights [3][3][c] */
+            const int8_t *r = w + fy * 3 * c;
+            *s++ = pair16(r[j], r[c + j]);
+            *s++ = pair16(r[j + 1], r[c + j + 1]);
+            *s++ = pair16(r[c + j], r[2 * c + j]);
+            *s++ = pair16(r[c + j + 1], r[2 * c + j + 1]);
+        }
+        s = dw3_requant(p, j, s);
+        s = dw3_requant(p, j + 1, s);
+    }
+}
+
+/* The ring columns of tml__dw3p_s8_packed_m4, from its description: six columns from each run of four
+ * output pixels (the last run storing 2 or 3), four from a lone last pixel, at least the padded input's,
+ * an even number. */
+static inline int32_t dw3_pairs_cols(const tml_depthwise_conv_s8_params *p)
+{
+    const int32_t w = p->output_width, runs = w % 4 >= 2 ? w / 4 + 1 : w / 4, one = w % 4 == 1;
+    const int32_t reads = 4 * runs + 2 + 2 * one, held = p->pad_width + p->input_width;
+    return ((reads > held ? reads : held) + 1) & ~1;
 }
 
 #endif

@@ -202,6 +202,47 @@ def packed_dw3_m4(ctx, weights, geo, q, banded: bool = False):
     return stream, 12 * c * j_count + 8 * pairs
 
 
+def dw3_pairs_cols(geo) -> int:
+    """Ring columns of tml__dw3p_s8_packed_m4 (tml__dw3p_cols, armv7em/depthwise_conv_pairs.h): the runs'
+    reads (six columns from each run of four pixels, four from a lone last pixel) and the padded input's,
+    an even number."""
+    w = geo["output_width"]
+    runs, one = (w // 4 + 1 if w % 4 >= 2 else w // 4), int(w % 4 == 1)
+    return (max(4 * runs + 2 + 2 * one, geo["pad_width"] + geo["input_width"]) + 1) & ~1
+
+
+def _int16_pairs(lo, hi):
+    """int32 words holding the int16 pair (lo, hi)."""
+    v = (np.asarray(lo, np.int64) & 0xFFFF) | ((np.asarray(hi, np.int64) & 0xFFFF) << 16)
+    return np.where(v >= 1 << 31, v - (1 << 32), v)
+
+
+def packed_dw3_pairs_m4(ctx, weights, geo, q):
+    """The stream of tml__dw3p_s8_packed_m4 (channel pairs, layout described in
+    armv7em/depthwise_conv_pairs.h) and the bytes of scratch it needs (its ring of three int8 rows), or
+    (NULL, 0) where it does not apply: another layout, no folded bias, a filter other than 3x3, dilation,
+    a depth multiplier, a stride across other than 1, an odd depth, a requantization the fast one would
+    not compute exactly, or where its scratch would make the arena larger (``may_take_scratch``)."""
+    c = geo["input_depth"]
+    fast = _fast_requant(ctx, q, c)
+    if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
+            (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
+            or geo["stride_width"] != 1 or c % 2 or not ctx.may_take_scratch("pairs"):
+        return NULL, 0
+    mult, cc, r = fast
+    w = np.asarray(weights, np.int64).reshape(3, 3, c)  # [filter row, column, channel]
+    p_words, r_words = _int16_pairs(w[:, 0], w[:, 1]), _int16_pairs(w[:, 1], w[:, 2])  # [row, channel]
+    pair = lambda a: a.reshape(a.shape[:-1] + (c // 2, 2))  # noqa: E731  [..., pair, even/odd]
+    rows = np.concatenate([pair(p_words), pair(r_words)], axis=2).transpose(1, 0, 2)  # [pair, row, P0 P1 R0 R1]
+    b = np.asarray(ctx.arrays[q["folded_bias"].name].values, np.int64).reshape(c // 2, 2)
+    consts = np.stack([mult, cc, r], axis=1).reshape(c // 2, 6)
+    header = [geo[f] if f != "output_depth" else c for f in _GEOMETRY] + [-q["input_offset"]]
+    body = np.concatenate([b, rows.reshape(c // 2, 12), consts], axis=1).reshape(-1)
+    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
+                              "TML_PACKED_DSP")
+    return stream, 3 * c * dw3_pairs_cols(geo)
+
+
 def pair_weights_m4(w, fb):
     """Even and odd channels paired for the packed kernels' two sums (conv.h): w [channels, k] int8 (an
     even number of channels) with each odd channel's weights lowered by one where the even channel's is
@@ -309,6 +350,19 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
                                    q["per_channel_shift"]))
                 return
         if kernel == "tml_depthwise_conv":
+            # stride 1 across: channel pairs over an int8 ring of rows
+            packed, scratch = packed_dw3_pairs_m4(ctx, w.data, geo, q)
+            if packed is not NULL:
+                ctx.allow_overlap(out.index, inp.index, ring_lead(geo, geo["input_depth"] * inp.itemsize,
+                                                                  out_c * out.itemsize))
+                # the ring's three slots, each a buffer of its own: they fit where the arena has room
+                slots = [ctx.scratch_buffer(scratch // 3) for _ in range(3)]
+                ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
+                         params=dict(geo, **q, packed=packed, scratch=slots[0], slot1=slots[1], slot2=slots[2],
+                                     pairs=1),
+                         replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
+                                   q["per_channel_shift"]))
+                return
             # where a ring pays: the eight-slot ring band by band, else the rows ring; else pixel by pixel
             for banded in (True, False):
                 packed, scratch = packed_dw3_m4(ctx, w.data, geo, q, banded) if ring_pays(geo) else (NULL, 0)

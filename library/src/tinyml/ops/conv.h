@@ -111,6 +111,8 @@ typedef struct {
     const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3_s8_packed_m4's; or NULL */
     void *scratch;                         /* with packed: the rows ring and accumulators (see there) */
     int32_t banded;                        /* with packed and scratch: 1 for the eight-slot ring, band by band (tml__dw3_band_s8_packed_m4) */
+    int32_t pairs;                         /* with packed and scratch: 1 for the channel pairs' kernel (tml__dw3p_s8_packed_m4, its own stream) */
+    void *slot1, *slot2;                   /* with pairs: the ring's slots 1 and 2 (scratch is slot 0) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -158,6 +160,7 @@ typedef tml_depthwise_conv_s8_params tml_depthwise_conv_s16_params;
 #if defined(TML_ARCH_ARM_ASM)
 #include "../armv7em/depthwise_conv_packed.h"
 #include "../armv7em/depthwise_conv_band.h"
+#include "../armv7em/depthwise_conv_pairs.h"
 #endif
 #if defined(TML_ARCH_SCALAR)
 #include "../scalar/conv.h"
@@ -218,6 +221,11 @@ TML_ALWAYS_INLINE void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params 
     if (p->packed && p->patch) {
         tml__dw3_px_s8_packed_m4(p->packed, p->patch, p->input_height, p->output_height, p->pad_height, input,
                                  output);
+        return;
+    }
+    if (p->packed && p->pairs) {
+        tml__dw3p_s8_packed_m4(p->packed, p->scratch, p->slot1, p->slot2, p->input_height, p->output_height,
+                               p->pad_height, input, output);
         return;
     }
     if (p->packed && p->banded) {
