@@ -26,6 +26,14 @@ TML_ALWAYS_INLINE int32_t tml_sxtab16(int32_t a, int32_t x)
     return r;
 }
 
+/* a + the sign-extended bytes 1 and 3 of x, in two int16 lanes */
+TML_ALWAYS_INLINE int32_t tml_sxtab16_ror8(int32_t a, int32_t x)
+{
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+}
+
 /** SADD16: a + b per int16 half (wrapping). */
 TML_ALWAYS_INLINE int32_t tml_sadd16(int32_t a, int32_t b)
 {

@@ -31,7 +31,7 @@ typedef struct {
     int32_t next;     /* 4: bytes from a run's filter row 2 words to the next run's row 0 words (8 - d1 - d2) */
     int8_t *o;        /* 8: the run's first output pixel (the pair's channels) */
     int32_t left;     /* 12: runs left of the pair */
-    int32_t pairs;    /* 16: channel pairs left */
+    const int32_t *end; /* 16: the end of the pairs' blocks */
     int32_t d1, d2;   /* 20, 24: bytes from filter row 0's slot to row 1's, from row 1's to row 2's */
     int32_t step;     /* 28: output_depth */
     int32_t runs;     /* 32: runs of four pixels per row */
@@ -43,54 +43,57 @@ typedef struct {
 } tml__dw3p_args;
 
 /* One filter row of four pixels (above): input words at r1, weights P0, P1 at byte p of the pair's block
- * (r0) and R0, R1 at byte r; sums A0-D0 of the even channel in r2-r5, A1-D1 of the odd one in r6-r9. */
-#define TML__DW3P_ROW4(p, r)                                                                                  \
-    "ldr r10, [r1]\n\t"                                                                                       \
-    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
-    "sxtb16 r10, r10\n\t"                                                                                     \
-    "ldrd r11, r12, [r0, #" p "]\n\t"                                                                         \
-    "smlad r2, r10, r11, r2\n\t"                                                                              \
-    "smlatb r3, r10, r11, r3\n\t"                                                                             \
-    "smlad r6, lr, r12, r6\n\t"                                                                               \
-    "smlatb r7, lr, r12, r7\n\t"                                                                              \
-    "ldr r10, [r1, #4]\n\t"                                                                                   \
-    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
-    "sxtb16 r10, r10\n\t"                                                                                     \
-    "smlad r4, r10, r11, r4\n\t"                                                                              \
-    "smlatb r5, r10, r11, r5\n\t"                                                                             \
-    "smlad r8, lr, r12, r8\n\t"                                                                               \
-    "smlatb r9, lr, r12, r9\n\t"                                                                              \
-    "ldrd r11, r12, [r0, #" r "]\n\t"                                                                         \
-    "smlabt r2, r10, r11, r2\n\t"                                                                             \
-    "smlad r3, r10, r11, r3\n\t"                                                                              \
-    "smlabt r6, lr, r12, r6\n\t"                                                                              \
-    "smlad r7, lr, r12, r7\n\t"                                                                               \
-    "ldr r10, [r1, #8]\n\t"                                                                                   \
-    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
-    "sxtb16 r10, r10\n\t"                                                                                     \
-    "smlabt r4, r10, r11, r4\n\t"                                                                             \
-    "smlad r5, r10, r11, r5\n\t"                                                                              \
-    "smlabt r8, lr, r12, r8\n\t"                                                                              \
+ * (r0) and R0, R1 at byte r; sums A0-D0 of the even channel in r2-r5, A1-D1 of the odd one in r6-r9,
+ * each starting from what it holds, or (ROW4_FIRST) from the biases, which r4 and r8 hold for it. */
+#define TML__DW3P_ROW4_(p, r, a0, b0, c0, d0, a1, b1, c1, d1)                                                         \
+    "ldr r10, [r1]\n\t"                                                                                               \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                                      \
+    "sxtb16 r10, r10\n\t"                                                                                             \
+    "ldrd r11, r12, [r0, #" p "]\n\t"                                                                                 \
+    "smlad r2, r10, r11, " a0 "\n\t"                                                                                  \
+    "smlatb r3, r10, r11, " b0 "\n\t"                                                                                 \
+    "smlad r6, lr, r12, " a1 "\n\t"                                                                                   \
+    "smlatb r7, lr, r12, " b1 "\n\t"                                                                                  \
+    "ldr r10, [r1, #4]\n\t"                                                                                           \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                                      \
+    "sxtb16 r10, r10\n\t"                                                                                             \
+    "smlatb r5, r10, r11, " d0 "\n\t"                                                                                 \
+    "smlad r4, r10, r11, " c0 "\n\t"                                                                                  \
+    "smlatb r9, lr, r12, " d1 "\n\t"                                                                                  \
+    "smlad r8, lr, r12, " c1 "\n\t"                                                                                   \
+    "ldrd r11, r12, [r0, #" r "]\n\t"                                                                                 \
+    "smlabt r2, r10, r11, r2\n\t"                                                                                     \
+    "smlad r3, r10, r11, r3\n\t"                                                                                      \
+    "smlabt r6, lr, r12, r6\n\t"                                                                                      \
+    "smlad r7, lr, r12, r7\n\t"                                                                                       \
+    "ldr r10, [r1, #8]\n\t"                                                                                           \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                                      \
+    "sxtb16 r10, r10\n\t"                                                                                             \
+    "smlabt r4, r10, r11, r4\n\t"                                                                                     \
+    "smlad r5, r10, r11, r5\n\t"                                                                                      \
+    "smlabt r8, lr, r12, r8\n\t"                                                                                      \
     "smlad r9, lr, r12, r9\n\t"
-
+#define TML__DW3P_ROW4(p, r) TML__DW3P_ROW4_(p, r, "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
+#define TML__DW3P_ROW4_FIRST(p, r) TML__DW3P_ROW4_(p, r, "r4", "r4", "r4", "r4", "r8", "r8", "r8", "r8")
 /* One filter row of a lone pixel: A0 in r2, A1 in r6. */
-#define TML__DW3P_ROW1(p, r)                                                                                  \
-    "ldr r10, [r1]\n\t"                                                                                       \
-    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
-    "sxtb16 r10, r10\n\t"                                                                                     \
-    "ldrd r11, r12, [r0, #" p "]\n\t"                                                                         \
-    "smlad r2, r10, r11, r2\n\t"                                                                              \
-    "smlad r6, lr, r12, r6\n\t"                                                                               \
-    "ldr r10, [r1, #4]\n\t"                                                                                   \
-    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
-    "sxtb16 r10, r10\n\t"                                                                                     \
-    "ldrd r11, r12, [r0, #" r "]\n\t"                                                                         \
-    "smlabt r2, r10, r11, r2\n\t"                                                                             \
+#define TML__DW3P_ROW1(p, r)                                                                                          \
+    "ldr r10, [r1]\n\t"                                                                                               \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                                      \
+    "sxtb16 r10, r10\n\t"                                                                                             \
+    "ldrd r11, r12, [r0, #" p "]\n\t"                                                                                 \
+    "smlad r2, r10, r11, r2\n\t"                                                                                      \
+    "smlad r6, lr, r12, r6\n\t"                                                                                       \
+    "ldr r10, [r1, #4]\n\t"                                                                                           \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                                      \
+    "sxtb16 r10, r10\n\t"                                                                                             \
+    "ldrd r11, r12, [r0, #" r "]\n\t"                                                                                 \
+    "smlabt r2, r10, r11, r2\n\t"                                                                                     \
     "smlabt r6, lr, r12, r6\n\t"
 
-/* The three filter rows (ROW is ROW4 or ROW1): r1 moves from slot to slot by the frame's d1 and d2. */
-#define TML__DW3P_ROWS(ROW)                                                                                   \
-    ROW("8", "16") "ldr r11, [sp, #20]\n\t" "add r1, r1, r11\n\t"                                           \
+/* The three filter rows (FIRST and ROW: ROW4_FIRST and ROW4, or ROW1 twice): r1 moves from slot to slot
+ * by the frame's d1 and d2. */
+#define TML__DW3P_ROWS(FIRST, ROW)                                                                                    \
+    FIRST("8", "16") "ldr r11, [sp, #20]\n\t" "add r1, r1, r11\n\t"                                         \
     ROW("24", "32") "ldr r11, [sp, #24]\n\t" "add r1, r1, r11\n\t"                                          \
     ROW("40", "48")
 
@@ -117,19 +120,13 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "ldrd r1, r12, [sp, #48]\n\t"
         "1:\n\t" /* a channel pair: r0 its block, r1 its ring words, r12 its output */
         "strd r1, r12, [sp, #48]\n\t"
-        "ldr r11, [sp, #32]\n\t"
-        "strd r12, r11, [sp, #8]\n\t"
-        "cmp r11, #0\n\t"
+        "ldr r3, [sp, #32]\n\t"
+        "strd r12, r3, [sp, #8]\n\t"
+        "cmp r3, #0\n\t"
         "beq 4f\n\t"
         "2:\n\t" /* a run of four pixels: r0 the pair's block, r1 its ring words (kept) */
-        "ldrd r2, r6, [r0]\n\t"
-        "mov r3, r2\n\t"
-        "mov r4, r2\n\t"
-        "mov r5, r2\n\t"
-        "mov r7, r6\n\t"
-        "mov r8, r6\n\t"
-        "mov r9, r6\n\t"
-        TML__DW3P_ROWS(TML__DW3P_ROW4)
+        "ldrd r4, r8, [r0]\n\t" /* the biases */
+        TML__DW3P_ROWS(TML__DW3P_ROW4_FIRST, TML__DW3P_ROW4)
         TML__DW3P_CONSTS("56")
         TML__DW3P_REQ("r2") TML__DW3P_REQ("r3") TML__DW3P_REQ("r4") TML__DW3P_REQ("r5")
         TML__DW3P_CONSTS("68")
@@ -180,7 +177,7 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "cmp r12, #0\n\t"
         "beq 5f\n\t"
         "ldrd r2, r6, [r0]\n\t"
-        TML__DW3P_ROWS(TML__DW3P_ROW1)
+        TML__DW3P_ROWS(TML__DW3P_ROW1, TML__DW3P_ROW1)
         TML__DW3P_CONSTS("56")
         TML__DW3P_REQ("r2")
         TML__DW3P_CONSTS("68")
@@ -188,15 +185,14 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "ldr r12, [sp, #8]\n\t"
         "bfi r2, r6, #8, #8\n\t"
         "strh r2, [r12]\n\t"
-        "5:\n\t" /* the next channel pair */
-        "adds r0, r0, #80\n\t"
+        "5:\n\t" /* the next channel pair, up to the end of the blocks */
         "ldrd r1, r12, [sp, #48]\n\t"
+        "adds r0, r0, #80\n\t"
         "ldr r11, [sp, #44]\n\t"
+        "ldr r10, [sp, #16]\n\t"
         "add r1, r1, r11\n\t"
         "adds r12, r12, #2\n\t"
-        "ldr r11, [sp, #16]\n\t"
-        "subs r11, r11, #1\n\t"
-        "str r11, [sp, #16]\n\t"
+        "cmp r0, r10\n\t"
         "bne 1b\n\t"
         "add sp, #56\n\t"
         "pop {r4-r11, pc}\n\t");
@@ -205,7 +201,9 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
 #undef TML__DW3P_CONSTS
 #undef TML__DW3P_ROWS
 #undef TML__DW3P_ROW1
+#undef TML__DW3P_ROW4_FIRST
 #undef TML__DW3P_ROW4
+#undef TML__DW3P_ROW4_
 
 /* The ring's columns: the runs' reads (six columns from each run's first, four from a lone pixel's)
  * and the padded input's, an even number. The generator plans three slots of input_depth * columns bytes. */
@@ -214,6 +212,44 @@ TML_ALWAYS_INLINE int32_t tml__dw3p_cols(const tml__conv_geometry *g)
     const int32_t w = g->output_width, runs = w % 4 >= 2 ? w / 4 + 1 : w / 4, one = w % 4 == 1;
     const int32_t reads = 4 * runs + 2 + 2 * one, held = g->pad_width + g->input_width;
     return ((reads > held ? reads : held) + 1) & ~1;
+}
+
+/* Two adjacent input columns a and b = a + c (c a multiple of 8) into the ring words d of their pairs
+ * (step bytes from one pair's row to the next): eight channels a pass, each store after a load. */
+__attribute__((naked, unused, aligned(4))) static void tml__dw3p_cols8_m4(const int8_t *a TML_UNUSED,
+                                                                         const int8_t *b TML_UNUSED,
+                                                                         uint32_t *d TML_UNUSED,
+                                                                         int32_t step TML_UNUSED)
+{
+    __asm__ volatile(
+        ".syntax unified\n\t"
+        "push {r4-r9, lr}\n\t"
+        "mov r12, r1\n\t" /* the end of a's channels */
+        "lsl lr, r3, #1\n\t"
+        "ldr r4, [r0], #4\n\t"
+        "ldr r5, [r1], #4\n\t"
+        "1:\n\t"
+        "pkhbt r8, r4, r5, lsl #16\n\t"
+        "pkhtb r9, r5, r4, asr #16\n\t"
+        "ldr r6, [r0], #4\n\t"
+        "str r8, [r2]\n\t"
+        "ldr r7, [r1], #4\n\t"
+        "str r9, [r2, r3]\n\t"
+        "add r2, r2, lr\n\t"
+        "pkhbt r8, r6, r7, lsl #16\n\t"
+        "pkhtb r9, r7, r6, asr #16\n\t"
+        "cmp r0, r12\n\t"
+        "beq 2f\n\t"
+        "ldr r4, [r0], #4\n\t"
+        "str r8, [r2]\n\t"
+        "ldr r5, [r1], #4\n\t"
+        "str r9, [r2, r3]\n\t"
+        "add r2, r2, lr\n\t"
+        "b 1b\n\t"
+        "2:\n\t"
+        "str r8, [r2]\n\t"
+        "str r9, [r2, r3]\n\t"
+        "pop {r4-r9, pc}\n\t");
 }
 
 /* Two columns of four channels at a time (a or b NULL: padding, the zero point's bytes zp4) into the
@@ -235,6 +271,8 @@ TML_ALWAYS_INLINE void tml__dw3p_fill2(const int8_t *a, const int8_t *b, uint32_
             d[0] = tml_pack_lo16(va, zp4);
             d[wstep] = tml_pack_hi16(va, zp4);
         }
+    } else if (c % 8 == 0) { /* a column and the next one (b = a + c, where a's channels end) */
+        tml__dw3p_cols8_m4(a, b, d, 4 * wstep);
     } else {
         for (; a < end; a += 4, b += 4, d += skip) {
             const uint32_t va = (uint32_t)tml_read_s8x4(a), vb = (uint32_t)tml_read_s8x4(b);
@@ -276,7 +314,8 @@ TML_HOT static TML_NOINLINE void tml__dw3p_fill(const tml__conv_geometry *g, con
 }
 
 /* A packed stream (above): the ring's three slots (input_depth * tml__dw3p_cols bytes each, anywhere)
- * filled as rows are needed, then tml__dw3p_row_m4 per output row. input_height, output_height and pad_height from the call (a band of rows when fused with a pool). */
+ * filled as rows are needed, then tml__dw3p_row_m4 per output row. input_height, output_height and
+ * pad_height from the call (a band of rows when fused with a pool). */
 TML_HOT static TML_NOINLINE void tml__dw3p_s8_packed_m4(const int32_t *stream, void *slot0, void *slot1, void *slot2,
                                                        int32_t input_height, int32_t output_height,
                                                        int32_t pad_height, const int8_t *input, int8_t *output)
@@ -304,8 +343,11 @@ TML_HOT static TML_NOINLINE void tml__dw3p_s8_packed_m4(const int32_t *stream, v
             for (oy = 0; oy < g.output_height; oy++, out_b += w * c) {
                 const int32_t iy0 = oy * g.stride_height - g.pad_height;
                 for (fy = 0; fy < 3; fy++) {
-                    const int32_t iy = iy0 + fy, s = ((iy % 3) + 3) % 3;
-                    if (held[s] != iy) {
+                    /* the slot holding row iy, else one holding a row above the window (no longer read) */
+                    const int32_t iy = iy0 + fy;
+                    int32_t s = held[0] == iy ? 0 : held[1] == iy ? 1 : held[2] == iy ? 2 : -1;
+                    if (s < 0) {
+                        s = held[0] < iy0 ? 0 : held[1] < iy0 ? 1 : 2;
                         if (iy < 0 || iy >= g.input_height) {
                             memset(ring[s], (uint8_t)g.zero_point, (size_t)slot);
                         } else {
@@ -316,7 +358,7 @@ TML_HOT static TML_NOINLINE void tml__dw3p_s8_packed_m4(const int32_t *stream, v
                     row[fy] = ring[s];
                 }
                 a.s = stream + sizeof g / 4;
-                a.pairs = c / 2;
+                a.end = a.s + 20 * (c / 2);
                 a.d1 = (int32_t)(row[1] - row[0]);
                 a.d2 = (int32_t)(row[2] - row[1]);
                 a.next = 8 - (int32_t)(row[2] - row[0]);

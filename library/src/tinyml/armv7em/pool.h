@@ -75,10 +75,18 @@ TML_ALWAYS_INLINE void tml__pool_s8_dsp(const tml_pool_s8_params *p, const int8_
                     if (average) {
                         int32_t even = 0, odd = 0;
                         for (fy = y0; fy < y1; fy++, r += row) {
-                            for (fx = 0; fx < x1 - x0; fx++) {
-                                const int32_t w = tml_read_s8x4(r + fx * depth);
+                            const int8_t *t = r, *const end = r + (x1 - x0) * depth;
+                            for (; t + depth < end; t += 2 * depth) { /* two taps a pass */
+                                const int32_t w = tml_read_s8x4(t), w2 = tml_read_s8x4(t + depth);
                                 even = tml_sxtab16(even, w);
-                                odd = tml_sxtab16(odd, (int32_t)(((uint32_t)w >> 8) | ((uint32_t)w << 24)));
+                                odd = tml_sxtab16_ror8(odd, w);
+                                even = tml_sxtab16(even, w2);
+                                odd = tml_sxtab16_ror8(odd, w2);
+                            }
+                            if (t < end) {
+                                const int32_t w = tml_read_s8x4(t);
+                                even = tml_sxtab16(even, w);
+                                odd = tml_sxtab16_ror8(odd, w);
                             }
                         }
                         v = tml_clamp_i32(tml__avg_div((int16_t)even, half, m), lo, hi) & 0xff;
