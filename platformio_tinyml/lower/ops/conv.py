@@ -204,11 +204,12 @@ def packed_dw3_m4(ctx, weights, geo, q, banded: bool = False):
 
 def dw3_pairs_cols(geo) -> int:
     """Ring columns of tml__dw3p_s8_packed_m4 (tml__dw3p_cols, armv7em/depthwise_conv_pairs.h): the runs'
-    reads (six columns from each run of four pixels, four from a lone last pixel) and the padded input's,
-    an even number."""
+    reads (six columns from each run of four pixels, the last one storing three where the width leaves
+    three; four columns from the one or two pixels after the runs) and the padded input's, an even
+    number."""
     w = geo["output_width"]
-    runs, one = (w // 4 + 1 if w % 4 >= 2 else w // 4), int(w % 4 == 1)
-    return (max(4 * runs + 2 + 2 * one, geo["pad_width"] + geo["input_width"]) + 1) & ~1
+    runs, tail = (w // 4 + 1 if w % 4 == 3 else w // 4), int(w % 4 in (1, 2))
+    return (max(4 * runs + 2 + 2 * tail, geo["pad_width"] + geo["input_width"]) + 1) & ~1
 
 
 def _int16_pairs(lo, hi):

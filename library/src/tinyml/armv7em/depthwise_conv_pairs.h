@@ -21,8 +21,9 @@
  * w1 = (x2, x3), w2 = (x4, x5) and the row's int16 pairs P = (f0, f1), R = (f1, f2):
  * A = SMLAD(w0, P) + SMLABT(w1, R), B = SMLATB(w0, P) + SMLAD(w1, R), C = SMLAD(w1, P) + SMLABT(w2, R),
  * D = SMLATB(w1, P) + SMLAD(w2, R): 24 MACs of two channels in 16 multiplies, 3 loads of input and 2
- * of weights, all eight sums in registers. A row is runs of four pixels (the last one storing 2 or 3 of
- * them), or a lone last pixel (A alone). The stream: the geometry (tml__conv_geometry, 16 words,
+ * of weights, all eight sums in registers. A row is runs of four pixels (the last one storing 3 of them
+ * where the width leaves 3), then a pair of pixels (A and B, where it leaves 2) or a lone pixel (A, where
+ * it leaves 1). The stream: the geometry (tml__conv_geometry, 16 words,
  * zero_point the input's), then per channel pair 20 words: the two folded biases, per filter row P and
  * R of the even channel and of the odd one (P0, P1, R0, R1), and each channel's multiplier, c and r
  * (tml_requant_fast). */
@@ -35,8 +36,8 @@ typedef struct {
     int32_t d1, d2;   /* 20, 24: bytes from filter row 0's slot to row 1's, from row 1's to row 2's */
     int32_t step;     /* 28: output_depth */
     int32_t runs;     /* 32: runs of four pixels per row */
-    int32_t last;     /* 36: pixels the last run stores (2 to 4) */
-    int32_t one;      /* 40: 1: a lone pixel after the runs */
+    int32_t last;     /* 36: pixels the last run stores (3 or 4) */
+    int32_t tail;     /* 40: pixels after the runs (0 to 2) */
     int32_t pg;       /* 44: bytes from one channel pair's ring row to the next (2 * columns) */
     const uint8_t *q0; /* 48: the pair's first run's q */
     int8_t *o0;       /* 52: the pair's first run's o */
@@ -75,6 +76,28 @@ typedef struct {
     "smlad r9, lr, r12, r9\n\t"
 #define TML__DW3P_ROW4(p, r) TML__DW3P_ROW4_(p, r, "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9")
 #define TML__DW3P_ROW4_FIRST(p, r) TML__DW3P_ROW4_(p, r, "r4", "r4", "r4", "r4", "r8", "r8", "r8", "r8")
+/* One filter row of two pixels: A0, B0 in r2, r3 and A1, B1 in r6, r7, starting from what they hold or
+ * (ROW2_FIRST) from the biases in r4 and r8. */
+#define TML__DW3P_ROW2_(p, r, a0, b0, a1, b1)                                                                      \
+    "ldr r10, [r1]\n\t"                                                                                       \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
+    "sxtb16 r10, r10\n\t"                                                                                     \
+    "ldrd r11, r12, [r0, #" p "]\n\t"                                                                         \
+    "smlad r2, r10, r11, " a0 "\n\t"                                                                          \
+    "smlatb r3, r10, r11, " b0 "\n\t"                                                                         \
+    "smlad r6, lr, r12, " a1 "\n\t"                                                                           \
+    "smlatb r7, lr, r12, " b1 "\n\t"                                                                          \
+    "ldr r10, [r1, #4]\n\t"                                                                                   \
+    "sxtb16 lr, r10, ror #8\n\t"                                                                              \
+    "sxtb16 r10, r10\n\t"                                                                                     \
+    "ldrd r11, r12, [r0, #" r "]\n\t"                                                                         \
+    "smlabt r2, r10, r11, r2\n\t"                                                                             \
+    "smlad r3, r10, r11, r3\n\t"                                                                              \
+    "smlabt r6, lr, r12, r6\n\t"                                                                              \
+    "smlad r7, lr, r12, r7\n\t"
+#define TML__DW3P_ROW2(p, r) TML__DW3P_ROW2_(p, r, "r2", "r3", "r6", "r7")
+#define TML__DW3P_ROW2_FIRST(p, r) TML__DW3P_ROW2_(p, r, "r4", "r4", "r8", "r8")
+
 /* One filter row of a lone pixel: A0 in r2, A1 in r6. */
 #define TML__DW3P_ROW1(p, r)                                                                                          \
     "ldr r10, [r1]\n\t"                                                                                               \
@@ -103,7 +126,7 @@ typedef struct {
 /* v requantized in place with the constants in r10-r12 (lr scratch). */
 #define TML__DW3P_REQ(v) TML__ASM_REQUANT(v, v, "lr", "r10", "r11", "r12")
 
-/* One output row: every channel pair, its runs of four pixels and its lone pixel. The frame is a copy of
+/* One output row: every channel pair, its runs of four pixels and the pixels after them. The frame is a copy of
  * the args (above), updated as the kernel goes. */
 __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tml__dw3p_args *a TML_UNUSED)
 {
@@ -153,13 +176,11 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "strd r12, r11, [sp, #8]\n\t"
         "add r1, r1, r10\n\t"
         "b 2b\n\t"
-        "3:\n\t" /* the last run: B, C and D as far as it stores (all three: on to a lone pixel) */
+        "3:\n\t" /* the last run: B, C and D as far as it stores (all three: on to the pixels after) */
         "ldr r11, [sp, #36]\n\t"
         "add r12, r12, r10\n\t"
         "bfi r3, r7, #8, #8\n\t"
         "strh r3, [r12]\n\t"
-        "cmp r11, #2\n\t"
-        "beq 5f\n\t"
         "add r12, r12, r10\n\t"
         "bfi r4, r8, #8, #8\n\t"
         "strh r4, [r12]\n\t"
@@ -168,14 +189,14 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "add r12, r12, r10\n\t"
         "bfi r5, r9, #8, #8\n\t"
         "strh r5, [r12]\n\t"
-        "add r12, r12, r10\n\t" /* a whole last run: a lone pixel may follow */
+        "add r12, r12, r10\n\t" /* a whole last run: pixels may follow */
         "str r12, [sp, #8]\n\t"
         "ldr r10, [sp, #4]\n\t"
         "add r1, r1, r10\n\t"
-        "4:\n\t" /* a lone last pixel (r1 its ring words) */
+        "4:\n\t" /* the pixels after the runs (r1 their ring words): a lone one here, none or a pair at 7 */
         "ldr r12, [sp, #40]\n\t"
-        "cmp r12, #0\n\t"
-        "beq 5f\n\t"
+        "subs r12, r12, #1\n\t"
+        "bne 7f\n\t"
         "ldrd r2, r6, [r0]\n\t"
         TML__DW3P_ROWS(TML__DW3P_ROW1, TML__DW3P_ROW1)
         TML__DW3P_CONSTS("56")
@@ -195,22 +216,41 @@ __attribute__((naked, unused, aligned(4))) static void tml__dw3p_row_m4(const tm
         "cmp r0, r10\n\t"
         "bne 1b\n\t"
         "add sp, #56\n\t"
-        "pop {r4-r11, pc}\n\t");
+        "pop {r4-r11, pc}\n\t"
+        "7:\n\t" /* no pixel after the runs (r12 -1), or two (r12 1) */
+        "bmi 5b\n\t"
+        "6:\n\t" /* two pixels after the runs */
+        "ldrd r4, r8, [r0]\n\t" /* the biases */
+        TML__DW3P_ROWS(TML__DW3P_ROW2_FIRST, TML__DW3P_ROW2)
+        TML__DW3P_CONSTS("56")
+        TML__DW3P_REQ("r2") TML__DW3P_REQ("r3")
+        TML__DW3P_CONSTS("68")
+        TML__DW3P_REQ("r6") TML__DW3P_REQ("r7")
+        "ldr r12, [sp, #8]\n\t"
+        "ldr r10, [sp, #28]\n\t"
+        "bfi r2, r6, #8, #8\n\t"
+        "strh r2, [r12]\n\t"
+        "bfi r3, r7, #8, #8\n\t"
+        "strh r3, [r12, r10]\n\t"
+        "b 5b\n\t");
 }
 #undef TML__DW3P_REQ
 #undef TML__DW3P_CONSTS
 #undef TML__DW3P_ROWS
 #undef TML__DW3P_ROW1
+#undef TML__DW3P_ROW2_FIRST
+#undef TML__DW3P_ROW2
+#undef TML__DW3P_ROW2_
 #undef TML__DW3P_ROW4_FIRST
 #undef TML__DW3P_ROW4
 #undef TML__DW3P_ROW4_
 
-/* The ring's columns: the runs' reads (six columns from each run's first, four from a lone pixel's)
+/* The ring's columns: the runs' reads (six columns from each run's first, four from the pixels after)
  * and the padded input's, an even number. The generator plans three slots of input_depth * columns bytes. */
 TML_ALWAYS_INLINE int32_t tml__dw3p_cols(const tml__conv_geometry *g)
 {
-    const int32_t w = g->output_width, runs = w % 4 >= 2 ? w / 4 + 1 : w / 4, one = w % 4 == 1;
-    const int32_t reads = 4 * runs + 2 + 2 * one, held = g->pad_width + g->input_width;
+    const int32_t w = g->output_width, runs = w % 4 == 3 ? w / 4 + 1 : w / 4, tail = w % 4 == 1 || w % 4 == 2;
+    const int32_t reads = 4 * runs + 2 + 2 * tail, held = g->pad_width + g->input_width;
     return ((reads > held ? reads : held) + 1) & ~1;
 }
 
@@ -313,6 +353,30 @@ TML_HOT static TML_NOINLINE void tml__dw3p_fill(const tml__conv_geometry *g, con
     }
 }
 
+/* The zero point into a slot's padding columns. Input depths of whole words and rows of 16 columns or
+ * more: the words wholly before pad_width and wholly from pad_width + input_width on (the fill writes
+ * the others, the zero point into the padding half of a word it shares); else the whole slot (a row of
+ * words costs about what memset takes for 28 bytes, measured). */
+static TML_NOINLINE void tml__dw3p_pad_cols(const tml__conv_geometry *g, uint8_t *slot, int32_t cols)
+{
+    const uint32_t zp4 = 0x01010101u * (uint8_t)g->zero_point;
+    const int32_t w0 = g->pad_width / 2, w1 = (g->pad_width + g->input_width + 1) / 2, words = cols / 2;
+    uint32_t *d = (uint32_t *)slot, *const end = d + g->input_depth / 2 * words;
+    int32_t k;
+    if (g->input_depth % 4 || cols < 16) {
+        memset(slot, (uint8_t)g->zero_point, (size_t)(g->input_depth * cols));
+        return;
+    }
+    for (; d < end; d += words) {
+        for (k = 0; k < w0; k++) {
+            d[k] = zp4;
+        }
+        for (k = w1; k < words; k++) {
+            d[k] = zp4;
+        }
+    }
+}
+
 /* A packed stream (above): the ring's three slots (input_depth * tml__dw3p_cols bytes each, anywhere)
  * filled as rows are needed, then tml__dw3p_row_m4 per output row. input_height, output_height and
  * pad_height from the call (a band of rows when fused with a pool). */
@@ -329,12 +393,12 @@ TML_HOT static TML_NOINLINE void tml__dw3p_s8_packed_m4(const int32_t *stream, v
         int32_t b, oy, fy, held[3];
         const uint8_t *row[3];
         a.step = c;
-        a.runs = w % 4 >= 2 ? w / 4 + 1 : w / 4;
-        a.last = w % 4 >= 2 ? w % 4 : 4;
-        a.one = w % 4 == 1;
+        a.runs = w % 4 == 3 ? w / 4 + 1 : w / 4;
+        a.last = w % 4 == 3 ? 3 : 4;
+        a.tail = w % 4 == 3 ? 0 : w % 4;
         a.pg = 2 * cols;
         for (fy = 0; fy < 3; fy++) {
-            memset(ring[fy], (uint8_t)g.zero_point, (size_t)slot);
+            tml__dw3p_pad_cols(&g, ring[fy], cols);
         }
         for (b = 0; b < g.batches; b++) {
             const int8_t *in_b = input + b * g.input_height * g.input_width * c;
