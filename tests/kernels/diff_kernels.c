@@ -631,7 +631,7 @@ static int test_dw_px(void)
 
 /* The channel-pair 3x3 depthwise kernel (armv7em/depthwise_conv_pairs.h): stride 1 across, 1 to 3 down,
  * paddings 0 to 2 (more than a window's reach too), widths 1 to 14 (runs of four pixels, a last run of
- * two or three, a lone last pixel, several runs), even depths 2 to 32 (whole words of four channels and
+ * three, one or two pixels after the runs, several runs), even depths 2 to 32 (whole words of four channels and
  * not), batches, with and without bias (biases near 2^30 too), per-tensor and per-channel constants over
  * the fast requantization's whole range; the ring's three slots in buffers of their own, each exactly
  * as large as the generator plans it, followed by a guard the kernel must not touch. */
@@ -666,10 +666,10 @@ static int test_dw_pairs(void)
         }
         if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55 || !guard_ok) {
             if (bad++ < 5)
-                printf("pair depthwise case %d differs%s: %ldx%ldx%ldx%ld stride %ld pad %ld,%ld\n", c,
+                printf("pair depthwise case %d differs%s: %ldx%ldx%ldx%ld stride %ld,%ld pad %ld,%ld\n", c,
                        guard_ok ? "" : " (wrote past a slot)", (long)p.batches, (long)p.input_height,
-                       (long)p.input_width, (long)p.input_depth, (long)p.stride_height, (long)p.pad_height,
-                       (long)p.pad_width);
+                       (long)p.input_width, (long)p.input_depth, (long)p.stride_height, (long)p.stride_width,
+                       (long)p.pad_height, (long)p.pad_width);
         }
     }
     printf("depthwise_conv_s8 pairs: %d cases, %d differ\n", tried, bad);

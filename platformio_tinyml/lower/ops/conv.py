@@ -203,13 +203,13 @@ def packed_dw3_m4(ctx, weights, geo, q, banded: bool = False):
 
 
 def dw3_pairs_cols(geo) -> int:
-    """Ring columns of tml__dw3p_s8_packed_m4 (tml__dw3p_cols, armv7em/depthwise_conv_pairs.h): the runs'
-    reads (six columns from each run of four pixels, the last one storing three where the width leaves
-    three; four columns from the one or two pixels after the runs) and the padded input's, an even
-    number."""
+    """Ring columns of tml__dw3p_s8_packed_m4 (tml__dw3p_cols, armv7em/depthwise_conv_pairs.h): the reads
+    of its runs of four pixels (six columns from each run's first; the last run partial where the width
+    leaves 3) and of the one or two pixels after the runs (four columns), and the padded input's, an
+    even number."""
     w = geo["output_width"]
-    runs, tail = (w // 4 + 1 if w % 4 == 3 else w // 4), int(w % 4 in (1, 2))
-    return (max(4 * runs + 2 + 2 * tail, geo["pad_width"] + geo["input_width"]) + 1) & ~1
+    runs = w // 4 + int(w % 4 == 3)
+    return (max(4 * runs + 2 + 2 * int(w % 4 in (1, 2)), geo["pad_width"] + geo["input_width"]) + 1) & ~1
 
 
 def _int16_pairs(lo, hi):
@@ -222,7 +222,8 @@ def packed_dw3_pairs_m4(ctx, weights, geo, q):
     """The stream of tml__dw3p_s8_packed_m4 (channel pairs, layout described in
     armv7em/depthwise_conv_pairs.h) and the bytes of scratch it needs (its ring of three int8 rows), or
     (NULL, 0) where it does not apply: another layout, no folded bias, a filter other than 3x3, dilation,
-    a depth multiplier, a stride across other than 1, an odd depth, a requantization the fast one would
+    a depth multiplier, a stride across other than 1 (measured: at stride 2 the ring's fill costs more than
+    the pixel kernel's sign extensions), an odd depth, a requantization the fast one would
     not compute exactly, or where its scratch would make the arena larger (``may_take_scratch``)."""
     c = geo["input_depth"]
     fast = _fast_requant(ctx, q, c)
