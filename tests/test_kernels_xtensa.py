@@ -17,7 +17,7 @@ import xtensa_run  # noqa: E402
 XTENSA = os.path.join(ROOT, "tests", "xtensa")
 DIFF = os.path.join(ROOT, "tests", "kernels", "diff_kernels.c")
 FIXEDPOINT = os.path.join(ROOT, "tests", "kernels", "fixedpoint.c")
-KERNELS = ["fully_connected_s8", "fully_connected_s8 packed", "conv_s8", "conv_s8 packed", "depthwise_conv_s8", "depthwise_conv_s8 packed", "pool_s8", "depthwise_conv_s8 pixels", "conv_s8 packed shapes", "depthwise_conv_s8 pairs"]  # no float kernels: no soft-float helpers
+KERNELS = ["fully_connected_s8", "fully_connected_s8 packed", "conv_s8", "conv_s8 packed", "depthwise_conv_s8", "pool_s8", "depthwise_conv_s8 pixels", "conv_s8 packed shapes", "depthwise_conv_s8 pairs"]  # no float kernels: no soft-float helpers
 OPTS = ["-O2", "-Os"]
 
 

@@ -17,16 +17,16 @@ import pytest
 
 from conftest import ROOT, SHARED_MODELS, TEST_MODELS
 
-from platformio_tinyml.lower.ops.conv import band_rows, compute_padding
+from platformio_tinyml.lower.ops.conv import compute_padding
 from platformio_tinyml.targets.qemurun import missing_tools, run_program
-from platformio_tinyml.lower.rows import band_lead, ring_lead, window_lead
+from platformio_tinyml.lower.rows import ring_lead, window_lead
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "xtensa"))
 import xtensa_run  # noqa: E402
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "overlap_kernels.c")
 KINDS = ["CONV_S8", "DW_S8", "MAXPOOL_S8", "AVGPOOL_S8", "CONV_F32", "DW_F32", "MAXPOOL_F32", "AVGPOOL_F32",
-         "CONV_S8_PACKED", "DW_S8_PACKED", "DW_S8_PX", "DW_S8_BAND", "DW_S8_PAIRS"]  # the packed ones: the Cortex-M4 streams (other targets ignore them)
+         "CONV_S8_PACKED", "DW_S8_PX", "DW_S8_PAIRS"]  # the packed ones: the Cortex-M4 streams (other targets ignore them)
 FLOAT_KINDS = (4, 5, 6, 7)
 FIELDS = ["kind", "ih", "iw", "cin", "fh", "fw", "sh", "sw", "dh", "dw", "ph", "pw", "oh", "ow", "channels",
           "in_bytes", "out_bytes", "lead"]
@@ -37,25 +37,23 @@ def random_cases(n=400, seed=5):
     cases = []
     while len(cases) < n:
         kind = int(rng.integers(0, len(KINDS)))
-        conv, dw, pool = kind in (0, 4, 8), kind in (1, 5, 9, 10, 11, 12), kind in (2, 3, 6, 7)
+        conv, dw, pool = kind in (0, 4, 8), kind in (1, 5, 9, 10), kind in (2, 3, 6, 7)
         esize = 4 if kind in FLOAT_KINDS else 1
         cin = int(rng.choice([1, 2, 3, 4, 5, 8, 12, 16]))
         pointwise = conv and rng.random() < 0.3
         fh, fw = (1, 1) if pointwise else (int(rng.integers(1, 5)), int(rng.integers(1, 5)))
-        if dw and rng.random() < 0.4 or kind in (9, 10, 11, 12):
+        if dw and rng.random() < 0.4 or kind in (9, 10):
             fh = fw = 3
-        if kind == 10:  # the pixel-by-pixel depthwise kernel: input depths in fours
+        if kind == 9:  # the pixel-by-pixel depthwise kernel: input depths in fours
             cin = int(rng.choice([4, 8, 12, 16]))
-        if kind == 12:  # the channel-pair depthwise kernel: even input depths
+        if kind == 10:  # the channel-pair depthwise kernel: even input depths
             cin = int(rng.choice([2, 4, 6, 8, 16]))
         sh, sw = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
         if pointwise and rng.random() < 0.6:
             sh = sw = 1
-        if kind in (9, 11):  # the packed depthwise kernels: 3x3, stride 1 or 2 across, no dilation
-            sw = int(rng.integers(1, 3))
-        if kind == 12:  # stride 1 across
+        if kind == 10:  # stride 1 across
             sw = 1
-        dh, dw_ = (1, 1) if pool or kind in (9, 10, 11, 12) or rng.random() < 0.7 else \
+        dh, dw_ = (1, 1) if pool or kind in (9, 10) or rng.random() < 0.7 else \
             (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
         padding = "VALID" if pointwise or rng.random() < 0.5 else "SAME"
         ih, iw = int(rng.integers(fh, 14)), int(rng.integers(fw, 14))
@@ -66,17 +64,15 @@ def random_cases(n=400, seed=5):
         channels = int(rng.choice([1, 2, 3, 4, 7, 8, 16])) if conv else int(rng.choice([1, 1, 2, 4])) if dw else 0
         if kind == 8:  # the packed convolution: groups of four output channels
             channels = int(rng.choice([4, 8, 16]))
-        if kind in (9, 10, 11, 12):
+        if kind in (9, 10):
             channels = 1
         cout = channels if conv else cin * channels if dw else cin
         geo = dict(batches=1, input_height=ih, input_width=iw, output_height=oh, output_width=ow,
                    filter_height=fh, filter_width=fw, stride_height=sh, stride_width=sw,
                    dilation_height=dh, dilation_width=dw_, pad_height=ph, pad_width=pw)
         lead = window_lead(geo, cin * esize, cout * esize)
-        if kind in (9, 12):  # as the generator declares it: every core's kernel must be safe
+        if kind == 10:  # as the generator declares it: every core's kernel must be safe
             lead = max(lead, ring_lead(geo, cin, cout))
-        if kind == 11:
-            lead = max(lead, band_lead(geo, cin, cout, band_rows(geo)))
         if max(lead, 0) + ih * iw * cin * esize > 8192 or max(-lead, 0) + oh * ow * cout * esize > 8192:
             continue  # the C program's arena
         cases.append([kind, ih, iw, cin, fh, fw, sh, sw, dh, dw_, ph, pw, oh, ow, channels,

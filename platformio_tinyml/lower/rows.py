@@ -78,25 +78,6 @@ def ring_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int):
                       copied * geo["input_width"] * in_pixel_bytes))
 
 
-def band_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, band_rows: int):
-    """:func:`window_lead` for a kernel that copies the input rows of a band of ``band_rows`` output rows
-    into scratch, then writes the band's output rows in any order: a band's output must end before the
-    first input row of the next band (which it copies again).
-
-    >>> geo = dict(batches=1, input_height=6, input_width=6, output_height=6, output_width=6,
-    ...            stride_height=1, pad_height=1)
-    >>> band_lead(geo, 8, 8, 6), band_lead(geo, 8, 8, 2)   # one band: anything; bands of 2: a row back
-    (0, 48)
-    """
-    if geo["batches"] != 1:
-        return None
-    oh, ih = geo["output_height"], geo["input_height"]
-    ends = np.minimum(np.arange(band_rows, oh + band_rows, band_rows), oh)  # output rows done after each band
-    first = np.clip(ends * geo["stride_height"] - geo["pad_height"], 0, ih)
-    first[-1] = ih  # nothing is read after the last band
-    return int(np.max(ends * geo["output_width"] * out_pixel_bytes - first * geo["input_width"] * in_pixel_bytes))
-
-
 def _restrict(params: dict, y0: int, y1: int, need_rows: int):
     """A window operator's params restricted to output rows [y0, y1), and the first input row it reads.
 

@@ -344,7 +344,7 @@ static int test_conv(void)
 }
 
 static int32_t conv_stream[4096];
-static uint32_t conv_scratch[1024], dw_scratch[6144];
+static uint32_t conv_scratch[1024];
 
 /* One packed convolution case (geometry in p; the rest random): 1 if it differs from the reference, -1
  * if it does not fit the buffers; big: biases near 2^30 and odd channels' sums at their bound. */
@@ -539,62 +539,6 @@ static void dw3_case(tml_depthwise_conv_s8_params *p, int has_bias, int big, int
     p->folded_bias = folded;
 }
 
-/* The packed 3x3 depthwise kernels over the same stream, the rows ring and (every other case) the
- * eight-slot ring band by band: strides 1 and 2 across, 1 to 7 down (bands of 6, 3, 2 and 1 rows),
- * paddings 0 to 2 (more than a window's reach too), odd and even widths, heights across several bands,
- * depths 1 to 16, batches, with and without bias (biases near 2^30 too), per-tensor and per-channel
- * constants over the fast requantization's whole range. */
-static int test_dw_packed(void)
-{
-    int c, bad = 0, tried = 0;
-    for (c = 0; tried < CASES; c++) {
-        tml_depthwise_conv_s8_params p;
-        int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0), banded = c % 2;
-        int32_t n_out, n_in, pairs, j_count, slots, band_rows;
-        memset(&p, 0, sizeof p);
-        p.batches = between(1, 2);
-        p.input_depth = between(1, 16);
-        p.depth_multiplier = 1;
-        p.filter_height = p.filter_width = 3;
-        p.dilation_height = p.dilation_width = 1;
-        p.input_height = between(1, banded ? 20 : 10);
-        p.input_width = between(1, 10);
-        p.stride_height = banded && c % 5 == 1 ? between(4, 7) : between(1, 3);
-        p.stride_width = between(1, 2);
-        p.pad_height = between(0, 2);
-        p.pad_width = between(0, 2);
-        if (p.input_height + 2 * p.pad_height < 3 || p.input_width + 2 * p.pad_width < 3) continue;
-        p.output_height = (p.input_height + 2 * p.pad_height - 3) / p.stride_height + 1;
-        p.output_width = (p.input_width + 2 * p.pad_width - 3) / p.stride_width + 1;
-        n_out = p.batches * p.output_height * p.output_width * p.input_depth;
-        n_in = p.batches * p.input_height * p.input_width * p.input_depth;
-        pairs = (p.output_width + 1) / 2;
-        j_count = p.stride_width == 2 ? 2 * pairs + 1 : pairs + 1;
-        slots = banded ? 8 : 3;
-        band_rows = !banded ? 1 : p.stride_height >= 6 ? 1 : 5 / p.stride_height + 1; /* rows of a band */
-        if (n_out >= (int32_t)sizeof out_ref || n_in > (int32_t)sizeof in_buf ||
-            slots * p.input_depth * j_count + 2 * pairs * band_rows > (int32_t)(sizeof dw_scratch / 4)) continue;
-        tried++;
-        dw3_case(&p, has_bias, big, n_in);
-        pack_dw3(&p, w_buf, conv_stream);
-        p.packed = conv_stream;
-        p.scratch = dw_scratch;
-        p.banded = banded;
-        memset(dw_scratch, 0xa5, sizeof dw_scratch); /* the kernel may assume nothing of its scratch */
-        memset(out_opt, 0x55, sizeof out_opt);
-        tml_depthwise_conv_s8(&p, in_buf, w_buf, has_bias ? bias_buf : NULL, out_opt);
-        if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || out_opt[n_out] != 0x55) {
-            if (bad++ < 5)
-                printf("packed depthwise case %d (%s) differs: %ldx%ldx%ld x%ld stride %ld,%ld pad %ld,%ld\n", c,
-                       banded ? "banded" : "ring",
-                       (long)p.batches, (long)p.input_height, (long)p.input_width, (long)p.input_depth,
-                       (long)p.stride_height, (long)p.stride_width, (long)p.pad_height, (long)p.pad_width);
-        }
-    }
-    printf("depthwise_conv_s8 packed: %d cases, %d differ\n", tried, bad);
-    return bad;
-}
-
 /* The pixel-by-pixel 3x3 depthwise kernel: strides 1 to 3 both ways, paddings 0 to 2 (more than a
  * window's reach too), windows inside and across every border, depths 4 to 64 in fours, batches, with
  * and without bias (biases near 2^30 too), per-tensor and per-channel constants over the fast
@@ -653,7 +597,6 @@ static int test_dw_pairs(void)
         dw3_case(&p, has_bias, big, n_in);
         pack_dw3_pairs(&p, w_buf, conv_stream);
         p.packed = conv_stream;
-        p.pairs = 1;
         memset(pair_slots, 0xa5, sizeof pair_slots); /* the kernel may assume nothing of its slots */
         /* the slots in an order of the arena's choosing: slot 0 last */
         p.scratch = pair_slots[2];
@@ -1119,7 +1062,7 @@ int main(void)
 #else
     printf("path: other\n");
 #endif
-    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_conv_packed() + test_depthwise() + test_dw_packed() + test_pool();
+    bad = test_fully_connected() + test_fully_connected_packed() + test_conv() + test_conv_packed() + test_depthwise() + test_pool();
 #ifndef DIFF_NO_FLOAT
     bad += test_add() + test_max_pool_f32() + test_fully_connected_f32() + test_fully_connected_f32_packed() + test_conv_f32() + test_depthwise_f32();
 #endif

@@ -17,7 +17,7 @@
 #define SHRINK 0
 #endif
 
-enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PACKED, DW_S8_PX, DW_S8_BAND, DW_S8_PAIRS };
+enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PX, DW_S8_PAIRS };
 #define IS_FLOAT(kind) ((kind) >= CONV_F32 && (kind) <= AVGPOOL_F32)
 
 #define TEST_RNG_SEED 777u
@@ -39,11 +39,10 @@ static float fbias[64];
 /* Run case k reading `in` and writing `out`. */
 static void run(const overlap_case *c, const void *in, void *out)
 {
-    const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PACKED || c->kind == DW_S8_PX ||
-                       c->kind == DW_S8_BAND || c->kind == DW_S8_PAIRS;
+    const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PX || c->kind == DW_S8_PAIRS;
     const int32_t cout = dw ? c->cin * c->channels : c->channels;
-    if (c->kind == CONV_S8 || c->kind == DW_S8 || c->kind == CONV_S8_PACKED || c->kind == DW_S8_PACKED ||
-        c->kind == DW_S8_PX || c->kind == DW_S8_BAND || c->kind == DW_S8_PAIRS) {
+    if (c->kind == CONV_S8 || c->kind == DW_S8 || c->kind == CONV_S8_PACKED || c->kind == DW_S8_PX ||
+        c->kind == DW_S8_PAIRS) {
         const int32_t taps = c->fh * c->fw;
         int32_t o, i;
         for (o = 0; o < cout; o++) {
@@ -67,20 +66,11 @@ static void run(const overlap_case *c, const void *in, void *out)
         break;
     }
     case DW_S8:
-    case DW_S8_PACKED:
     case DW_S8_PX:
-    case DW_S8_BAND:
     case DW_S8_PAIRS: {
         tml_depthwise_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->channels, c->oh, c->ow, c->sh,
                                           c->sw, c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift,
-                                          -128, 127, folded, 0, patch, NULL, NULL, 0, 0, NULL, NULL};
-        if (c->kind == DW_S8_PACKED || c->kind == DW_S8_BAND) {
-            pack_dw3(&p, weights, stream);
-            p.packed = stream;
-            p.scratch = scratch;
-            p.patch = NULL;
-            p.banded = c->kind == DW_S8_BAND;
-        }
+                                          -128, 127, folded, 0, patch, NULL, NULL, NULL, NULL};
         if (c->kind == DW_S8_PX) {
             pack_dw3_px(&p, weights, stream);
             p.packed = stream;
@@ -89,7 +79,6 @@ static void run(const overlap_case *c, const void *in, void *out)
             pack_dw3_pairs(&p, weights, stream);
             p.packed = stream;
             p.patch = NULL;
-            p.pairs = 1;
             p.scratch = scratch;
             p.slot1 = scratch + sizeof scratch / 12;
             p.slot2 = scratch + sizeof scratch / 6;

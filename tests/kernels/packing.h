@@ -108,25 +108,6 @@ static int32_t *dw3_requant(const tml_depthwise_conv_s8_params *p, int32_t i, in
     return s;
 }
 
-/* The generator's Cortex-M4 3x3 depthwise stream of conv.h (tml__dw3_s8_packed_m4), written here from its
- * description there: the geometry, then per channel the filter rows as bytes (f0, f1, f1, f2), the
- * folded bias, the multiplier, c and r; into s. */
-static void pack_dw3(const tml_depthwise_conv_s8_params *p, const int8_t *w, int32_t *s)
-{
-    const int32_t c = p->input_depth;
-    int32_t i, fy;
-    s = dw3_geometry(p, s);
-    for (i = 0; i < c; i++) {
-        for (fy = 0; fy < 3; fy++) { /* weights [3][3][c] */
-            const int8_t b[4] = {w[(fy * 3) * c + i], w[(fy * 3 + 1) * c + i], w[(fy * 3 + 1) * c + i],
-                                 w[(fy * 3 + 2) * c + i]};
-            *s++ = word_of(b);
-        }
-        *s++ = p->folded_bias[i];
-        s = dw3_requant(p, i, s);
-    }
-}
-
 /* The generator's Cortex-M4 pixel-by-pixel 3x3 depthwise stream of armv7em/depthwise_conv_packed.h
  * (tml__dw3_px_s8_packed_m4), written here from its description there: the geometry, then per group of
  * four channels their folded biases, nine words of weights (tap by tap) and each channel's multiplier,

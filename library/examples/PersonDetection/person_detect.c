@@ -20214,7 +20214,6 @@ static const tml_depthwise_conv_s8_params p5_5 = {
     .scratch = ((void *)(arena + 0)),
     .slot1 = ((void *)(arena + 832)),
     .slot2 = ((void *)(arena + 1664)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p6_6 = {
     .batches = 1,
@@ -20445,7 +20444,6 @@ static const tml_depthwise_conv_s8_params p13_13 = {
     .scratch = ((void *)(arena + 6912)),
     .slot1 = ((void *)(arena + 7936)),
     .slot2 = ((void *)(arena + 8960)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p14_14 = {
     .batches = 1,
@@ -20505,7 +20503,6 @@ static const tml_depthwise_conv_s8_params p15_15 = {
     .scratch = ((void *)(arena + 9216)),
     .slot1 = ((void *)(arena + 10240)),
     .slot2 = ((void *)(arena + 11264)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p16_16 = {
     .batches = 1,
@@ -20565,7 +20562,6 @@ static const tml_depthwise_conv_s8_params p17_17 = {
     .scratch = ((void *)(arena + 9216)),
     .slot1 = ((void *)(arena + 10240)),
     .slot2 = ((void *)(arena + 11264)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p18_18 = {
     .batches = 1,
@@ -20625,7 +20621,6 @@ static const tml_depthwise_conv_s8_params p19_19 = {
     .scratch = ((void *)(arena + 9216)),
     .slot1 = ((void *)(arena + 10240)),
     .slot2 = ((void *)(arena + 11264)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p20_20 = {
     .batches = 1,
@@ -20685,7 +20680,6 @@ static const tml_depthwise_conv_s8_params p21_21 = {
     .scratch = ((void *)(arena + 9216)),
     .slot1 = ((void *)(arena + 10240)),
     .slot2 = ((void *)(arena + 11264)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p22_22 = {
     .batches = 1,
@@ -20802,7 +20796,6 @@ static const tml_depthwise_conv_s8_params p25_25 = {
     .scratch = ((void *)(arena + 5760)),
     .slot1 = ((void *)(arena + 7296)),
     .slot2 = ((void *)(arena + 8832)),
-    .pairs = 1,
 };
 static const tml_conv_s8_params p26_26 = {
     .batches = 1,

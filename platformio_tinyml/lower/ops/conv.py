@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import NULL, register
-from ..rows import band_lead, ring_lead, window_lead
+from ..rows import ring_lead, window_lead
 from .common import act_range, check_bias, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
@@ -158,48 +158,6 @@ def packed_dw3_px_m4(ctx, weights, geo, q):
     body = np.concatenate([b, words, consts], axis=1).reshape(-1)
     return ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
                             "TML_PACKED_DSP")
-
-
-def ring_pays(geo) -> bool:
-    """Whether the ring kernels beat the pixel-by-pixel one: rows wide enough for their per-row set-up,
-    stride 1 across (measured on the MobileNets' layers with m4sim: at stride 2 or on rows of three the
-    ring's fill costs more than the pixel kernel's sign extensions save)."""
-    return geo["stride_width"] == 1 and geo["output_width"] >= 6
-
-
-def band_rows(geo) -> int:
-    """Output rows per band of tml__dw3_band_s8_packed_m4 (armv7em/depthwise_conv_band.h): its eight ring
-    slots hold (rows - 1) * stride + 3 input rows."""
-    return 1 if geo["stride_height"] >= 6 else 5 // geo["stride_height"] + 1
-
-
-def packed_dw3_m4(ctx, weights, geo, q, banded: bool = False):
-    """The stream of tml__dw3_s8_packed_m4 (layout described in armv7em/depthwise_conv_packed.h), which
-    tml__dw3_band_s8_packed_m4 reads too (``banded``), and the bytes of scratch the kernel needs (the
-    rows ring, of three slots or eight, and its accumulators), or (NULL, 0) where that kernel does not
-    apply: another layout, no folded bias, a filter other than 3x3, dilation, a depth multiplier, a
-    stride across other than 1 or 2, a requantization the fast one would not compute exactly, or where
-    its scratch would make the arena larger (``may_take_scratch``)."""
-    c = geo["input_depth"]
-    fast = _fast_requant(ctx, q, c)
-    if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
-            (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
-            or geo["stride_width"] not in (1, 2) or not ctx.may_take_scratch("band" if banded else ""):
-        return NULL, 0
-    mult, cc, r = fast
-    w = np.asarray(weights, np.int8).reshape(3, 3, c)  # [filter row, column, channel]
-    rows = np.stack([w[:, 0], w[:, 1], w[:, 1], w[:, 2]], axis=2).transpose(1, 0, 2)  # [channel, row, 4 bytes]
-    words = np.frombuffer(np.ascontiguousarray(rows).tobytes(), "<i4").astype(np.int64).reshape(c, 3)
-    b = np.asarray(ctx.arrays[q["folded_bias"].name].values, np.int64)
-    header = [geo[f] if f != "output_depth" else c for f in _GEOMETRY] + [-q["input_offset"]]
-    body = np.concatenate([words, b[:, None], mult[:, None], cc[:, None], r[:, None]], axis=1).reshape(-1)
-    pairs = (geo["output_width"] + 1) // 2
-    j_count = 2 * pairs + 1 if geo["stride_width"] == 2 else pairs + 1
-    stream = ctx.packed_array("int32_t", np.concatenate([np.asarray(header, np.int64), body]), "dwpack",
-                              "TML_PACKED_DSP")
-    if banded:
-        return stream, 32 * c * j_count + 8 * min(band_rows(geo), geo["output_height"]) * pairs
-    return stream, 12 * c * j_count + 8 * pairs
 
 
 def dw3_pairs_cols(geo) -> int:
@@ -352,30 +310,17 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
                                    q["per_channel_shift"]))
                 return
         if kernel == "tml_depthwise_conv":
-            # stride 1 across: channel pairs over an int8 ring of rows
+            # stride 1 across: channel pairs over an int8 ring of rows (where its scratch costs no arena);
+            # else pixel by pixel
             packed, scratch = packed_dw3_pairs_m4(ctx, w.data, geo, q)
             if packed is not NULL:
+                # besides the other cores' kernels' (above)
                 ctx.allow_overlap(out.index, inp.index, ring_lead(geo, geo["input_depth"] * inp.itemsize,
                                                                   out_c * out.itemsize))
                 # the ring's three slots, each a buffer of its own: they fit where the arena has room
                 slots = [ctx.scratch_buffer(scratch // 3) for _ in range(3)]
                 ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
-                         params=dict(geo, **q, packed=packed, scratch=slots[0], slot1=slots[1], slot2=slots[2],
-                                     pairs=1),
-                         replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
-                                   q["per_channel_shift"]))
-                return
-            # where a ring pays: the eight-slot ring band by band, else the rows ring; else pixel by pixel
-            for banded in (True, False):
-                packed, scratch = packed_dw3_m4(ctx, w.data, geo, q, banded) if ring_pays(geo) else (NULL, 0)
-                if packed is NULL:
-                    continue
-                # besides the other cores' kernels' (above)
-                in_px, out_px = geo["input_depth"] * inp.itemsize, out_c * out.itemsize
-                ctx.allow_overlap(out.index, inp.index, band_lead(geo, in_px, out_px, band_rows(geo)) if banded
-                                  else ring_lead(geo, in_px, out_px))
-                ctx.emit("tml_depthwise_conv_s8", *args, params_type="tml_depthwise_conv_s8_params",
-                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch), banded=int(banded)),
+                         params=dict(geo, **q, packed=packed, scratch=slots[0], slot1=slots[1], slot2=slots[2]),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))
                 return

@@ -6,7 +6,7 @@
 #ifndef TINYML_ARMV7EM_DEPTHWISE_CONV_PAIRS_H
 #define TINYML_ARMV7EM_DEPTHWISE_CONV_PAIRS_H
 
-/* Packed 3x3 depthwise convolution by channel pairs (p->packed with p->pairs: made by the generator for
+/* Packed 3x3 depthwise convolution by channel pairs (p->packed without p->patch: made by the generator for
  * the Cortex-M4 where the fast requantization is exact for every channel; depth multiplier 1, dilation 1,
  * stride 1 across (measured: at stride 2 the ring's fill costs more than the pixel kernel's extensions),
  * any stride down and padding, an even input depth). The three input rows an

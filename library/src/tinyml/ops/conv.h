@@ -108,11 +108,8 @@ typedef struct {
     const int32_t *folded_bias;            /* [output_depth] or NULL: bias + input_offset * sum(weights of o) */
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
     int8_t *patch;                         /* 3x3 * input_depth bytes of scratch (with packed: input_depth), or NULL (optimized 3x3 paths) */
-    const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3_s8_packed_m4's; or NULL */
-    void *scratch;                         /* with packed: the rows ring and accumulators (see there) */
-    int32_t banded;                        /* with packed and scratch: 1 for the eight-slot ring, band by band (tml__dw3_band_s8_packed_m4) */
-    int32_t pairs;                         /* with packed and scratch: 1 for the channel pairs' kernel (tml__dw3p_s8_packed_m4, its own stream) */
-    void *slot1, *slot2;                   /* with pairs: the ring's slots 1 and 2 (scratch is slot 0) */
+    const int32_t *packed;                 /* Cortex-M4 layout made by the generator: with patch, tml__dw3_px_s8_packed_m4's; without, tml__dw3p_s8_packed_m4's; or NULL */
+    void *scratch, *slot1, *slot2;         /* with packed and no patch: the ring's three slots (see there) */
 } tml_depthwise_conv_s8_params;
 
 typedef struct {
@@ -159,7 +156,6 @@ typedef tml_depthwise_conv_s8_params tml_depthwise_conv_s16_params;
 #endif
 #if defined(TML_ARCH_ARM_ASM)
 #include "../armv7em/depthwise_conv_packed.h"
-#include "../armv7em/depthwise_conv_band.h"
 #include "../armv7em/depthwise_conv_pairs.h"
 #endif
 #if defined(TML_ARCH_SCALAR)
@@ -223,19 +219,9 @@ TML_ALWAYS_INLINE void tml_depthwise_conv_s8(const tml_depthwise_conv_s8_params 
                                  output);
         return;
     }
-    if (p->packed && p->pairs) {
+    if (p->packed) {
         tml__dw3p_s8_packed_m4(p->packed, p->scratch, p->slot1, p->slot2, p->input_height, p->output_height,
                                p->pad_height, input, output);
-        return;
-    }
-    if (p->packed && p->banded) {
-        tml__dw3_band_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input,
-                                   output);
-        return;
-    }
-    if (p->packed) {
-        tml__dw3_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input,
-                              output);
         return;
     }
 #endif
