@@ -93,3 +93,50 @@ def test_overlaps_line_up_along_a_chain():
     assert p.lower_bound() == 36864 + 32
     assert p.arena_size <= p.lower_bound() + 16
     assert p.arena_size < 18432 + 36864          # far below the plan without overlaps
+
+
+def _random_chain(rng, p: MemoryPlanner, n: int):
+    """A chain of n tensors with overlapping outputs (random leads), as the converter declares them."""
+    for i in range(n):
+        p.add(int(rng.integers(100, 3000)), i, i + 1)
+    for i in range(n - 1):
+        p.allow_overlap(i + 1, i, int(rng.integers(-200, 400)))
+
+
+def test_hint_gives_valid_plans_no_larger():
+    """A plan hinted with another plan's offsets (the tensors of a leaner lowering, whose scratch buffers
+    differ) stays valid and is never larger than the plan without the hint; hints that conflict (a
+    smaller lead than the hinted layout needs, offsets made up) are refused."""
+    rng = np.random.default_rng(3)
+    for case in range(150):
+        seed = int(rng.integers(0, 1 << 30))
+        n = int(rng.integers(2, 12))
+        lean = MemoryPlanner(alignment=4)
+        _random_chain(np.random.default_rng(seed), lean, n)
+        lean.plan()
+        scratch = [(int(rng.integers(4, 2000)), int(rng.integers(0, n))) for _ in range(int(rng.integers(1, 5)))]
+        sizes = []
+        for hinted in (False, True):
+            p = MemoryPlanner(alignment=4)
+            _random_chain(np.random.default_rng(seed), p, n)
+            for nb, step in scratch:
+                p.add(nb, step, step)
+            hint = {i: lean.buffers[i].offset for i in range(n)}
+            if case % 3 == 2:  # a made-up hint: every tensor at 0
+                hint = {i: 0 for i in range(n)}
+            p.plan(hint if hinted else None)
+            _check_valid_with_leads(p)
+            sizes.append(p.arena_size)
+        assert sizes[1] <= sizes[0]
+
+
+def test_hint_keeps_a_leaner_plan_whole():
+    """Scratch that fits the gaps of a leaner plan's layout costs no arena when that layout is hinted."""
+    p = MemoryPlanner(alignment=4)
+    p.add(1000, 0, 1)
+    p.add(1000, 1, 2)
+    p.add(1000, 2, 3)
+    p.add(400, 1, 1)  # scratch of step 1, beside the two tensors alive there
+    p.plan({0: 0, 1: 1000, 2: 0})
+    _check_valid(p)
+    assert p.arena_size == 2400

@@ -60,7 +60,7 @@ class Program:
     arrays: list
     const_tensors: list          # tensor ids emitted as const arrays
     offsets: dict                # tensor id -> arena offset (after alias resolution)
-    scratch_offsets: list
+    scratch_offsets: list        # arena offset of each ScratchRef
     arena_bytes: int
     lower_bound: int
     variables: list              # (tensor id, offset, nbytes, fill byte pattern)
@@ -73,6 +73,7 @@ class Program:
     asked: list = field(default_factory=list)  # every (op index, variant) asked for, in order
     states: list = field(default_factory=list)  # (arena offset, bytes) of each StateRef, zeroed by reset
     op_macs: dict = field(default_factory=dict)  # op index -> its MACs (the ops that count any)
+    scratch: list = field(default_factory=list)  # (bytes, op index) of each ScratchRef
 
 
 _CTYPE_OF_NP = {np.dtype(v[0]).str: v[1] for k, v in DTYPES.items() if k != "bool"}
@@ -318,22 +319,26 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
         lean = _lower_graph(g, arch, alignment, lean_keys)
     if prog.arena_bytes <= lean.arena_bytes:
         return prog
+    # each plan below also tries the lean plan's layout with the scratch added into its gaps
+    prog = _lower_graph(g, arch, alignment, frozenset(), lean)
+    if prog.arena_bytes <= lean.arena_bytes:
+        return prog
     asked = {k: n for n, k in enumerate(lean.asked)}  # an operator's variants, the largest first
     order = sorted(lean_keys, key=lambda k: (-prog.step_bytes.get(k[0], 0), k[0], asked.get(k, 0)))
     given_up: frozenset = frozenset()
     for k in order:
         given_up |= {k}
-        prog = _lower_graph(g, arch, alignment, given_up)
+        prog = _lower_graph(g, arch, alignment, given_up, lean)
         if prog.arena_bytes <= lean.arena_bytes:
             break
     for k in [k for k in order if k in given_up]:
-        trial = _lower_graph(g, arch, alignment, given_up - {k})
+        trial = _lower_graph(g, arch, alignment, given_up - {k}, lean)
         if trial.arena_bytes <= lean.arena_bytes:
             given_up, prog = given_up - {k}, trial
     return prog
 
 
-def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Program:
+def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset, hint: Optional[Program] = None) -> Program:
     from . import ops  # noqa: F401  (registers every lowering)
     from .ops.common import ScaleError
 
@@ -368,10 +373,24 @@ def _lower_graph(g: Graph, arch: str, alignment: int, lean: frozenset) -> Progra
                 raise UnsupportedError(f"{g.name}: model {kind} {k} is tensor {tid} '{t.name}', a constant; "
                                        "model inputs and outputs must be tensors the caller fills or the model "
                                        "computes")
-    return plan(ctx, alignment)
+    return plan(ctx, alignment, hint)
 
 
-def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
+def _scratch_keys(scratch: list) -> list:
+    """A key per scratch buffer that another lowering of the same graph gives the same buffer: its
+    operator, its size and how many of that operator's buffers of that size come before it."""
+    seen: dict = {}
+    keys = []
+    for nb, step in scratch:
+        seen[(step, nb)] = seen.get((step, nb), -1) + 1
+        keys.append((step, nb, seen[(step, nb)]))
+    return keys
+
+
+def plan(ctx: LowerCtx, alignment: int = 4, hint: Optional[Program] = None) -> Program:
+    """The memory plan of a lowered graph. With ``hint`` (a plan of the same graph with other kernels),
+    the planner also tries that plan's offsets for the tensors and scratch buffers both have, the others
+    placed into its gaps."""
     g = ctx.g
     n = len(g.ops)
     end = n  # a step after the last operator: outputs stay valid after invoke
@@ -426,7 +445,13 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
         if ro in bid and ri in bid and ro != ri and first[ro] == step == last[ri] and \
                 not g.tensors[ro].is_variable and not g.tensors[ri].is_variable:
             planner.allow_overlap(bid[ro], bid[ri], lead)
-    offs = planner.plan()
+    pinned = None
+    if hint is not None:
+        pinned = {bid[r]: hint.offsets[r] for r in bid if r in hint.offsets}
+        old = dict(zip(_scratch_keys(hint.scratch), hint.scratch_offsets))
+        pinned.update({s: old[k] for s, k in zip(sids, _scratch_keys(ctx.scratch)) if k in old})
+        pinned.update({s: off for s, (off, nb), nb2 in zip(state_ids, hint.states, ctx.states) if nb == nb2})
+    offs = planner.plan(pinned)
 
     offsets = {}
     for tid in range(len(g.tensors)):
@@ -451,4 +476,5 @@ def plan(ctx: LowerCtx, alignment: int = 4) -> Program:
                    lower_bound=planner.lower_bound(), variables=variables_info, macs=ctx.macs,
                    weight_bytes=weight_bytes, alias_of=dict(ctx.alias_of), fusions=list(ctx.fusions),
                    step_bytes=planner.step_bytes(), optional=frozenset(ctx.optional), asked=list(ctx.asked),
-                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)], op_macs=dict(ctx.op_macs))
+                   states=[(offs[s], nb) for s, nb in zip(state_ids, ctx.states)], op_macs=dict(ctx.op_macs),
+                   scratch=list(ctx.scratch))

@@ -96,7 +96,10 @@ class MemoryPlanner:
             placed.append(i)
         return offsets
 
-    def plan(self) -> list:
+    def plan(self, hint: dict | None = None) -> list:
+        """One offset per buffer (also set on the buffers). ``hint`` (buffer id -> offset, say another
+        plan's for the buffers both have) is tried too: those buffers there, the others by size into
+        the gaps, kept if no two buffers conflict and the arena is smaller."""
         by_size = sorted(range(len(self.buffers)),
                          key=lambda i: (-self.buffers[i].size, self.buffers[i].first, i))
         best = self._place(by_size)
@@ -133,9 +136,18 @@ class MemoryPlanner:
             for other in tries:
                 if self._size(other) < self._size(best):
                     best = other
+        if hint:
+            other = self._place(by_size, {i: off for i, off in hint.items() if off >= 0})
+            if self._size(other) < self._size(best) and self._valid(other):
+                best = other
         for b, off in zip(self.buffers, best):
             b.offset = off
         return best
+
+    def _valid(self, offsets: list) -> bool:
+        """No two buffers conflict at these offsets."""
+        n = len(self.buffers)
+        return all(not self.conflicts(a, b, offsets[a], offsets[b]) for a in range(n) for b in range(a + 1, n))
 
     def _one_step_last(self, order: list) -> list:
         return [i for i in order if self.buffers[i].first != self.buffers[i].last] + \
