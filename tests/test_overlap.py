@@ -51,8 +51,8 @@ def random_cases(n=400, seed=5):
         sh, sw = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
         if pointwise and rng.random() < 0.6:
             sh = sw = 1
-        if kind == 10:  # stride 1 across
-            sw = 1
+        if kind == 10:  # stride 1 or 2 across
+            sw = int(rng.integers(1, 3))
         dh, dw_ = (1, 1) if pool or kind in (9, 10) or rng.random() < 0.7 else \
             (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
         padding = "VALID" if pointwise or rng.random() < 0.5 else "SAME"

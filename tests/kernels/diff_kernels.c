@@ -573,9 +573,10 @@ static int test_dw_px(void)
     return bad;
 }
 
-/* The channel-pair 3x3 depthwise kernel (armv7em/depthwise_conv_pairs.h): stride 1 across, 1 to 3 down,
- * paddings 0 to 2 (more than a window's reach too), widths 1 to 14 (runs of four pixels, a last run of
- * three, one or two pixels after the runs, several runs), even depths 2 to 32 (whole words of four channels and
+/* The channel-pair 3x3 depthwise kernel (armv7em/depthwise_conv_pairs.h): stride 1 and 2 across, 1 to 3
+ * down, paddings 0 to 2 (more than a window's reach too), widths 1 to 14 (stride 1: runs of four pixels,
+ * a last run of three, one or two pixels after the runs, several runs; stride 2: runs of three, a last
+ * run of one or two), even depths 2 to 32 (whole words of four channels and
  * not), batches, with and without bias (biases near 2^30 too), per-tensor and per-channel constants over
  * the fast requantization's whole range; the ring's three slots in buffers of their own, each exactly
  * as large as the generator plans it, followed by a guard the kernel must not touch. */
@@ -588,7 +589,7 @@ static int test_dw_pairs(void)
         tml_depthwise_conv_s8_params p;
         int has_bias = (int)(rnd() % 4 != 0), big = (int)(rnd() % 4 == 0), guard_ok = 1;
         int32_t i, n_out, n_in, slot;
-        if (!dw3_shape(&p, 2, c % 3 == 0 ? 16 : 4, 14, 1)) continue;
+        if (!dw3_shape(&p, 2, c % 3 == 0 ? 16 : 4, c % 2 ? 14 : 26, 1 + c % 2)) continue;
         n_out = p.batches * p.output_height * p.output_width * p.input_depth;
         n_in = p.batches * p.input_height * p.input_width * p.input_depth;
         slot = p.input_depth * dw3_pairs_cols(&p);

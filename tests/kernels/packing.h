@@ -154,13 +154,16 @@ static void pack_dw3_pairs(const tml_depthwise_conv_s8_params *p, const int8_t *
     }
 }
 
-/* The ring columns of tml__dw3p_s8_packed_m4, from its description: the reads of its runs of four
- * output pixels (six columns from each run's first; the last run partial where the width leaves 3) and
- * of the one or two pixels after the runs (four columns), at least the padded input's, an even number. */
+/* The ring columns of tml__dw3p_s8_packed_m4, from its description: the reads of its runs of output
+ * pixels (stride 1: runs of four, six columns from each run's first, the last run partial where the
+ * width leaves 3, four columns for the one or two pixels after the runs; stride 2: runs of three, eight
+ * columns from each run's first, the last one partial where the width leaves 1 or 2), at least the
+ * padded input's, an even number. */
 static inline int32_t dw3_pairs_cols(const tml_depthwise_conv_s8_params *p)
 {
-    const int32_t w = p->output_width, runs = w / 4 + (w % 4 == 3);
-    const int32_t reads = 4 * runs + 2 + 2 * (w % 4 == 1 || w % 4 == 2), held = p->pad_width + p->input_width;
+    const int32_t w = p->output_width, held = p->pad_width + p->input_width;
+    const int32_t reads = p->stride_width == 2 ? 6 * ((w + 2) / 3) + 2
+                                               : 4 * (w / 4 + (w % 4 == 3)) + 2 + 2 * (w % 4 == 1 || w % 4 == 2);
     return ((reads > held ? reads : held) + 1) & ~1;
 }
 

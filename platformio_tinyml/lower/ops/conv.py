@@ -162,12 +162,16 @@ def packed_dw3_px_m4(ctx, weights, geo, q):
 
 def dw3_pairs_cols(geo) -> int:
     """Ring columns of tml__dw3p_s8_packed_m4 (tml__dw3p_cols, armv7em/depthwise_conv_pairs.h): the reads
-    of its runs of four pixels (six columns from each run's first; the last run partial where the width
-    leaves 3) and of the one or two pixels after the runs (four columns), and the padded input's, an
-    even number."""
+    of its runs (stride 1 across: of four pixels, six columns from each run's first, the last run partial
+    where the width leaves 3, and four columns for the one or two pixels after the runs; stride 2: of
+    three pixels, eight columns from each run's first, the last run partial where the width leaves 1 or
+    2) and the padded input's, an even number."""
     w = geo["output_width"]
-    runs = w // 4 + int(w % 4 == 3)
-    return (max(4 * runs + 2 + 2 * int(w % 4 in (1, 2)), geo["pad_width"] + geo["input_width"]) + 1) & ~1
+    if geo["stride_width"] == 2:
+        reads = 6 * -(-w // 3) + 2
+    else:
+        reads = 4 * (w // 4 + int(w % 4 == 3)) + 2 + 2 * int(w % 4 in (1, 2))
+    return (max(reads, geo["pad_width"] + geo["input_width"]) + 1) & ~1
 
 
 def _int16_pairs(lo, hi):
@@ -180,14 +184,16 @@ def packed_dw3_pairs_m4(ctx, weights, geo, q):
     """The stream of tml__dw3p_s8_packed_m4 (channel pairs, layout described in
     armv7em/depthwise_conv_pairs.h) and the bytes of scratch it needs (its ring of three int8 rows), or
     (NULL, 0) where it does not apply: another layout, no folded bias, a filter other than 3x3, dilation,
-    a depth multiplier, a stride across other than 1 (measured: at stride 2 the ring's fill costs more than
-    the pixel kernel's sign extensions), an odd depth, a requantization the fast one would
-    not compute exactly, or where its scratch would make the arena larger (``may_take_scratch``)."""
+    a depth multiplier, a stride across other than 1 or 2 (at stride 2 rows of at least four output
+    pixels: on narrower ones the pixel kernel is faster, measured on 6x6x128 -> 3x3x128), an odd depth, a
+    requantization the fast one would not compute exactly, or where its scratch would make the arena
+    larger (``may_take_scratch``)."""
     c = geo["input_depth"]
     fast = _fast_requant(ctx, q, c)
     if ctx.arch not in PACKED_ARCHES or fast is None or q["folded_bias"] is NULL or geo["depth_multiplier"] != 1 or \
             (geo["filter_height"], geo["filter_width"], geo["dilation_height"], geo["dilation_width"]) != (3, 3, 1, 1) \
-            or geo["stride_width"] != 1 or c % 2 or not ctx.may_take_scratch("pairs"):
+            or geo["stride_width"] not in (1, 2) or geo["stride_width"] == 2 and geo["output_width"] < 4 or c % 2 \
+            or not ctx.may_take_scratch("pairs"):
         return NULL, 0
     mult, cc, r = fast
     w = np.asarray(weights, np.int64).reshape(3, 3, c)  # [filter row, column, channel]
@@ -310,8 +316,8 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
                                    q["per_channel_shift"]))
                 return
         if kernel == "tml_depthwise_conv":
-            # stride 1 across: channel pairs over an int8 ring of rows (where its scratch costs no arena);
-            # else pixel by pixel
+            # stride 1 or 2 across: channel pairs over an int8 ring of rows (where its scratch costs no
+            # arena); else pixel by pixel
             packed, scratch = packed_dw3_pairs_m4(ctx, w.data, geo, q)
             if packed is not NULL:
                 # besides the other cores' kernels' (above)
