@@ -19,14 +19,16 @@ from conftest import ROOT, SHARED_MODELS, TEST_MODELS
 
 from platformio_tinyml.lower.ops.conv import compute_padding
 from platformio_tinyml.targets.qemurun import missing_tools, run_program
-from platformio_tinyml.lower.rows import ring_lead, window_lead
+from platformio_tinyml.lower.rows import backward_trail, ring_lead, window_lead
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "xtensa"))
 import xtensa_run  # noqa: E402
 
 SOURCE = os.path.join(ROOT, "tests", "kernels", "overlap_kernels.c")
 KINDS = ["CONV_S8", "DW_S8", "MAXPOOL_S8", "AVGPOOL_S8", "CONV_F32", "DW_F32", "MAXPOOL_F32", "AVGPOOL_F32",
-         "CONV_S8_PACKED", "DW_S8_PX", "DW_S8_PAIRS"]  # the packed ones: the Cortex-M4 streams (other targets ignore them)
+         "CONV_S8_PACKED", "DW_S8_PX", "DW_S8_PAIRS",  # the packed ones: the Cortex-M4 streams (others ignore them)
+         "CONV_S8_BACK", "CONV_S8_PACKED_BACK"]  # pointwise, run backward: the output after the input
+BACK_KINDS = (11, 12)
 FLOAT_KINDS = (4, 5, 6, 7)
 FIELDS = ["kind", "ih", "iw", "cin", "fh", "fw", "sh", "sw", "dh", "dw", "ph", "pw", "oh", "ow", "channels",
           "in_bytes", "out_bytes", "lead"]
@@ -37,10 +39,10 @@ def random_cases(n=400, seed=5):
     cases = []
     while len(cases) < n:
         kind = int(rng.integers(0, len(KINDS)))
-        conv, dw, pool = kind in (0, 4, 8), kind in (1, 5, 9, 10), kind in (2, 3, 6, 7)
+        conv, dw, pool = kind in (0, 4, 8, 11, 12), kind in (1, 5, 9, 10), kind in (2, 3, 6, 7)
         esize = 4 if kind in FLOAT_KINDS else 1
         cin = int(rng.choice([1, 2, 3, 4, 5, 8, 12, 16]))
-        pointwise = conv and rng.random() < 0.3
+        pointwise = conv and rng.random() < 0.3 or kind in BACK_KINDS
         fh, fw = (1, 1) if pointwise else (int(rng.integers(1, 5)), int(rng.integers(1, 5)))
         if dw and rng.random() < 0.4 or kind in (9, 10):
             fh = fw = 3
@@ -49,8 +51,10 @@ def random_cases(n=400, seed=5):
         if kind == 10:  # the channel-pair depthwise kernel: even input depths
             cin = int(rng.choice([2, 4, 6, 8, 16]))
         sh, sw = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
-        if pointwise and rng.random() < 0.6:
+        if pointwise and rng.random() < 0.6 or kind in BACK_KINDS:
             sh = sw = 1
+        if kind in BACK_KINDS:  # as the generator runs them backward (_runs_backward): words of input
+            cin = int(rng.choice([4, 8, 12, 16]))
         if kind == 10:  # stride 1 or 2 across
             sw = int(rng.integers(1, 3))
         dh, dw_ = (1, 1) if pool or kind in (9, 10) or rng.random() < 0.7 else \
@@ -62,8 +66,10 @@ def random_cases(n=400, seed=5):
         if oh < 1 or ow < 1:
             continue
         channels = int(rng.choice([1, 2, 3, 4, 7, 8, 16])) if conv else int(rng.choice([1, 1, 2, 4])) if dw else 0
-        if kind == 8:  # the packed convolution: groups of four output channels
+        if kind in (8, 12):  # the packed convolution: groups of four output channels
             channels = int(rng.choice([4, 8, 16]))
+        if kind in BACK_KINDS:  # an output at least as wide per pixel
+            channels = max(channels, cin)
         if kind in (9, 10):
             channels = 1
         cout = channels if conv else cin * channels if dw else cin
@@ -73,6 +79,10 @@ def random_cases(n=400, seed=5):
         lead = window_lead(geo, cin * esize, cout * esize)
         if kind == 10:  # as the generator declares it: every core's kernel must be safe
             lead = max(lead, ring_lead(geo, cin, cout))
+        if kind in BACK_KINDS:  # the trail, the output that far after the input
+            lead = backward_trail(cin)
+            if lead + oh * ow * cout > 8192:
+                continue
         if max(lead, 0) + ih * iw * cin * esize > 8192 or max(-lead, 0) + oh * ow * cout * esize > 8192:
             continue  # the C program's arena
         cases.append([kind, ih, iw, cin, fh, fw, sh, sw, dh, dw_, ph, pw, oh, ow, channels,

@@ -54,12 +54,13 @@ def _check_valid_with_leads(p: MemoryPlanner):
             x, y = bs[a], bs[b]
             if x.first <= y.last and y.first <= x.last and \
                     not (x.offset + x.size <= y.offset or y.offset + y.size <= x.offset):
-                # sharing bytes is allowed only to a declared pair, with the output lead bytes ahead
-                if (a, b) in p.leads:
-                    assert y.offset - x.offset >= p.leads[(a, b)], (x, y, p.leads[(a, b)])
-                else:
-                    assert (b, a) in p.leads, (x, y)
-                    assert x.offset - y.offset >= p.leads[(b, a)], (x, y, p.leads[(b, a)])
+                # sharing bytes is allowed only to a declared pair, with the output lead bytes ahead or,
+                # where the kernel may run backward, trail bytes behind
+                o, i = (a, b) if (a, b) in p.leads else (b, a)
+                assert (o, i) in p.leads, (x, y)
+                ahead = bs[i].offset - bs[o].offset
+                assert ahead >= p.leads[(o, i)] or (o, i) in p.trails and -ahead >= p.trails[(o, i)], \
+                    (x, y, p.leads[(o, i)], p.trails.get((o, i)))
 
 
 def test_random_chains_with_overlaps_are_valid():
@@ -77,6 +78,53 @@ def test_random_chains_with_overlaps_are_valid():
         p.plan()
         _check_valid_with_leads(p)
         assert p.arena_size >= p.lower_bound()
+
+
+def test_random_chains_with_trails_are_valid():
+    """Pairs whose kernel may also run backward (a trail besides the lead): every plan valid, never
+    below the lower bound, and never larger than the same chain without the trails (the planner keeps
+    the plan without them where that is smaller)."""
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        seed = int(rng.integers(0, 1 << 30))
+        sizes = []
+        for trails in (False, True):
+            r = np.random.default_rng(seed)
+            p = MemoryPlanner(alignment=int(r.choice([1, 4, 16])))
+            n = int(r.integers(2, 12))
+            ids = [p.add(int(r.integers(1, 5000)), i, i + 1) for i in range(n)]
+            for _ in range(int(r.integers(0, 4))):  # side buffers (scratch, branches)
+                a = int(r.integers(0, n))
+                p.add(int(r.integers(1, 3000)), a, int(r.integers(a, n + 1)))
+            for k in range(n - 1):
+                lead, trail, back = int(r.integers(-3000, 6000)), int(r.integers(0, 600)), r.random() < 0.6
+                if r.random() < 0.7:
+                    p.allow_overlap(ids[k + 1], ids[k], lead, trail if trails and back else None)
+            p.plan()
+            _check_valid_with_leads(p)
+            assert p.arena_size >= p.lower_bound()
+            sizes.append(p.arena_size)
+        assert sizes[1] <= sizes[0]
+
+
+def test_backward_pointwise_makes_room_before_it():
+    """MobileNet's first layers: image -> conv -> depthwise (with a 1,200-byte ring, scratch of its step) ->
+    pointwise twice as wide. Run forward, the pointwise output must start 18,448 bytes before its input,
+    which leaves the depthwise step no room for its ring within the pointwise step's 36,880 bytes; allowed
+    to run backward (its output from 8 bytes after its input), everything fits in 36,872."""
+    sizes = []
+    for trail in (None, 8):
+        p = MemoryPlanner(alignment=4)
+        img, c0, d1, p2 = (p.add(s, i, i + 1) for i, s in enumerate([27648, 18432, 18432, 36864]))
+        p.add(1200, 2, 2)  # the ring
+        p.allow_overlap(c0, img, 384)
+        p.allow_overlap(d1, c0, 392)
+        p.allow_overlap(p2, d1, 18448, trail)
+        p.plan()
+        _check_valid_with_leads(p)
+        sizes.append(p.arena_size)
+    assert sizes[1] == 36872 == p.lower_bound()
+    assert sizes[0] > 36880
 
 
 def test_overlaps_line_up_along_a_chain():

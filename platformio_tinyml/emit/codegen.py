@@ -14,7 +14,7 @@ import jinja2
 from .. import __version__
 from ..ir import DTYPES
 from ..lower.lower import Program
-from ..lower.registry import NULL, ArrayRef, Null, PackedRef, ScratchRef, StateRef, Sym, TensorRef
+from ..lower.registry import NULL, ArrayRef, BackwardRef, Null, PackedRef, ScratchRef, StateRef, Sym, TensorRef
 from ..errors import TinymlError
 from .cfmt import C_INT_RANGES, CValueError, c_array_values, c_comment, c_float, c_int, c_string
 
@@ -85,6 +85,9 @@ class _Render:
             return f"((void *)(arena + {self.p.scratch_offsets[v.sid]}))"
         if isinstance(v, StateRef):
             return f"((void *)(arena + {self.p.states[v.sid][0]}))"
+        if isinstance(v, BackwardRef):  # (a tensor a fused pool hides has no offset: never after)
+            offs = self.p.offsets
+            return "1" if v.out_tid in offs and v.in_tid in offs and offs[v.out_tid] > offs[v.in_tid] else "0"
         if isinstance(v, PackedRef):
             return f"{v.macro}({v.name})"
         if isinstance(v, ArrayRef):

@@ -19,7 +19,8 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import DTYPES, Graph, Op, Tensor
 from ..plan.planner import MemoryPlanner
-from .registry import NULL, OPERAND_SPECS, REGISTRY, ArrayRef, PackedRef, ScratchRef, StateRef, TensorRef, lowering_for
+from .registry import (NULL, OPERAND_SPECS, REGISTRY, ArrayRef, BackwardRef, PackedRef, ScratchRef, StateRef,
+                       TensorRef, lowering_for)
 from .rows import fuse_pools
 
 
@@ -99,6 +100,7 @@ class LowerCtx:
         self.alias_of: dict = {}       # tensor id -> tensor id it is a view of
         self.inplace: list = []        # (out tid, in tid, op index)
         self.overlaps: list = []       # (out tid, in tid, op index, lead bytes)
+        self.trails: dict = {}         # (out tid, in tid) -> trail bytes: the call may run backward
         self.fusions: list = []        # rows.Fusion
         self.used_consts: set = set()
         self.macs = 0
@@ -187,6 +189,13 @@ class LowerCtx:
         starts at least ``lead`` bytes before it (see :func:`platformio_tinyml.lower.rows.window_lead`)."""
         if lead is not None:
             self.overlaps.append((out_tid, in_tid, self.op.index, int(lead)))
+
+    def allow_backward(self, out_tid: int, in_tid: int, trail: int) -> BackwardRef:
+        """Every kernel this call may run can also compute its pixels from the last to the first, and so
+        stays correct with its output starting at least ``trail`` bytes after the input (besides the
+        lead of :meth:`allow_overlap`). Returns the value of the params field that tells it to."""
+        self.trails[(out_tid, in_tid)] = max(int(trail), self.trails.get((out_tid, in_tid), int(trail)))
+        return BackwardRef(out_tid, in_tid)
 
     def emit(self, fn: str, *args, params: Optional[dict] = None, params_type: Optional[str] = None,
              replaced: tuple = ()) -> None:
@@ -444,7 +453,7 @@ def plan(ctx: LowerCtx, alignment: int = 4, hint: Optional[Program] = None) -> P
         ro, ri = _root(ctx.alias_of, out_tid), _root(ctx.alias_of, in_tid)
         if ro in bid and ri in bid and ro != ri and first[ro] == step == last[ri] and \
                 not g.tensors[ro].is_variable and not g.tensors[ri].is_variable:
-            planner.allow_overlap(bid[ro], bid[ri], lead)
+            planner.allow_overlap(bid[ro], bid[ri], lead, ctx.trails.get((out_tid, in_tid)))
     pinned = None
     if hint is not None:
         pinned = {bid[r]: hint.offsets[r] for r in bid if r in hint.offsets}

@@ -66,6 +66,16 @@ class StateRef:
 
 
 @dataclass(frozen=True)
+class BackwardRef:
+    """1 where the plan puts a call's output after its input in the arena (the kernel then computes its
+    pixels from the last to the first: LowerCtx.allow_backward), else 0. Where the two overlap, the plan
+    satisfies the forward lead (the output starts before the input: 0) or the trail (after it: 1); where
+    they do not, either order is correct."""
+    out_tid: int
+    in_tid: int
+
+
+@dataclass(frozen=True)
 class ArrayRef:
     """Name of a constant array emitted in the model's .c file."""
     name: str

@@ -57,6 +57,15 @@ def window_lead(geo: dict, in_pixel_bytes: int, out_pixel_bytes: int, tile: int 
     return int(np.max((q + 1) * out_pixel_bytes - need[start] * in_pixel_bytes))
 
 
+def backward_trail(in_pixel_bytes: int) -> int:
+    """Smallest ``offset(output) - offset(input)`` at which a pointwise convolution at stride 1 run
+    backward (last pixel first) may overlap its input, its output at least as wide per pixel: one input
+    pixel, the one whose output the reference kernel writes channel by channel while it reads it (the
+    packed kernel reads a pair's inputs before writing: none); every output byte then lies at or past
+    the input pixels done."""
+    return in_pixel_bytes
+
+
 def _first_tap(start, taps: int, step: int, size: int):
     """Per window starting at ``start`` (an int64 array), the first of its ``taps`` taps ``step`` apart
     that lies in ``[0, size)``, or ``size`` where none does. The taps only go up: the first one at or

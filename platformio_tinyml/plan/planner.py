@@ -8,7 +8,9 @@ an operator declared that its output may overlap its dying input:
 least ``lead`` bytes before the input (``offset(inp) - offset(out) >= lead``; a negative lead
 lets the output start after the input). A kernel that writes its output in the order it
 reads its input (convolutions, pools: row by row) can so write over the input rows it no
-longer needs.
+longer needs. A kernel that can also run from its last pixel to its first adds ``trail``: it
+stays correct too whenever ``offset(out) - offset(inp) >= trail`` (the generator then tells it
+to run backward).
 
 Algorithm: greedy by size. Buffers are placed largest first (ties: earlier first use,
 then id), each at the lowest aligned offset where it conflicts with no already-placed buffer
@@ -45,18 +47,27 @@ class MemoryPlanner:
         self.alignment = alignment
         self.buffers: list[Buffer] = []
         self.leads: dict = {}   # (out id, in id) -> lead in bytes
+        self.trails: dict = {}  # (out id, in id) -> trail in bytes (kernels that may run backward)
 
     def add(self, size: int, first_use: int, last_use: int) -> int:
         assert first_use <= last_use, (first_use, last_use)
         self.buffers.append(Buffer(align_up(max(size, 1), self.alignment), first_use, last_use))
         return len(self.buffers) - 1
 
-    def allow_overlap(self, out_id: int, in_id: int, lead: int) -> None:
-        """Buffer out_id may overlap in_id if it starts at least ``lead`` bytes before it."""
+    def allow_overlap(self, out_id: int, in_id: int, lead: int, trail: int | None = None) -> None:
+        """Buffer out_id may overlap in_id if it starts at least ``lead`` bytes before it or, with a
+        ``trail``, at least that many bytes after its start."""
         o, i = self.buffers[out_id], self.buffers[in_id]
         assert out_id != in_id and i.last == o.first, "the input must die where the output is born"
         # several kernels may compute the operator (per core): every one's constraint holds
         self.leads[(out_id, in_id)] = max(int(lead), self.leads.get((out_id, in_id), int(lead)))
+        if trail is not None:
+            self.trails[(out_id, in_id)] = max(int(trail), self.trails.get((out_id, in_id), int(trail)))
+
+    def _overlap_ok(self, o: int, i: int, offset_o: int, offset_i: int) -> bool:
+        """Whether output o may overlap input i at these offsets (a declared pair)."""
+        trail = self.trails.get((o, i))
+        return offset_i - offset_o >= self.leads[(o, i)] or trail is not None and offset_o - offset_i >= trail
 
     def conflicts(self, a: int, b: int, offset_a: int, offset_b: int) -> bool:
         """Whether buffers a and b at these offsets would corrupt each other."""
@@ -66,9 +77,9 @@ class MemoryPlanner:
         if offset_a + x.size <= offset_b or offset_b + y.size <= offset_a:
             return False
         if (a, b) in self.leads:
-            return offset_b - offset_a < self.leads[(a, b)]
+            return not self._overlap_ok(a, b, offset_a, offset_b)
         if (b, a) in self.leads:
-            return offset_a - offset_b < self.leads[(b, a)]
+            return not self._overlap_ok(b, a, offset_b, offset_a)
         return True
 
     def _place(self, order: list, pinned: dict | None = None) -> list:
@@ -89,6 +100,10 @@ class MemoryPlanner:
                     candidates.add((offsets[p] - self.leads[(i, p)]) // self.alignment * self.alignment)
                 if (p, i) in self.leads:      # i is the input: start lead bytes after the output
                     candidates.add(align_up(offsets[p] + self.leads[(p, i)], self.alignment))
+                if (i, p) in self.trails:     # i is the output: start trail bytes after the input
+                    candidates.add(align_up(offsets[p] + self.trails[(i, p)], self.alignment))
+                if (p, i) in self.trails:     # i is the input: start trail bytes before the output
+                    candidates.add((offsets[p] - self.trails[(p, i)]) // self.alignment * self.alignment)
             for c in sorted(c for c in candidates if c >= 0 and c % self.alignment == 0):
                 if not any(self.conflicts(i, p, c, offsets[p]) for p in near):
                     offsets[i] = c
@@ -99,7 +114,23 @@ class MemoryPlanner:
     def plan(self, hint: dict | None = None) -> list:
         """One offset per buffer (also set on the buffers). ``hint`` (buffer id -> offset, say another
         plan's for the buffers both have) is tried too: those buffers there, the others by size into
-        the gaps, kept if no two buffers conflict and the arena is smaller."""
+        the gaps, kept if no two buffers conflict and the arena is smaller. With trails, the plan
+        without them is made too (greedy placement may do worse with more freedom) and the smaller
+        kept."""
+        best = self._plan(hint)
+        if self.trails:
+            trails, self.trails = self.trails, {}
+            try:
+                forward = self._plan(hint)
+            finally:
+                self.trails = trails
+            if self._size(forward) < self._size(best):
+                best = forward
+        for b, off in zip(self.buffers, best):
+            b.offset = off
+        return best
+
+    def _plan(self, hint: dict | None) -> list:
         by_size = sorted(range(len(self.buffers)),
                          key=lambda i: (-self.buffers[i].size, self.buffers[i].first, i))
         best = self._place(by_size)
@@ -125,6 +156,9 @@ class MemoryPlanner:
             # in the chain first, which is what lets consecutive overlaps line up).
             pins = [(by_size[0], 0)] + [(i, align_up(lead, self.alignment)) for (o, i), lead in self.leads.items()
                                         if lead > 0 and self.buffers[i].size >= self.buffers[o].size]
+            # and an output that may start after its (smaller) input, that far up
+            pins += [(o, align_up(trail, self.alignment)) for (o, i), trail in self.trails.items()
+                     if trail > 0 and self.buffers[o].size >= self.buffers[i].size]
             for i, off in pins:
                 f = self.buffers[i].first
                 near_first = sorted(range(len(self.buffers)),
@@ -140,8 +174,6 @@ class MemoryPlanner:
             other = self._place(by_size, {i: off for i, off in hint.items() if off >= 0})
             if self._size(other) < self._size(best) and self._valid(other):
                 best = other
-        for b, off in zip(self.buffers, best):
-            b.offset = off
         return best
 
     def _valid(self, offsets: list) -> bool:
@@ -174,6 +206,9 @@ class MemoryPlanner:
             for (o, i), lead in self.leads.items():
                 if o in live and i in live:
                     so, si = self.buffers[o].size, self.buffers[i].size
-                    total -= max(0, so + si - max(so, si + max(lead, 0)))
+                    span = max(so, si + max(lead, 0))
+                    if (o, i) in self.trails:
+                        span = min(span, max(si, so + max(self.trails[(o, i)], 0)))
+                    total -= max(0, so + si - span)
             totals[s] = total
         return totals

@@ -3,8 +3,10 @@
  * over their input, as the memory planner places them: the output starts `lead` bytes before the
  * input, where lead is what the generator computed for that geometry (tests/test_overlap.py writes
  * the cases into overlap_cases.h). Every output must equal the kernel's output with separate
- * buffers. Built with the dispatching kernels, so each target checks its own paths. With
- * -DSHRINK=n every lead is made n bytes smaller (the test must then see differences).
+ * buffers. Built with the dispatching kernels, so each target checks its own paths. The kinds that
+ * run backward (pointwise convolutions told so) start their output `lead` bytes (the generator's trail)
+ * after the input instead. With -DSHRINK=n every lead (trail) is made n bytes smaller (the test must
+ * then see differences).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +19,9 @@
 #define SHRINK 0
 #endif
 
-enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PX, DW_S8_PAIRS };
+enum { CONV_S8, DW_S8, MAXPOOL_S8, AVGPOOL_S8, CONV_F32, DW_F32, MAXPOOL_F32, AVGPOOL_F32, CONV_S8_PACKED, DW_S8_PX, DW_S8_PAIRS,
+       CONV_S8_BACK, CONV_S8_PACKED_BACK };
+#define IS_BACK(kind) ((kind) == CONV_S8_BACK || (kind) == CONV_S8_PACKED_BACK)
 #define IS_FLOAT(kind) ((kind) >= CONV_F32 && (kind) <= AVGPOOL_F32)
 
 #define TEST_RNG_SEED 777u
@@ -42,7 +46,7 @@ static void run(const overlap_case *c, const void *in, void *out)
     const int32_t dw = c->kind == DW_S8 || c->kind == DW_F32 || c->kind == DW_S8_PX || c->kind == DW_S8_PAIRS;
     const int32_t cout = dw ? c->cin * c->channels : c->channels;
     if (c->kind == CONV_S8 || c->kind == DW_S8 || c->kind == CONV_S8_PACKED || c->kind == DW_S8_PX ||
-        c->kind == DW_S8_PAIRS) {
+        c->kind == DW_S8_PAIRS || IS_BACK(c->kind)) {
         const int32_t taps = c->fh * c->fw;
         int32_t o, i;
         for (o = 0; o < cout; o++) {
@@ -54,10 +58,13 @@ static void run(const overlap_case *c, const void *in, void *out)
     }
     switch (c->kind) {
     case CONV_S8:
-    case CONV_S8_PACKED: {
+    case CONV_S8_PACKED:
+    case CONV_S8_BACK:
+    case CONV_S8_PACKED_BACK: {
         tml_conv_s8_params p = {1, c->ih, c->iw, c->cin, c->fh, c->fw, c->cin, c->oh, c->ow, cout, c->sh, c->sw,
-                                c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift, -128, 127, folded, 0, NULL, NULL};
-        if (c->kind == CONV_S8_PACKED) {
+                                c->dh, c->dw, c->ph, c->pw, 3, -5, 1518500250, -6, mult, shift, -128, 127, folded, 0, NULL, NULL,
+                                IS_BACK(c->kind)};
+        if (c->kind == CONV_S8_PACKED || c->kind == CONV_S8_PACKED_BACK) {
             pack_conv(&p, weights, stream);
             p.packed = stream;
             p.scratch = scratch;
@@ -141,7 +148,7 @@ int main(void)
     }
     for (k = 0; k < OVERLAP_CASES; k++) {
         const overlap_case *c = &overlap_cases[k];
-        const int32_t lead = c->lead - SHRINK;
+        const int32_t lead = IS_BACK(c->kind) ? SHRINK - c->lead : c->lead - SHRINK; /* backward: minus the trail */
         const int32_t in_at = lead > 0 ? lead : 0, out_at = lead > 0 ? 0 : -lead;
 #ifdef NO_FLOAT
         if (IS_FLOAT(c->kind))

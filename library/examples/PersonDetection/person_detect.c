@@ -2,7 +2,7 @@
  * For an Arduino sketch; regenerate with: tinyml convert person_detect.tflite --arduino --name person_detect -o PersonDetection */
 #include "person_detect.h"
 
-/* ---- constants (flash): 269960 bytes */
+/* ---- constants (flash): 270080 bytes */
 /* tensor 1 "MobilenetV1/Conv2d_10_depthwise/depthwise_weights/read": int8 [1, 3, 3, 128] */
 static const int8_t t1[1152] TML_ALIGNED(4) = {
     87, -61, 100, 127, 9, -103, -121, -8, 19, 86, 13, -69, -27, 29, -20, 28,
@@ -13445,14 +13445,16 @@ static const int32_t shift1_6[8] TML_ALIGNED(4) = {
 static const int32_t fbias1_7[8] TML_ALIGNED(4) = {
     11932, 20380, -50543, -55556, 7409, -34228, 18651, 60098,
 };
-/* int32_t[66], the Cortex-M4 kernel's layout */
-static const int32_t dwpack1_8[66] TML_ALIGNED(4) TML_UNUSED = {
+/* int32_t[96], the Cortex-M4 kernel's layout */
+static const int32_t dwpack1_8[96] TML_ALIGNED(4) TML_UNUSED = {
     1, 48, 48, 8, 3, 3, 48, 48, 8, 1, 1, 1,
-    1, 1, 1, -128, 11932, 20380, -50543, -55556, 781057300, -1098579954, -1870530287, -1611468576,
-    403446657, 1044573145, -857736924, -2114027596, -1513931995, 1177150208, -16320, 7, 1699472640, -16320, 7, 1254169216,
-    -510, 2, 1596319360, -32640, 8, 7409, -34228, 18651, 60098, 452922380, -252116737, 16777719,
-    570485217, 1578355710, 2130766858, 1711389825, 1669300508, 50433912, 2014885504, -8160, 6, 1456224384, -32640, 8,
-    2026948736, -16320, 7, 1372856576, -255, 1,
+    1, 1, 1, -128, 11932, 20380, 917524, 65533, 1114126, -458752, -8257568, 1834992,
+    -2490495, -1376229, -4980700, 8388601, 2490292, 3866751, 1177150208, -16320, 7, 1699472640, -16320, 7,
+    -50543, -55556, -7995507, -4325330, -8257659, -7274562, 851954, 1638303, 4325388, 4063256, -65569, -8257588,
+    -3932162, -5898367, 1254169216, -510, 2, 1596319360, -32640, 8, 7409, -34228, -65524, 12,
+    -524289, 65536, -65567, -3407895, 720894, -1245237, 1900417, -8257604, 7864348, -7340159, 2014885504, -8160,
+    6, 1456224384, -32640, 8, 18651, 60098, -393217, -1048550, 65529, 131056, 1245184, 6160418,
+    19, 8323166, 8323073, 6488166, 65663, 196707, 2026948736, -16320, 7, 1372856576, -255, 1,
 };
 /* int32_t[16] */
 static const int32_t mult2_9[16] TML_ALIGNED(4) = {
@@ -20089,8 +20091,8 @@ static const int32_t shift28_110[2] TML_ALIGNED(4) = {
 static const int32_t fbias28_111[2] TML_ALIGNED(4) = {
     -649333, 695497,
 };
-/* ---- activations: one statically planned arena (36984 bytes, lower bound 36920) */
-static uint8_t arena[36984] TML_ALIGNED(16);
+/* ---- activations: one statically planned arena (36936 bytes, lower bound 36912) */
+static uint8_t arena[36936] TML_ALIGNED(16);
 /* ---- operator parameters */
 static const tml_conv_s8_params p0_0 = {
     .batches = 1,
@@ -20119,7 +20121,7 @@ static const tml_conv_s8_params p0_0 = {
     .act_max = 127,
     .folded_bias = fbias0_2,
     .packed = TML_PACKED_DSP(convpack0_3),
-    .scratch = ((void *)(arena + 18540)),
+    .scratch = ((void *)(arena + 0)),
 };
 static const tml_depthwise_conv_s8_params p1_1 = {
     .batches = 1,
@@ -20147,7 +20149,9 @@ static const tml_depthwise_conv_s8_params p1_1 = {
     .act_max = 127,
     .folded_bias = fbias1_7,
     .packed = TML_PACKED_DSP(dwpack1_8),
-    .patch = ((void *)(arena + 0)),
+    .scratch = ((void *)(arena + 18840)),
+    .slot1 = ((void *)(arena + 19240)),
+    .slot2 = ((void *)(arena + 19640)),
 };
 static const tml_conv_s8_params p2_2 = {
     .batches = 1,
@@ -20176,7 +20180,8 @@ static const tml_conv_s8_params p2_2 = {
     .act_max = 127,
     .folded_bias = fbias2_11,
     .packed = TML_PACKED_DSP(convpack2_12),
-    .scratch = ((void *)(arena + 0)),
+    .scratch = ((void *)(arena + 36896)),
+    .backward = 1,
 };
 static const tml_depthwise_conv_s8_params p3_3 = {
     .batches = 1,
@@ -20204,7 +20209,7 @@ static const tml_depthwise_conv_s8_params p3_3 = {
     .act_max = 127,
     .folded_bias = fbias3_15,
     .packed = TML_PACKED_DSP(dwpack3_16),
-    .patch = ((void *)(arena + 0)),
+    .patch = ((void *)(arena + 36896)),
 };
 static const tml_conv_s8_params p4_4 = {
     .batches = 1,
@@ -20233,7 +20238,8 @@ static const tml_conv_s8_params p4_4 = {
     .act_max = 127,
     .folded_bias = fbias4_19,
     .packed = TML_PACKED_DSP(convpack4_20),
-    .scratch = ((void *)(arena + 0)),
+    .scratch = ((void *)(arena + 19296)),
+    .backward = 1,
 };
 static const tml_depthwise_conv_s8_params p5_5 = {
     .batches = 1,
@@ -20261,9 +20267,9 @@ static const tml_depthwise_conv_s8_params p5_5 = {
     .act_max = 127,
     .folded_bias = fbias5_23,
     .packed = TML_PACKED_DSP(dwpack5_24),
-    .scratch = ((void *)(arena + 0)),
-    .slot1 = ((void *)(arena + 832)),
-    .slot2 = ((void *)(arena + 1664)),
+    .scratch = ((void *)(arena + 19296)),
+    .slot1 = ((void *)(arena + 20128)),
+    .slot2 = ((void *)(arena + 20960)),
 };
 static const tml_conv_s8_params p6_6 = {
     .batches = 1,
@@ -20292,7 +20298,8 @@ static const tml_conv_s8_params p6_6 = {
     .act_max = 127,
     .folded_bias = fbias6_27,
     .packed = TML_PACKED_DSP(convpack6_28),
-    .scratch = ((void *)(arena + 0)),
+    .scratch = ((void *)(arena + 18464)),
+    .backward = 1,
 };
 static const tml_depthwise_conv_s8_params p7_7 = {
     .batches = 1,
@@ -20320,9 +20327,9 @@ static const tml_depthwise_conv_s8_params p7_7 = {
     .act_max = 127,
     .folded_bias = fbias7_31,
     .packed = TML_PACKED_DSP(dwpack7_32),
-    .scratch = ((void *)(arena + 0)),
-    .slot1 = ((void *)(arena + 832)),
-    .slot2 = ((void *)(arena + 1664)),
+    .scratch = ((void *)(arena + 23072)),
+    .slot1 = ((void *)(arena + 23904)),
+    .slot2 = ((void *)(arena + 24736)),
 };
 static const tml_conv_s8_params p8_8 = {
     .batches = 1,
@@ -20351,7 +20358,8 @@ static const tml_conv_s8_params p8_8 = {
     .act_max = 127,
     .folded_bias = fbias8_35,
     .packed = TML_PACKED_DSP(convpack8_36),
-    .scratch = ((void *)(arena + 9280)),
+    .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p9_9 = {
     .batches = 1,
@@ -20379,9 +20387,9 @@ static const tml_depthwise_conv_s8_params p9_9 = {
     .act_max = 127,
     .folded_bias = fbias9_39,
     .packed = TML_PACKED_DSP(dwpack9_40),
-    .scratch = ((void *)(arena + 18824)),
-    .slot1 = ((void *)(arena + 19720)),
-    .slot2 = ((void *)(arena + 20616)),
+    .scratch = ((void *)(arena + 18432)),
+    .slot1 = ((void *)(arena + 19328)),
+    .slot2 = ((void *)(arena + 20224)),
 };
 static const tml_conv_s8_params p10_10 = {
     .batches = 1,
@@ -20410,7 +20418,8 @@ static const tml_conv_s8_params p10_10 = {
     .act_max = 127,
     .folded_bias = fbias10_43,
     .packed = TML_PACKED_DSP(convpack10_44),
-    .scratch = ((void *)(arena + 9344)),
+    .scratch = ((void *)(arena + 18432)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p11_11 = {
     .batches = 1,
@@ -20438,9 +20447,9 @@ static const tml_depthwise_conv_s8_params p11_11 = {
     .act_max = 127,
     .folded_bias = fbias11_47,
     .packed = TML_PACKED_DSP(dwpack11_48),
-    .scratch = ((void *)(arena + 9344)),
-    .slot1 = ((void *)(arena + 10240)),
-    .slot2 = ((void *)(arena + 11136)),
+    .scratch = ((void *)(arena + 11520)),
+    .slot1 = ((void *)(arena + 12416)),
+    .slot2 = ((void *)(arena + 13312)),
 };
 static const tml_conv_s8_params p12_12 = {
     .batches = 1,
@@ -20469,7 +20478,8 @@ static const tml_conv_s8_params p12_12 = {
     .act_max = 127,
     .folded_bias = fbias12_51,
     .packed = TML_PACKED_DSP(convpack12_52),
-    .scratch = ((void *)(arena + 6912)),
+    .scratch = ((void *)(arena + 4608)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p13_13 = {
     .batches = 1,
@@ -20497,9 +20507,9 @@ static const tml_depthwise_conv_s8_params p13_13 = {
     .act_max = 127,
     .folded_bias = fbias13_55,
     .packed = TML_PACKED_DSP(dwpack13_56),
-    .scratch = ((void *)(arena + 6912)),
-    .slot1 = ((void *)(arena + 7936)),
-    .slot2 = ((void *)(arena + 8960)),
+    .scratch = ((void *)(arena + 9216)),
+    .slot1 = ((void *)(arena + 10240)),
+    .slot2 = ((void *)(arena + 11264)),
 };
 static const tml_conv_s8_params p14_14 = {
     .batches = 1,
@@ -20529,6 +20539,7 @@ static const tml_conv_s8_params p14_14 = {
     .folded_bias = fbias14_59,
     .packed = TML_PACKED_DSP(convpack14_60),
     .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p15_15 = {
     .batches = 1,
@@ -20588,6 +20599,7 @@ static const tml_conv_s8_params p16_16 = {
     .folded_bias = fbias16_67,
     .packed = TML_PACKED_DSP(convpack16_68),
     .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p17_17 = {
     .batches = 1,
@@ -20647,6 +20659,7 @@ static const tml_conv_s8_params p18_18 = {
     .folded_bias = fbias18_75,
     .packed = TML_PACKED_DSP(convpack18_76),
     .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p19_19 = {
     .batches = 1,
@@ -20706,6 +20719,7 @@ static const tml_conv_s8_params p20_20 = {
     .folded_bias = fbias20_83,
     .packed = TML_PACKED_DSP(convpack20_84),
     .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p21_21 = {
     .batches = 1,
@@ -20765,6 +20779,7 @@ static const tml_conv_s8_params p22_22 = {
     .folded_bias = fbias22_91,
     .packed = TML_PACKED_DSP(convpack22_92),
     .scratch = ((void *)(arena + 9216)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p23_23 = {
     .batches = 1,
@@ -20792,7 +20807,7 @@ static const tml_depthwise_conv_s8_params p23_23 = {
     .act_max = 127,
     .folded_bias = fbias23_95,
     .packed = TML_PACKED_DSP(dwpack23_96),
-    .patch = ((void *)(arena + 1152)),
+    .patch = ((void *)(arena + 5760)),
 };
 static const tml_conv_s8_params p24_24 = {
     .batches = 1,
@@ -20821,7 +20836,8 @@ static const tml_conv_s8_params p24_24 = {
     .act_max = 127,
     .folded_bias = fbias24_99,
     .packed = TML_PACKED_DSP(convpack24_100),
-    .scratch = ((void *)(arena + 3456)),
+    .scratch = ((void *)(arena + 2304)),
+    .backward = 0,
 };
 static const tml_depthwise_conv_s8_params p25_25 = {
     .batches = 1,
@@ -20849,9 +20865,9 @@ static const tml_depthwise_conv_s8_params p25_25 = {
     .act_max = 127,
     .folded_bias = fbias25_103,
     .packed = TML_PACKED_DSP(dwpack25_104),
-    .scratch = ((void *)(arena + 5760)),
-    .slot1 = ((void *)(arena + 7296)),
-    .slot2 = ((void *)(arena + 8832)),
+    .scratch = ((void *)(arena + 4608)),
+    .slot1 = ((void *)(arena + 6144)),
+    .slot2 = ((void *)(arena + 7680)),
 };
 static const tml_conv_s8_params p26_26 = {
     .batches = 1,
@@ -20880,7 +20896,8 @@ static const tml_conv_s8_params p26_26 = {
     .act_max = 127,
     .folded_bias = fbias26_107,
     .packed = TML_PACKED_DSP(convpack26_108),
-    .scratch = ((void *)(arena + 2304)),
+    .scratch = ((void *)(arena + 4608)),
+    .backward = 0,
 };
 static const tml_pool_s8_params p27_27 = {
     .batches = 1,
@@ -20939,59 +20956,59 @@ void person_detect_reset(void)
 int person_detect_invoke(void)
 {
     /* 0: DEPTHWISE_CONV_2D */
-    tml_conv_s8(&p0_0, ((int8_t *)(arena + 9324)), wconv0_4, t33, ((int8_t *)(arena + 8)));
+    tml_conv_s8(&p0_0, ((int8_t *)(arena + 9724)), wconv0_4, t33, ((int8_t *)(arena + 408)));
     /* 1: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 8)), t9, t52, ((int8_t *)(arena + 18552)));
+    tml_depthwise_conv_s8(&p1_1, ((int8_t *)(arena + 408)), t9, t52, ((int8_t *)(arena + 0)));
     /* 2: CONV_2D */
-    tml_conv_s8(&p2_2, ((int8_t *)(arena + 18552)), t10, t53, ((int8_t *)(arena + 104)));
+    tml_conv_s8(&p2_2, ((int8_t *)(arena + 0)), t10, t53, ((int8_t *)(arena + 32)));
     /* 3: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p3_3, ((int8_t *)(arena + 104)), t11, t56, ((int8_t *)(arena + 72)));
+    tml_depthwise_conv_s8(&p3_3, ((int8_t *)(arena + 32)), t11, t56, ((int8_t *)(arena + 0)));
     /* 4: CONV_2D */
-    tml_conv_s8(&p4_4, ((int8_t *)(arena + 72)), t12, t57, ((int8_t *)(arena + 10408)));
+    tml_conv_s8(&p4_4, ((int8_t *)(arena + 0)), t12, t57, ((int8_t *)(arena + 864)));
     /* 5: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p5_5, ((int8_t *)(arena + 10408)), t13, t60, ((int8_t *)(arena + 9544)));
+    tml_depthwise_conv_s8(&p5_5, ((int8_t *)(arena + 864)), t13, t60, ((int8_t *)(arena + 0)));
     /* 6: CONV_2D */
-    tml_conv_s8(&p6_6, ((int8_t *)(arena + 9544)), t14, t61, ((int8_t *)(arena + 9480)));
+    tml_conv_s8(&p6_6, ((int8_t *)(arena + 0)), t14, t61, ((int8_t *)(arena + 32)));
     /* 7: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p7_7, ((int8_t *)(arena + 9480)), t15, t64, ((int8_t *)(arena + 9416)));
+    tml_depthwise_conv_s8(&p7_7, ((int8_t *)(arena + 32)), t15, t64, ((int8_t *)(arena + 18464)));
     /* 8: CONV_2D */
-    tml_conv_s8(&p8_8, ((int8_t *)(arena + 9416)), t16, t65, ((int8_t *)(arena + 64)));
+    tml_conv_s8(&p8_8, ((int8_t *)(arena + 18464)), t16, t65, ((int8_t *)(arena + 0)));
     /* 9: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p9_9, ((int8_t *)(arena + 64)), t17, t68, ((int8_t *)(arena + 9608)));
+    tml_depthwise_conv_s8(&p9_9, ((int8_t *)(arena + 0)), t17, t68, ((int8_t *)(arena + 9216)));
     /* 10: CONV_2D */
-    tml_conv_s8(&p10_10, ((int8_t *)(arena + 9608)), t18, t69, ((int8_t *)(arena + 128)));
+    tml_conv_s8(&p10_10, ((int8_t *)(arena + 9216)), t18, t69, ((int8_t *)(arena + 0)));
     /* 11: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p11_11, ((int8_t *)(arena + 128)), t19, t72, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p11_11, ((int8_t *)(arena + 0)), t19, t72, ((int8_t *)(arena + 9216)));
     /* 12: CONV_2D */
-    tml_conv_s8(&p12_12, ((int8_t *)(arena + 0)), t20, t73, ((int8_t *)(arena + 2304)));
+    tml_conv_s8(&p12_12, ((int8_t *)(arena + 9216)), t20, t73, ((int8_t *)(arena + 0)));
     /* 13: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p13_13, ((int8_t *)(arena + 2304)), t21, t76, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p13_13, ((int8_t *)(arena + 0)), t21, t76, ((int8_t *)(arena + 4608)));
     /* 14: CONV_2D */
-    tml_conv_s8(&p14_14, ((int8_t *)(arena + 0)), t22, t77, ((int8_t *)(arena + 4608)));
+    tml_conv_s8(&p14_14, ((int8_t *)(arena + 4608)), t22, t77, ((int8_t *)(arena + 0)));
     /* 15: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p15_15, ((int8_t *)(arena + 4608)), t23, t80, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p15_15, ((int8_t *)(arena + 0)), t23, t80, ((int8_t *)(arena + 4608)));
     /* 16: CONV_2D */
-    tml_conv_s8(&p16_16, ((int8_t *)(arena + 0)), t24, t81, ((int8_t *)(arena + 4608)));
+    tml_conv_s8(&p16_16, ((int8_t *)(arena + 4608)), t24, t81, ((int8_t *)(arena + 0)));
     /* 17: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p17_17, ((int8_t *)(arena + 4608)), t25, t84, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p17_17, ((int8_t *)(arena + 0)), t25, t84, ((int8_t *)(arena + 4608)));
     /* 18: CONV_2D */
-    tml_conv_s8(&p18_18, ((int8_t *)(arena + 0)), t26, t85, ((int8_t *)(arena + 4608)));
+    tml_conv_s8(&p18_18, ((int8_t *)(arena + 4608)), t26, t85, ((int8_t *)(arena + 0)));
     /* 19: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p19_19, ((int8_t *)(arena + 4608)), t1, t36, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p19_19, ((int8_t *)(arena + 0)), t1, t36, ((int8_t *)(arena + 4608)));
     /* 20: CONV_2D */
-    tml_conv_s8(&p20_20, ((int8_t *)(arena + 0)), t2, t37, ((int8_t *)(arena + 4608)));
+    tml_conv_s8(&p20_20, ((int8_t *)(arena + 4608)), t2, t37, ((int8_t *)(arena + 0)));
     /* 21: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p21_21, ((int8_t *)(arena + 4608)), t3, t40, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p21_21, ((int8_t *)(arena + 0)), t3, t40, ((int8_t *)(arena + 4608)));
     /* 22: CONV_2D */
-    tml_conv_s8(&p22_22, ((int8_t *)(arena + 0)), t4, t41, ((int8_t *)(arena + 4608)));
+    tml_conv_s8(&p22_22, ((int8_t *)(arena + 4608)), t4, t41, ((int8_t *)(arena + 0)));
     /* 23: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p23_23, ((int8_t *)(arena + 4608)), t5, t44, ((int8_t *)(arena + 0)));
+    tml_depthwise_conv_s8(&p23_23, ((int8_t *)(arena + 0)), t5, t44, ((int8_t *)(arena + 4608)));
     /* 24: CONV_2D */
-    tml_conv_s8(&p24_24, ((int8_t *)(arena + 0)), t6, t45, ((int8_t *)(arena + 1152)));
+    tml_conv_s8(&p24_24, ((int8_t *)(arena + 4608)), t6, t45, ((int8_t *)(arena + 0)));
     /* 25: DEPTHWISE_CONV_2D */
-    tml_depthwise_conv_s8(&p25_25, ((int8_t *)(arena + 1152)), t7, t48, ((int8_t *)(arena + 3456)));
+    tml_depthwise_conv_s8(&p25_25, ((int8_t *)(arena + 0)), t7, t48, ((int8_t *)(arena + 2304)));
     /* 26: CONV_2D */
-    tml_conv_s8(&p26_26, ((int8_t *)(arena + 3456)), t8, t49, ((int8_t *)(arena + 0)));
+    tml_conv_s8(&p26_26, ((int8_t *)(arena + 2304)), t8, t49, ((int8_t *)(arena + 0)));
     /* 27: AVERAGE_POOL_2D */
     tml_average_pool_s8(&p27_27, ((int8_t *)(arena + 0)), ((int8_t *)(arena + 2304)));
     /* 28: CONV_2D */
@@ -21004,7 +21021,7 @@ int person_detect_invoke(void)
 void *person_detect_input(int index)
 {
     switch (index) {
-    case 0: return arena + 9324;
+    case 0: return arena + 9724;
     default: return NULL;
     }
 }
@@ -21032,7 +21049,7 @@ const tml_model person_detect_model = {
     1,
     person_detect_inputs,
     person_detect_outputs,
-    36984u,
+    36936u,
     person_detect_invoke,
     person_detect_input,
     person_detect_output,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import NULL, register
-from ..rows import ring_lead, window_lead
+from ..rows import backward_trail, ring_lead, window_lead
 from .common import act_range, check_bias, folded_bias, int16x8_params, requant_params, require_quantized
 
 PADDINGS = {0: "SAME", 1: "VALID"}
@@ -310,8 +310,15 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         if kernel == "tml_conv":
             packed, scratch = packed_conv_m4(ctx, w.data, geo, q)
             if packed is not NULL:
+                extra = {}
+                if _runs_backward(geo, inp, out):
+                    # the packed and the reference kernel (the two the dispatcher then picks) can also run
+                    # from the last pixel to the first: the output may then start an input pixel after
+                    # its input, which lets a wider output grow past its input's end
+                    extra["backward"] = ctx.allow_backward(out.index, inp.index,
+                                                           backward_trail(geo["input_depth"] * inp.itemsize))
                 ctx.emit("tml_conv_s8", *args, params_type="tml_conv_s8_params",
-                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch)),
+                         params=dict(geo, **q, packed=packed, scratch=ctx.scratch_buffer(scratch), **extra),
                          replaced=(args[1], args[2], q["folded_bias"], q["per_channel_multiplier"],
                                    q["per_channel_shift"]))
                 return
@@ -350,6 +357,15 @@ def _emit(op, ctx, kernel, inp, w, bias, out, geo, out_c, channel_axis):
         ctx.emit(f"{kernel}_s16", *args, params_type=f"{kernel}_s16_params", params=dict(geo, **q))
         return
     ctx.fail(f"input/weights/output dtypes {kind} {_UNSUPPORTED}")
+
+
+def _runs_backward(geo, inp, out) -> bool:
+    """Whether a packed int8 convolution may run backward (tml__conv_s8_packed_m4 and tml_conv_s8_ref):
+    pointwise at stride 1 without padding, an input depth of whole words, one batch, an output at least as
+    wide per pixel as the input (each pair's outputs then only cover input pixels already done)."""
+    return geo["filter_height"] == geo["filter_width"] == 1 and geo["pad_height"] == geo["pad_width"] == 0 and \
+        geo["stride_height"] == geo["stride_width"] == 1 and geo["input_depth"] % 4 == 0 and geo["batches"] == 1 \
+        and geo["output_depth"] * out.itemsize >= geo["input_depth"] * inp.itemsize
 
 
 @register("CONV_2D")

@@ -104,10 +104,13 @@ static TML_NOINLINE void tml__conv_gather_s8(const tml__conv_geometry *g, const 
  * whose windows lie inside the image are interleaved from the input; other windows are gathered into
  * the scratch behind the interleaved pairs first. A pair of one output row takes the first two paths
  * with little arithmetic; a pair across rows and a lone last pixel (computed twice) the general one.
+ * backward (a pointwise layer at stride 1 only): the pixels' pairs from the last to the first, then a
+ * lone first pixel; each pair's inputs are interleaved into the scratch before its outputs are written,
+ * so an output placed at or after its input (not wider per pixel) only writes over pixels done.
  * Takes the stream, not the params, so that the image keeps no pointer to the constants the stream
  * replaces. */
 TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, void *scratch, int32_t input_height,
-                                                       int32_t output_height, int32_t pad_height,
+                                                       int32_t output_height, int32_t pad_height, int32_t backward,
                                                        const int8_t *input, int8_t *output)
 {
     tml__conv_geometry g;
@@ -146,22 +149,23 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
             g.input_height == g.output_height && iw == g.output_width) {
             /* the pixels of all batches one after the other, in the input as in the output: their
              * pairs in one run, then a lone last pixel (computed twice) */
-            const int32_t n = g.batches * pixels;
-            run.a = input;
-            run.in_step = 2 * cin;
+            const int32_t n = g.batches * pixels, lone = backward ? 0 : n - 1, first = backward ? n - 2 : 0;
+            run.a = input + first * cin;
+            run.in_step = backward ? -2 * cin : 2 * cin;
             run.b_off = cin;
             run.shape = 1 << 18 | cin >> 2;
             run.pairs = n >> 1;
             run.delta = cout;
+            run.adv = backward ? -3 * cout : cout;
             if (run.pairs) {
-                tml__conv_pair_m4(groups, pairs, output, &run);
+                tml__conv_pair_m4(groups, pairs, output + first * cout, &run);
             }
             if (n & 1) {
-                run.a = input + (n - 1) * cin;
+                run.a = input + lone * cin;
                 run.b_off = 0;
                 run.pairs = 1;
                 run.delta = 0;
-                tml__conv_pair_m4(groups, pairs, output + (n - 1) * cout, &run);
+                tml__conv_pair_m4(groups, pairs, output + lone * cout, &run);
             }
             return;
         }
@@ -187,6 +191,7 @@ TML_HOT static TML_NOINLINE void tml__conv_s8_packed_m4(const int32_t *stream, v
                         run.shape = shape;
                         run.step = step;
                         run.delta = cout;
+                        run.adv = cout;
                         tml__conv_pair_m4(groups, pairs, o, &run);
                         goto next;
                     }

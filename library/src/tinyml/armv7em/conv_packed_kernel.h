@@ -101,10 +101,12 @@
  * >> 18 filter rows step bytes apart first the words = shape & 0xffff words of each row (the lead
  * part), then the tails, t = (shape >> 16) & 3 bytes after each lead part, all the tails' bytes one
  * after the other in words, the last one ended with zeros (tml__conv_split; t 0: none). delta = out_b -
- * out_a (the output channels of a pair, 0 for a lone last pixel computed twice). */
+ * out_a (the output channels of a pair, 0 for a lone last pixel computed twice); the next pair's out_a is
+ * out_a + delta + adv (adv = delta: the pixel after B; -3 * delta, with a negative in_step: the pair
+ * before A). */
 typedef struct {
     const int8_t *a;
-    int32_t in_step, b_off, shape, step, pairs, delta;
+    int32_t in_step, b_off, shape, step, pairs, delta, adv;
 } tml__conv_run;
 
 /* Pixel pairs (run, above) by every group of the stream: scratch (above) holds a pair's windows,
@@ -127,9 +129,9 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "adr r4, 2f\n\t"
         "add lr, lr, r4\n\t"
         "orr lr, lr, #1\n\t" /* a Thumb address for LDR PC */
-        "ldmia r3, {r4-r10}\n\t" /* the run: a, in_step, b_off, shape, step, pairs, delta */
-        "push {r4-r8}\n\t" /* the frame: scratch, out_a, out_b - out_a, end of the groups, entry, */
-        "push {r0, r9}\n\t" /* the groups, pairs, a, in_step, b_off, shape, step */
+        "ldmia r3, {r4-r11}\n\t" /* the run: a, in_step, b_off, shape, step, pairs, delta, adv */
+        "push {r4-r8, r11}\n\t" /* the frame: scratch, out_a, out_b - out_a, end of the groups, entry, */
+        "push {r0, r9}\n\t" /* the groups, pairs, a, in_step, b_off, shape, step, adv */
         "mov r3, r10\n\t"
         "push {r1-r3, r12, lr}\n\t"
         "cmp r9, #0\n\t"
@@ -276,12 +278,13 @@ __attribute__((naked, unused, aligned(4))) static void tml__conv_pair_m4(const i
         "subs r4, r4, #1\n\t"
         "ble 9f\n\t" /* no pair left */
         "str r4, [sp, #24]\n\t"
-        "ldrd r1, r2, [sp, #4]\n\t" /* the next pair's out_a: past out_b */
+        "ldr r1, [sp, #4]\n\t" /* the next pair's out_a: out_a (past A's channels) + adv */
+        "ldr r2, [sp, #48]\n\t"
         "add r1, r1, r2\n\t"
         "str r1, [sp, #4]\n\t"
         "b 0b\n\t"
         "9:\n\t"
-        "add sp, #48\n\t"
+        "add sp, #52\n\t"
         "pop {r4-r11, pc}\n\t");
 }
 #undef TML__CONV_BLOCK

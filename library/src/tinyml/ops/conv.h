@@ -58,6 +58,9 @@ typedef struct {
     int32_t acc64;                         /* int16x8 only: 1 with an int64 bias (see tml_requant_s16) */
     const int32_t *packed;                 /* Cortex-M4 layout made by the generator (tml__conv_s8_packed_m4), or NULL */
     void *scratch;                         /* with packed: the pixel pair's interleaved window (see there) */
+    int32_t backward;                      /* 1: output pixels from the last to the first (the generator's, for
+                                            * an output placed after its input; only the reference and the
+                                            * packed kernels run so, the dispatcher picks one of them) */
 } tml_conv_s8_params;
 
 typedef struct {
@@ -171,10 +174,15 @@ TML_ALWAYS_INLINE void tml_conv_s8(const tml_conv_s8_params *p, const int8_t *in
 {
 #if defined(TML_ARCH_ARM_ASM)
     if (p->packed) {
-        tml__conv_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height, input, output);
+        tml__conv_s8_packed_m4(p->packed, p->scratch, p->input_height, p->output_height, p->pad_height,
+                               p->backward, input, output);
         return;
     }
 #endif
+    if (p->backward) {
+        tml_conv_s8_ref(p, input, weights, bias, output);
+        return;
+    }
 #if defined(TML_ARCH_ARM_DSP)
     if (p->folded_bias && p->filter_input_depth == p->input_depth) {
         if (p->filter_height == 1 && p->filter_width == 1 && p->pad_height == 0 && p->pad_width == 0) {
