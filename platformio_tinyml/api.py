@@ -21,6 +21,9 @@ from .library import library_dir  # noqa: F401  (part of this module's API)
 # carries what every optimized path uses, for code compiled for boards unknown at conversion time
 # (Arduino sketches). The kernels themselves are chosen by the compiler's target macros.
 ARCHES = ("reference", "portable", "cortex-m4", "xtensa", "arc-em")
+#: what the plan favours where a faster kernel needs arena scratch (lower.lower.lower_graph): "ram" keeps
+#: such a kernel only where the arena stays as small as without it, "speed" keeps every one
+OPTIMIZE = ("ram", "speed")
 
 
 @dataclass
@@ -92,20 +95,24 @@ def default_name(model_path: str) -> str:
 
 
 def convert(model_path: str, name: str | None = None, arch: str = "reference", note: str = "",
-            data: bytes | None = None):
+            data: bytes | None = None, optimize: str = "ram"):
     """Read, lower and plan a model; return (Program, {filename: text}).
 
     ``note`` is one more line for the generated files' banner comment; ``data`` the model's
-    bytes when they are not (or not yet) the file's, e.g. after quantization."""
+    bytes when they are not (or not yet) the file's, e.g. after quantization. ``optimize``: "ram" (the
+    default) keeps a faster kernel's scratch only where the arena stays as small as without it;
+    "speed" keeps every one (a larger arena, fewer cycles; see lower_graph)."""
     from .emit.codegen import generate_sources
     from .lower.lower import lower_graph
     from .read.reader import read_model
 
     if arch not in ARCHES:
         raise TinymlError(f"unknown architecture '{arch}'; choose one of {', '.join(ARCHES)}")
+    if optimize not in OPTIMIZE:
+        raise TinymlError(f"unknown optimize '{optimize}'; choose one of {', '.join(OPTIMIZE)}")
     name = c_identifier(name) if name else default_name(model_path)
     graph = read_model(str(model_path), data)
-    prog = lower_graph(graph, arch)
+    prog = lower_graph(graph, arch, optimize=optimize)
     return prog, generate_sources(prog, name, note)
 
 
@@ -194,7 +201,7 @@ def write_atomically(files: dict, out_dir: str) -> list:
 
 
 def generate(model_path: str, out_dir: str, name: str | None = None, arch: str = "reference",
-             note: str = "", quant: Quantize | None = None, progress=None) -> Report:
+             note: str = "", quant: Quantize | None = None, progress=None, optimize: str = "ram") -> Report:
     """Convert ``model_path`` into ``out_dir/NAME.h`` and ``out_dir/NAME.c``.
 
     With ``quant`` active, a float model is quantized first and the int8 model is written
@@ -203,7 +210,7 @@ def generate(model_path: str, out_dir: str, name: str | None = None, arch: str =
     data, lines = None, []
     if quant is not None and quant.active:
         data, lines = quantize(model_path, quant, progress)
-    prog, files = convert(model_path, name, arch, note, data)
+    prog, files = convert(model_path, name, arch, note, data, optimize)
     if data is not None:
         files[f"{name}_int8.tflite"] = data
     written = write_atomically(files, out_dir)
@@ -212,7 +219,7 @@ def generate(model_path: str, out_dir: str, name: str | None = None, arch: str =
     return rep
 
 
-def inspect_model(model_path: str, arch: str = "reference") -> dict:
+def inspect_model(model_path: str, arch: str = "reference", optimize: str = "ram") -> dict:
     """Facts about a model: operators, tensors, parameters, MACs, weight and arena bytes."""
     from .lower.lower import lower_graph
     from .read.reader import read_model
@@ -235,7 +242,7 @@ def inspect_model(model_path: str, arch: str = "reference") -> dict:
             info[key].append(dict(name=t.name, dtype=t.dtype, shape=list(t.shape),
                                   scale=t.q_scale, zero_point=t.q_zero_point))
     try:
-        prog = lower_graph(g, arch)
+        prog = lower_graph(g, arch, optimize=optimize)
     except TinymlError as e:
         info["error"] = str(e)
         return info

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .api import ARCHES, Quantize, default_name, generate, inspect_model, progress_printer
+from .api import ARCHES, OPTIMIZE, Quantize, default_name, generate, inspect_model, progress_printer
 from .errors import TinymlError, one_line
 
 
@@ -48,7 +48,7 @@ def _fmt_bytes(n: int) -> str:
 
 def cmd_inspect(args) -> int:
     for path in args.models:
-        info = inspect_model(path, args.arch)
+        info = inspect_model(path, args.arch, args.optimize)
         tflm = _manifest_arena(path)
         if tflm:
             info["tflm_arena_bytes"] = tflm["kib"] * 1024
@@ -106,8 +106,10 @@ def cmd_convert(args) -> int:
     quant = Quantize(scheme=args.quantize, calibration=args.calibration, io=args.io, verbose=args.verbose)
     if quant.active and args.arduino:
         note += f" --quantize {args.quantize} --calibration {os.path.basename(str(args.calibration))}"
+    if args.optimize != "ram" and args.arduino:
+        note += f" --optimize {args.optimize}"
     rep = generate(args.model, args.output, name=args.name, arch=arch, note=note, quant=quant,
-                   progress=_stderr_progress() if quant.active else None)
+                   progress=_stderr_progress() if quant.active else None, optimize=args.optimize)
     for line in rep.quantized:
         print(f"tinyml: {line}")
     print(f"tinyml: {rep.model} -> {', '.join(rep.files)}")
@@ -206,6 +208,12 @@ def _quant_args(p, convert: bool) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="report the error of every layer")
 
 
+def _optimize_arg(p) -> None:
+    p.add_argument("--optimize", choices=OPTIMIZE, default="ram",
+                   help="ram (default): a faster kernel that needs arena scratch only where the arena stays as "
+                        "small as without it; speed: every one (a larger arena, fewer cycles)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tinyml", description="TensorFlow Lite models to plain C for microcontrollers")
     p.add_argument("--version", action="version", version=f"platformio-tinyml {__version__}")
@@ -215,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("models", nargs="+")
     pi.add_argument("--json", action="store_true")
     pi.add_argument("--arch", choices=ARCHES, default="reference")
+    _optimize_arg(pi)
     pi.set_defaults(fn=cmd_inspect)
 
     pc = sub.add_parser("convert", help="write NAME.h and NAME.c")
@@ -226,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--arduino", action="store_true",
                     help="for an Arduino IDE sketch: -o is the sketch folder (the IDE has no build hook, "
                          "so convert ahead of time and keep the files with the sketch)")
+    _optimize_arg(pc)
     _quant_args(pc, convert=True)
     pc.set_defaults(fn=cmd_convert)
 

@@ -16,6 +16,8 @@ Options in ``platformio.ini`` (paths relative to the project, one per line or co
                                                 ; several models, NAME = path per model
     custom_tinyml_io = float                    ; float: quantized models keep float inputs/outputs;
                                                 ; int8 (int16 for int16x8): the quantized tensors
+    custom_tinyml_optimize = ram                ; ram: a faster kernel that needs arena scratch only where
+                                                ; the arena stays as small as without it; speed: every one
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, requirements
-from .api import ARCHES, Quantize, default_name, generate, library_dir, progress_printer
+from .api import ARCHES, OPTIMIZE, Quantize, default_name, generate, library_dir, progress_printer
 from .emit.cfmt import name_key
 from .errors import TinymlError
 
@@ -159,6 +161,18 @@ def pick_arch(option: str, cpu: str = "", mcu: str = "") -> str:
     return "reference"
 
 
+def optimize_option(value: str) -> str:
+    """``custom_tinyml_optimize``: ram (the default) or speed.
+
+    >>> optimize_option(""), optimize_option(" Speed ")
+    ('ram', 'speed')
+    """
+    value = (value or "ram").strip().lower()
+    if value not in OPTIMIZE:
+        raise HookError(f"custom_tinyml_optimize = {value} is not known; use {' or '.join(OPTIMIZE)}")
+    return value
+
+
 def quant_options(project_dir: str, jobs: list, scheme: str = "", calibration=None, io: str = "") -> dict:
     """The :class:`Quantize` spec of each job (by C name) from the three options.
 
@@ -243,11 +257,12 @@ def converter_version() -> str:
     return f"{__version__}+{h.hexdigest()[:16]}"
 
 
-def cache_key(model_bytes: bytes, name: str, arch: str, version: str, quant: str = "") -> str:
-    """What the outputs depend on: the model's bytes, the options (quantization and its data too),
-    our version and the arch."""
+def cache_key(model_bytes: bytes, name: str, arch: str, version: str, quant: str = "", optimize: str = "ram") -> str:
+    """What the outputs depend on: the model's bytes, the options (quantization and its data too,
+    optimize), our version and the arch."""
     h = hashlib.sha256()
-    for part in (model_bytes, name.encode(), arch.encode(), version.encode(), quant.encode()):
+    parts = (model_bytes, name.encode(), arch.encode(), version.encode(), quant.encode())
+    for part in parts + ((optimize.encode(),) if optimize != "ram" else ()):  # (keys made before the option)
         h.update(len(part).to_bytes(8, "little") + part)
     return h.hexdigest()
 
@@ -291,7 +306,7 @@ def user_message(err: Exception, job: ModelJob) -> str:
 
 
 def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quantize | None = None,
-                echo=print) -> dict:
+                echo=print, optimize: str = "ram") -> dict:
     """Generate NAME.h/NAME.c for one model; return its report as a dict.
 
     Converts into a staging folder, and replaces the previous outputs only when that succeeded
@@ -302,7 +317,7 @@ def convert_job(job: ModelJob, out_dir: str, arch: str, check=None, quant: Quant
     try:
         try:
             report = generate(job.path, staging, name=job.name, arch=arch, quant=quant,
-                              progress=progress_printer(echo))
+                              progress=progress_printer(echo), optimize=optimize)
         except TinymlError as e:
             raise HookError(user_message(e, job) + " (the previous generated files are kept)") from None
         except ImportError as e:  # extra_script.py checked the packages; one is broken or gone since
@@ -445,13 +460,14 @@ def check_limits(reports: list, board: str, max_flash: int, max_ram: int) -> Non
 
 
 def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 0), quant=None,
-                soft_float=False) -> list:
+                soft_float=False, optimize: str = "ram") -> list:
     """Bring ``out_dir`` up to date for ``jobs``; return (job, report) pairs. Raises HookError.
 
     ``limits`` is (board, max flash, max RAM): a model that does not fit fails before its new
     outputs replace the previous ones; all models together are checked at the end. ``quant``
     maps job names to their :class:`Quantize` spec (see :func:`quant_options`). With ``soft_float``
-    (the build has no FPU instructions) a model that computes in float gets a note.
+    (the build has no FPU instructions) a model that computes in float gets a note. ``optimize``: see
+    :func:`optimize_option`.
     """
     quant = quant or {}
     os.makedirs(out_dir, exist_ok=True)
@@ -467,7 +483,7 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
         except OSError as e:
             raise HookError(f"{job.rel}: cannot read the model ({e.strerror}); check the path") from None
         q = quant.get(job.name)
-        key = cache_key(data, job.name, arch, version, quant_key(q))
+        key = cache_key(data, job.name, arch, version, quant_key(q), optimize)
         stamp = is_fresh(out_dir, job.name, key)
         if stamp is not None:
             echo(f"{TOOL}: Skipping {job.rel} ({job.name}.h is up to date)")
@@ -475,10 +491,11 @@ def sync_models(jobs: list, out_dir: str, arch: str, echo=print, limits=("", 0, 
                 echo(soft_float_note(job, stamp["report"]))
             results.append((job, stamp["report"]))
             continue
-        how = f"arch {arch}" + (f", quantize {q.scheme}" if q is not None and q.active else "")
+        how = f"arch {arch}" + (f", quantize {q.scheme}" if q is not None and q.active else "") + \
+            (f", optimize {optimize}" if optimize != "ram" else "")
         echo(f"{TOOL}: Generating {job.name}.h/.c from {job.rel} ({how})")
         report = convert_job(job, out_dir, arch, check=lambda rep, job=job: check_limits([(job, rep)], *limits),
-                             quant=q, echo=echo)
+                             quant=q, echo=echo, optimize=optimize)
         for line in report.get("quantized") or []:
             echo(f"{TOOL}:   {line}")
         write_stamp(out_dir, job, key, arch, report)
@@ -542,8 +559,9 @@ def _run_once(env, genv, out_dir: str, echo) -> dict:
                               str(env.GetProjectOption("custom_tinyml_io", "") or ""))
         for q in quant.values():
             q.verbose = _verbose()     # `pio run -v`: the quantization error of every layer
+        optimize = optimize_option(str(env.GetProjectOption("custom_tinyml_optimize", "") or ""))
         results = sync_models(jobs, out_dir, arch, echo=echo, limits=(board or "(none)", max_flash, max_ram),
-                              quant=quant, soft_float=soft_float_abi(cflags))
+                              quant=quant, soft_float=soft_float_abi(cflags), optimize=optimize)
     except HookError as e:
         sys.stderr.write(f"{TOOL}: error: {e}\n")
         sys.stderr.flush()

@@ -23,3 +23,20 @@ def test_run_command_matches_tflm(tmp_path):
     res = tinyml("run", add, "--input", str(tmp_path / "in.npz"), "--output", str(tmp_path / "out.npz"))
     assert res.returncode == 0, res.stderr
     assert_same(np.load(tmp_path / "out.npz")["output_0"], tflm_run(add, [a, b])[0])
+
+
+def test_optimize_option():
+    """`--optimize speed` keeps the faster kernels' arena scratch (KWS's channel-pair depthwise rings): a
+    larger arena than the default, which keeps only what costs no arena; the same outputs either way
+    (tests/test_standins.py holds both builds' kernels to TFLM)."""
+    import json
+    kws = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "models",
+                       "mlperf_kws_dscnn.tflite")
+    arenas = {}
+    for opt in ("ram", "speed"):
+        res = tinyml("inspect", kws, "--json", "--arch", "cortex-m4", "--optimize", opt)
+        assert res.returncode == 0, res.stderr
+        arenas[opt] = json.loads(res.stdout)["arena_bytes"]
+    assert arenas["ram"] < arenas["speed"]
+    res = tinyml("inspect", kws, "--optimize", "fast")
+    assert res.returncode != 0 and "invalid choice: 'fast'" in res.stderr

@@ -215,6 +215,30 @@ def test_hook_board_limits_and_options(project, capsys):
     assert "sine_two.h/.c from models/sine two.tflite (arch xtensa)" in out and len(env["PIOBUILDFILES"]) == 2
 
 
+def test_hook_optimize_option(project, capsys):
+    """custom_tinyml_optimize: speed keeps every faster kernel's arena scratch (a larger arena), ram (the
+    default) only what costs no arena; a change regenerates; an unknown value is refused by name."""
+    kws = os.path.join(ROOT, "benchmarks", "models", "mlperf_kws_dscnn.tflite")
+    os.remove(project / "models" / "sine.tflite")
+    shutil.copy(kws, project / "models" / "kws.tflite")
+    h = project / ".pio" / "build" / "fake" / "tinyml" / "kws.h"
+    c = h.with_suffix(".c")
+    board = {"build.cpu": "cortex-m4"}
+    arena = lambda: int(re.search(r"KWS_ARENA_BYTES (\d+)", h.read_text()).group(1))  # noqa: E731
+    run_script(str(project), board=board)
+    assert "(arch cortex-m4)" in capsys.readouterr().out
+    lean, lean_rings = arena(), c.read_text().count(".slot1 = ((void *)")
+    run_script(str(project), {"custom_tinyml_optimize": "speed"}, board=board)
+    assert "(arch cortex-m4, optimize speed)" in capsys.readouterr().out
+    # the channel-pair depthwise kernel (its ring's slots) on all four depthwise layers, in more arena
+    assert c.read_text().count(".slot1 = ((void *)") == 4 > lean_rings and arena() > lean
+    run_script(str(project), {"custom_tinyml_optimize": "ram"}, board=board)
+    assert "Generating kws.h/.c" in capsys.readouterr().out and arena() == lean
+    with pytest.raises(SystemExit):
+        run_script(str(project), {"custom_tinyml_optimize": "fast"}, board=board)
+    assert "custom_tinyml_optimize = fast is not known; use ram or speed" in capsys.readouterr().err
+
+
 def test_hook_quantization_states(project, capsys):
     """custom_tinyml_quantize through the hook: an int8 model is used as it is (with a note), a float
     model without calibration data is one error naming the option, with data it is quantized and its

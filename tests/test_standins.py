@@ -2,9 +2,9 @@
 benchmarks/make_standins.py: DS-CNN keyword spotting, MobileNetV1 visual wake words, ResNet-8, the
 anomaly-detection autoencoder), generated for the Cortex-M4, cross-compiled and run under QEMU, against
 TFLM's interpreter, bit for bit, on random inputs. They take every fast path of the benchmark at once:
-the packed convolution (first layers of 1 and 3 channels, pointwise, strided), the depthwise band, ring
-and pixel kernels as the planner picks them, the ADD table, the packed fully connected layers, planned
-overlaps."""
+the packed convolution (first layers of 1 and 3 channels, pointwise forward and backward, strided), the
+channel-pair (stride 1 and 2) and pixel depthwise kernels as the planner picks them, the ADD table, the
+packed fully connected layers, planned overlaps."""
 import glob
 import os
 
@@ -24,11 +24,13 @@ def test_every_standin_is_here():
     assert names == {"mlperf_kws_dscnn", "mlperf_vww_mobilenet", "mlperf_ic_resnet8", "mlperf_ad_autoencoder"}
 
 
+@pytest.mark.parametrize("optimize", ["ram", "speed"])
 @pytest.mark.parametrize("path", STANDINS, ids=lambda p: os.path.basename(p)[:-7])
-def test_standin_on_cortex_m4_equals_tflm(path):
+def test_standin_on_cortex_m4_equals_tflm(path, optimize):
+    """Both plans (optimize ram, the default, and speed, which keeps every faster kernel's scratch)."""
     assert not missing_tools(), missing_tools()
     name = os.path.basename(path)[:-7]
-    with QemuModel(path, "m") as target:
+    with QemuModel(path, "m", optimize=optimize) as target:
         for seed in (0, 1, 2):
             rng = np.random.default_rng(seed)
             inputs = [random_input(t.np_dtype, t.shape, rng) for t in target.inputs]

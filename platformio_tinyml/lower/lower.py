@@ -311,11 +311,15 @@ def check_operands(op: Op, ctx: "LowerCtx") -> None:
                          f"{t.dtype if t.dtype in _ZP_RANGES else 'int32'} ({zlo} to {zhi})")
 
 
-def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Program:
-    """Lower and plan the graph. Kernels with optional scratch (``may_take_scratch``) are kept only as far
-    as the arena stays as small as without any of them: they are given up one operator at a time, the
-    one whose step holds the most bytes first, until the plan is that small; then each one given up is
-    tried again on its own (a neighbour given up may have been what made room)."""
+def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4, optimize: str = "ram") -> Program:
+    """Lower and plan the graph. ``optimize="ram"`` (the default): kernels with optional scratch
+    (``may_take_scratch``) are kept only as far as the arena stays as small as without any of them: they
+    are given up one operator at a time, the one whose step holds the most bytes first, until the plan
+    is that small; then each one given up is tried again on its own (a neighbour given up may have been
+    what made room). ``optimize="speed"``: every one is kept, the arena as small as the plan with all of
+    them (the leanest plan's layout tried too)."""
+    if optimize not in ("ram", "speed"):  # (api.OPTIMIZE)
+        raise ValueError(f"optimize must be 'ram' or 'speed', not {optimize!r}")
     prog = _lower_graph(g, arch, alignment, frozenset())
     if not prog.optional:
         return prog
@@ -329,7 +333,10 @@ def lower_graph(g: Graph, arch: str = "reference", alignment: int = 4) -> Progra
     if prog.arena_bytes <= lean.arena_bytes:
         return prog
     # each plan below also tries the lean plan's layout with the scratch added into its gaps
-    prog = _lower_graph(g, arch, alignment, frozenset(), lean)
+    hinted = _lower_graph(g, arch, alignment, frozenset(), lean)
+    if optimize == "speed":
+        return hinted if hinted.arena_bytes < prog.arena_bytes else prog
+    prog = hinted
     if prog.arena_bytes <= lean.arena_bytes:
         return prog
     asked = {k: n for n, k in enumerate(lean.asked)}  # an operator's variants, the largest first

@@ -111,7 +111,7 @@ class QemuModel:
 
     def __init__(self, model_path: str, name: str = "model", arch: str = "cortex-m4", float_abi: str = "hard",
                  cflags: list | None = None, workdir: str | None = None, timeout: float = 600,
-                 gcc: str = "arm-none-eabi-gcc"):
+                 gcc: str = "arm-none-eabi-gcc", optimize: str = "ram"):
         if float_abi not in FLOAT_ABIS:
             raise TinymlError(f"float ABI '{float_abi}' is not known; use {' or '.join(FLOAT_ABIS)}")
         missing = missing_tools()
@@ -119,7 +119,7 @@ class QemuModel:
             raise TinymlError(f"the cortex-m4 target needs {', '.join(missing)} "
                               "(apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)")
         self.model_path, self.name, self.timeout, self.gcc = str(model_path), name, timeout, gcc
-        self.prog, files = convert(self.model_path, name, arch)
+        self.prog, files = convert(self.model_path, name, arch, optimize=optimize)
         self._tmp = None
         if workdir is None:
             self._tmp = tempfile.mkdtemp(prefix="tinyml-m4-")
