@@ -6,7 +6,7 @@ harness and runs it on m4sim. The second (measured) call is reported: per layer 
 cycles, MACs per cycle and share of the total; then the totals per operator type. A marker costs a
 store (two or three cycles per layer). This is a measurement, not a test.
 
-    python benchmarks/layers.py MODEL [--variant optimized|reference] [--top N]
+    python benchmarks/layers.py MODEL [--variant optimized|reference|speed] [--top N]
 
 MODEL is a name from ``benchmarks/run.py`` (e.g. mlperf_vww_mobilenet) or a .tflite path.
 """
@@ -51,8 +51,9 @@ def marked_invoke(src: str) -> tuple:
 
 def profile(model: str, variant: str, m4sim: str, work: Path) -> tuple:
     """(rows, total cycles) of one run: rows are (index, operator, MACs, cycles)."""
-    rep = generate(model, str(work / "gen"), name="m", arch="cortex-m4")
-    prog, _ = convert(model, name="m", arch="cortex-m4")
+    optimize = "speed" if variant == "speed" else "ram"  # (run.GEN_DIR: the speed rows' own C)
+    rep = generate(model, str(work / "gen"), name="m", arch="cortex-m4", optimize=optimize)
+    prog, _ = convert(model, name="m", arch="cortex-m4", optimize=optimize)
     inputs = run.seed0_inputs(rep.inputs)
     (work / "bench_io.h").write_text(
         run.io_header(inputs, [int(np.prod(sh)) * np.dtype(dt).itemsize for dt, sh in rep.outputs]))

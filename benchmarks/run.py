@@ -1,7 +1,8 @@
 """Flash, RAM and estimated Cortex-M4F cycles of every supported shared model (``make bench``).
 
 For each model and each kernel variant ("reference": ``-DTML_FORCE_REFERENCE``; "optimized": the
-library's own Cortex-M4 choice), this script generates the model's C (``arch="cortex-m4"``), links it
+library's own Cortex-M4 choice; "speed": the same with the C generated with ``optimize="speed"``, only
+for the models whose plan that changes), this script generates the model's C (``arch="cortex-m4"``), links it
 with ``harness.c`` and m4sim's generic target image (startup, syscalls, linker script) using the flags
 of ``../shared/ANCHORS.md``, and runs the ELF on the m4sim cycle estimator. Everything reported is
 measured on the linked image or the emulated run:
@@ -71,7 +72,8 @@ MODELS = MODELS + list(STANDINS)
 
 def model_path(name: str, models_dir: str) -> str:
     return str(HERE / "models" / f"{name}.tflite") if name in STANDINS else str(Path(models_dir) / f"{name}.tflite")
-VARIANTS = {"reference": ["-DTML_FORCE_REFERENCE"], "optimized": []}
+VARIANTS = {"reference": ["-DTML_FORCE_REFERENCE"], "optimized": [], "speed": []}
+GEN_DIR = {"speed": "gen_speed"}  # the variants built from other generated C (optimize="speed") than gen/
 CC = "arm-none-eabi-gcc"
 CFLAGS = ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb", "-Os",
           "-ffunction-sections", "-fdata-sections"]
@@ -146,7 +148,7 @@ def elf_sizes(elf: Path) -> dict:
 def bench_one(variant: str, work: Path, library: Path, m4sim: str, extra: list) -> dict:
     """Build and run one kernel variant of the model generated in ``work``; return its measurements."""
     t0 = time.monotonic()
-    gen, target = work / "gen", Path(m4sim) / "target"
+    gen, target = work / GEN_DIR.get(variant, "gen"), Path(m4sim) / "target"
     elf = work / variant / "m.elf"
     elf.parent.mkdir(parents=True, exist_ok=True)
     cmd = [CC, *CFLAGS, *extra, *VARIANTS[variant], "-I", str(work), "-I", str(gen), "-I", str(library / "src"),
@@ -290,16 +292,21 @@ def table(rows: list) -> str:
 
 
 def goals_table(rows: list) -> str:
-    """The optimized rows of the models with a cycle goal, against the best published result."""
-    head = ["model", "MACs", "cycles/invoke", "MACs/cycle", "best published (silicon)", "goal", "ours ÷ goal"]
-    out = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|---:|---:|---:|"]
+    """The optimized rows of the models with a cycle goal, against the best published result; beside them
+    the speed plan's cycles and arena where optimize="speed" plans otherwise."""
+    head = ["model", "MACs", "cycles/invoke", "MACs/cycle", "best published (silicon)", "goal", "ours ÷ goal",
+            "optimize speed: cycles (arena B)"]
+    out = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    speed = {r["model"]: r for r in rows if r["kernels"] == "speed" and "error" not in r}
     for r in rows:
         if r["model"] not in GOALS or r["kernels"] != "optimized" or "error" in r:
             continue
         best, who, goal = GOALS[r["model"]]
+        s = speed.get(r["model"])
         out.append("| " + " | ".join([
             r["model"], fmt(r["macs"]), fmt(r["cycles"]), f"{r['macs'] / r['cycles']:.3f}",
-            f"{fmt(best)} ({who})" if best else "–", fmt(goal), f"{r['cycles'] / goal:.2f}"]) + " |")
+            f"{fmt(best)} ({who})" if best else "–", fmt(goal), f"{r['cycles'] / goal:.2f}",
+            f"{fmt(s['cycles'])} ({fmt(s['arena'])})" if s else "same plan"]) + " |")
     return "\n".join(out)
 
 
@@ -341,7 +348,9 @@ def how_measured(m4sim: str, extra: list) -> str:
     return f"""How measured: each model is converted with `generate(..., arch="cortex-m4")` and linked with
 `benchmarks/harness.c` and m4sim's generic target (`target/startup.c`, `syscalls.c`, `m4sim.ld`: FPU
 enabled, 1 MiB flash, 128 KiB SRAM) by `{CC} {flags} -lm`; the reference rows add
-`-DTML_FORCE_REFERENCE`, the optimized rows let the library pick its Cortex-M4 path. The harness copies
+`-DTML_FORCE_REFERENCE`, the optimized rows let the library pick its Cortex-M4 path; the speed rows
+are the optimized ones generated with `optimize="speed"` (every faster kernel keeps its arena scratch), for
+the models where that changes the plan. The harness copies
 fixed seed-0 random inputs (drawn as in `../shared/models/MANIFEST.md`) into the model, then calls
 `m_reset()` and `m_invoke()` twice and prints the outputs. *flash* = text+data of the linked ELF (vectors,
 startup, harness, the embedded inputs and the newlib pieces included, as in ANCHORS.md); *arena* = size of
@@ -392,6 +401,7 @@ def main(argv=None) -> int:
     os.environ["TINYML_LIBRARY"] = str(build / "library")
     source = source_state()
     info: dict = {}
+    speed_differs: dict = {}
     for m in models:
         path = model_path(m, a.models_dir)
         rep = generate(path, str(build / m / "gen"), name="m", arch="cortex-m4")
@@ -401,11 +411,15 @@ def main(argv=None) -> int:
         info[m] = dict(path=path, inputs=inputs, out_dtypes=[dt for dt, _ in rep.outputs], macs=rep.macs,
                        arena_planned=rep.arena_bytes, weight_bytes=rep.weight_bytes,
                        input_bytes=sum(x.nbytes for x in inputs))
+        if "speed" in a.variants.split(","):  # measured where optimize="speed" plans otherwise
+            generate(path, str(build / m / "gen_speed"), name="m", arch="cortex-m4", optimize="speed")
+            speed_differs[m] = (build / m / "gen_speed" / "m.c").read_text() != (build / m / "gen" / "m.c").read_text()
     # most MACs first, so that the long runs (person_detect) start at once
     variants = [v for v in VARIANTS if v in a.variants.split(",")]
     if not variants:
         ap.error(f"--variants: choose from {', '.join(VARIANTS)}")
-    jobs = sorted(((m, v) for m in models for v in variants), key=lambda mv: -info[mv[0]]["macs"])
+    measured = lambda m, v: v != "speed" or speed_differs.get(m, False)  # noqa: E731
+    jobs = sorted(((m, v) for m in models for v in variants if measured(m, v)), key=lambda mv: -info[mv[0]]["macs"])
     runs: dict = {}
     extra = shlex.split(a.cflags)
     with ProcessPoolExecutor(max_workers=max(1, a.jobs)) as pool:
@@ -427,7 +441,7 @@ def main(argv=None) -> int:
 
     rows, failures = [], []
     for m in models:
-        for v in variants:
+        for v in (v for v in variants if measured(m, v)):
             r = dict(model=m, kernels=v, **{k: x for k, x in info[m].items() if k not in ("path", "inputs")},
                      **runs[(m, v)])
             rows.append(r)

@@ -50,26 +50,17 @@ TML_HOT static inline void tml_conv_s8_ref(const tml_conv_s8_params *p, const in
                                    const int32_t *bias, int8_t *output)
 {
     int32_t b, oy, ox;
-    if (p->backward) { /* the same pixels from the last to the first */
-        for (b = p->batches - 1; b >= 0; b--) {
-            const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
-            for (oy = p->output_height - 1; oy >= 0; oy--) {
-                for (ox = p->output_width - 1; ox >= 0; ox--) {
-                    int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
-                    tml__conv_s8_pixel_ref(p, in_b, oy * p->stride_height - p->pad_height,
-                                           ox * p->stride_width - p->pad_width, weights, bias, out);
-                }
-            }
-        }
-        return;
-    }
     for (b = 0; b < p->batches; b++) {
-        const int8_t *in_b = input + b * p->input_height * p->input_width * p->input_depth;
         for (oy = 0; oy < p->output_height; oy++) {
             for (ox = 0; ox < p->output_width; ox++) {
-                int8_t *out = output + ((b * p->output_height + oy) * p->output_width + ox) * p->output_depth;
-                tml__conv_s8_pixel_ref(p, in_b, oy * p->stride_height - p->pad_height,
-                                       ox * p->stride_width - p->pad_width, weights, bias, out);
+                /* backward: the same pixels from the last to the first */
+                const int32_t qb = p->backward ? p->batches - 1 - b : b;
+                const int32_t qy = p->backward ? p->output_height - 1 - oy : oy;
+                const int32_t qx = p->backward ? p->output_width - 1 - ox : ox;
+                const int8_t *in_b = input + qb * p->input_height * p->input_width * p->input_depth;
+                int8_t *out = output + ((qb * p->output_height + qy) * p->output_width + qx) * p->output_depth;
+                tml__conv_s8_pixel_ref(p, in_b, qy * p->stride_height - p->pad_height,
+                                       qx * p->stride_width - p->pad_width, weights, bias, out);
             }
         }
     }
