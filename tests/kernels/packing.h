@@ -130,7 +130,7 @@ static int32_t pair16(int32_t lo, int32_t hi)
     return (int32_t)(((uint32_t)lo & 0xffffu) | (uint32_t)hi << 16);
 }
 
-/* The generator's Cortex-M4 channel-pair 3x3 depthwise stream of armv7em/depthwise_conv_pairs.h
+/* The generator's Cortex-M4 channel-pair 3x3 depthwise stream of armv7em/depthwise_conv_pairs_kernel.h
  * (tml__dw3p_s8_packed_m4), written here from its description there: the geometry, then per channel
  * pair the two folded biases, per filter row P = (f0, f1) and R = (f1, f2) of the even channel and of
  * the odd one (P0, P1, R0, R1) and each channel's multiplier, c and r; into s. The input depth is even. */

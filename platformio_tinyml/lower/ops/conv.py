@@ -182,8 +182,8 @@ def _int16_pairs(lo, hi):
 
 def packed_dw3_pairs_m4(ctx, weights, geo, q):
     """The stream of tml__dw3p_s8_packed_m4 (channel pairs, layout described in
-    armv7em/depthwise_conv_pairs.h) and the bytes of scratch it needs (its ring of three int8 rows), or
-    (NULL, 0) where it does not apply: another layout, no folded bias, a filter other than 3x3, dilation,
+    armv7em/depthwise_conv_pairs_kernel.h) and the bytes of scratch it needs (its ring of three int8 rows),
+    or (NULL, 0) where it does not apply: another layout, no folded bias, a filter other than 3x3, dilation,
     a depth multiplier, a stride across other than 1 or 2 (at stride 2 rows of at least four output
     pixels: on narrower ones the pixel kernel is faster, measured on 6x6x128 -> 3x3x128), an odd depth, a
     requantization the fast one would not compute exactly, or where its scratch would make the arena
