@@ -63,15 +63,23 @@ def _check_valid_with_leads(p: MemoryPlanner):
                     (x, y, p.leads[(o, i)], p.trails.get((o, i)))
 
 
+def _chain_with_sides(rng):
+    """A planner holding a random chain of tensors and a few side buffers (scratch, branches); the
+    chain's buffer ids."""
+    p = MemoryPlanner(alignment=int(rng.choice([1, 4, 16])))
+    n = int(rng.integers(2, 12))
+    ids = [p.add(int(rng.integers(1, 5000)), i, i + 1) for i in range(n)]
+    for _ in range(int(rng.integers(0, 4))):
+        a = int(rng.integers(0, n))
+        p.add(int(rng.integers(1, 3000)), a, int(rng.integers(a, n + 1)))
+    return p, ids
+
+
 def test_random_chains_with_overlaps_are_valid():
     rng = np.random.default_rng(1)
     for _ in range(300):
-        p = MemoryPlanner(alignment=int(rng.choice([1, 4, 16])))
-        n = int(rng.integers(2, 12))
-        ids = [p.add(int(rng.integers(1, 5000)), i, i + 1) for i in range(n)]
-        for _ in range(int(rng.integers(0, 4))):  # side buffers (scratch, branches)
-            a = int(rng.integers(0, n))
-            p.add(int(rng.integers(1, 3000)), a, int(rng.integers(a, n + 1)))
+        p, ids = _chain_with_sides(rng)
+        n = len(ids)
         for k in range(n - 1):
             if rng.random() < 0.7:
                 p.allow_overlap(ids[k + 1], ids[k], int(rng.integers(-3000, 6000)))
@@ -90,13 +98,8 @@ def test_random_chains_with_trails_are_valid():
         sizes = []
         for trails in (False, True):
             r = np.random.default_rng(seed)
-            p = MemoryPlanner(alignment=int(r.choice([1, 4, 16])))
-            n = int(r.integers(2, 12))
-            ids = [p.add(int(r.integers(1, 5000)), i, i + 1) for i in range(n)]
-            for _ in range(int(r.integers(0, 4))):  # side buffers (scratch, branches)
-                a = int(r.integers(0, n))
-                p.add(int(r.integers(1, 3000)), a, int(r.integers(a, n + 1)))
-            for k in range(n - 1):
+            p, ids = _chain_with_sides(r)
+            for k in range(len(ids) - 1):
                 lead, trail, back = int(r.integers(-3000, 6000)), int(r.integers(0, 600)), r.random() < 0.6
                 if r.random() < 0.7:
                     p.allow_overlap(ids[k + 1], ids[k], lead, trail if trails and back else None)
